@@ -1,0 +1,22 @@
+"""gameport.server: the server side of gameport (an optional extra, ``pip install 'gameport[server]'``).
+
+It is **never shipped to the browser**: it holds the platforms' secrets (TikTok client secret, Meta app
+secret) and is the only place where money turns into goods. Ground rule: a payment completed on the client
+is not a delivery. The server verifies trusted platform data (signed webhooks, signed requests), delivers
+exactly once per order, keeps every callback it received, and can repair and reconcile its ledger against
+the platform.
+
+Modules:
+
+* :mod:`.errors`: the one typed error tree (:class:`~.errors.ServerError` and below).
+* :mod:`.unconfirmed`: every platform fact the reference marks **[unconfirmed]**, in one table.
+* :mod:`.meta_signed`, :mod:`.tiktok_webhook`: pure verification (and signing, for the mock).
+* :mod:`.nonce_store`: one-time nonces for Meta signed player info.
+* :mod:`.tiktok_api`: async client of TikTok's OAuth and Minis trade-order APIs.
+* :mod:`.ledger`: the order ledger (storage interface + SQLite implementation).
+* :mod:`.catalog`, :mod:`.risk`, :mod:`.config`: server-side prices, risk flags, configuration.
+* :mod:`.reconcile`: repair of pending orders and the ledger-vs-platform report.
+* :mod:`.backend_app`: the reference game backend (ASGI, Starlette).
+* :mod:`.mock_platform_app`: a mock of TikTok's servers and Meta's signer (ASGI, Starlette).
+* :mod:`.cli`: ``python -m gameport.server backend | mock-platform | repair | reconcile``.
+"""

@@ -1,0 +1,165 @@
+"""Ledger records and the storage interface (:class:`LedgerStore`).
+
+The interface is async so that a server database (PostgreSQL, ...) can replace SQLite for multi-instance
+deployments. Any implementation must keep these guarantees:
+
+* :meth:`LedgerStore.record_callback` is durable when it returns (a receipt survives a crash).
+* :meth:`LedgerStore.deliver` is atomic and exactly-once per order: the grant row, the status change, the
+  history entry and the "processed" mark of the triggering callback commit together or not at all, and the
+  transition is guarded by the order's current status under a write lock (plus a unique key on the grant).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class OrderStatus(enum.StrEnum):
+    """Order life cycle: created → delivered → refunded; created → failed (→ delivered on a late payment)."""
+
+    CREATED = "created"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+DELIVERABLE = frozenset({OrderStatus.CREATED, OrderStatus.FAILED})
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: OrderStatus
+    at: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class CallbackRecord:
+    """A callback as received (raw body and headers), and what processing made of it."""
+
+    callback_id: int
+    order_id: str | None
+    platform: str
+    kind: str
+    received_at: float
+    headers: Mapping[str, str]
+    raw_body: bytes
+    processed_at: float | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    platform: str
+    environment: str
+    user_id: str
+    product_id: str
+    amount: str
+    currency: str
+    status: OrderStatus
+    platform_ref: str | None
+    created_at: float
+    updated_at: float
+    refunded_amount: int
+    risk_flags: tuple[str, ...]
+    history: tuple[StatusChange, ...]
+    callbacks: tuple[CallbackRecord, ...]
+
+    def public(self) -> dict[str, Any]:
+        """What the paying client may see when polling."""
+        return {
+            "order_id": self.order_id,
+            "platform": self.platform,
+            "product_id": self.product_id,
+            "status": self.status.value,
+            "platform_ref": self.platform_ref,
+            "delivered": self.status in (OrderStatus.DELIVERED, OrderStatus.REFUNDED),
+        }
+
+
+@dataclass(frozen=True)
+class Grant:
+    order_id: str
+    user_id: str
+    platform: str
+    product_id: str
+    items: Mapping[str, int]
+    granted_at: float
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    order: Order
+    delivered_now: bool
+
+
+class LedgerStore(Protocol):
+    """Storage of orders, callbacks and grants. See the module docstring for the guarantees."""
+
+    async def create_order(
+        self,
+        *,
+        platform: str,
+        environment: str,
+        user_id: str,
+        product_id: str,
+        amount: str,
+        currency: str,
+        platform_ref: str | None = None,
+        risk_flags: tuple[str, ...] = (),
+    ) -> Order: ...
+
+    async def attach_platform_ref(self, order_id: str, platform_ref: str) -> Order: ...
+
+    async def get_order(self, order_id: str) -> Order | None: ...
+
+    async def find_by_ref(self, platform: str, platform_ref: str) -> Order | None: ...
+
+    async def list_orders(
+        self, *, platform: str | None = None, status: OrderStatus | None = None
+    ) -> list[Order]: ...
+
+    async def count_orders_since(self, user_id: str, platform: str, since: float) -> int: ...
+
+    async def add_risk_flags(self, order_id: str, flags: tuple[str, ...]) -> None: ...
+
+    async def record_callback(
+        self,
+        *,
+        platform: str,
+        kind: str,
+        raw_body: bytes,
+        headers: Mapping[str, str],
+        order_id: str | None,
+    ) -> int: ...
+
+    async def finish_callback(self, callback_id: int, outcome: str) -> None: ...
+
+    async def unprocessed_callbacks(self) -> list[CallbackRecord]: ...
+
+    async def orphan_callbacks(self) -> list[CallbackRecord]: ...
+
+    async def deliver(
+        self,
+        order_id: str,
+        *,
+        items: Mapping[str, int],
+        reason: str,
+        callback_id: int | None = None,
+    ) -> DeliveryResult: ...
+
+    async def fail(self, order_id: str, *, reason: str) -> Order: ...
+
+    async def refund(
+        self, order_id: str, *, amount: int, event_key: str, reason: str, callback_id: int | None = None
+    ) -> tuple[Order, bool]:
+        """Mark a refund once per ``event_key``; returns the order and whether this call applied it."""
+        ...
+
+    async def grants(self, user_id: str, platform: str) -> list[Grant]: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,350 @@
+"""The SQLite implementation of :class:`~.model.LedgerStore` (a file, WAL).
+
+Blocking SQLite work runs in worker threads (``asyncio.to_thread``), each with its own connection; every
+state change is a ``BEGIN IMMEDIATE`` transaction, so concurrent duplicates (threads or processes sharing the
+file) serialise on the write lock and the second one sees the first one's committed status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import LedgerError
+from .model import (
+    DELIVERABLE,
+    CallbackRecord,
+    DeliveryResult,
+    Grant,
+    Order,
+    OrderStatus,
+    StatusChange,
+)
+from .sqlite_db import SqliteDb
+
+_ORDER_COLS = (
+    "order_id, platform, environment, user_id, product_id, amount, currency, status, platform_ref,"
+    " created_at, updated_at, refunded_amount, risk_flags"
+)
+_CB_COLS = "callback_id, order_id, platform, kind, received_at, headers, raw_body, processed_at, outcome"
+
+
+def _callback(row: tuple[Any, ...]) -> CallbackRecord:
+    return CallbackRecord(
+        callback_id=row[0],
+        order_id=row[1],
+        platform=row[2],
+        kind=row[3],
+        received_at=row[4],
+        headers=json.loads(row[5]),
+        raw_body=bytes(row[6]),
+        processed_at=row[7],
+        outcome=row[8],
+    )
+
+
+class SqliteLedger:
+    """Orders, callbacks and grants in one SQLite file.
+
+    ``before_commit`` is a fault-injection seam: it is called inside the delivery transaction, after every
+    write and before ``COMMIT`` (tests make it kill the process there).
+    """
+
+    def __init__(self, path: str | Path, *, before_commit: Callable[[], None] | None = None) -> None:
+        self.db = SqliteDb(path)
+        self._before_commit = before_commit
+
+    # -- reads ---------------------------------------------------------------------------------------------
+    def _load(self, conn: sqlite3.Connection, order_id: str) -> Order | None:
+        row = conn.execute(f"SELECT {_ORDER_COLS} FROM orders WHERE order_id = ?", (order_id,)).fetchone()
+        if row is None:
+            return None
+        history = tuple(
+            StatusChange(OrderStatus(s), at, reason)
+            for s, at, reason in conn.execute(
+                "SELECT status, at, reason FROM order_events WHERE order_id = ? ORDER BY id", (order_id,)
+            )
+        )
+        callbacks = tuple(
+            _callback(r)
+            for r in conn.execute(
+                f"SELECT {_CB_COLS} FROM callbacks WHERE order_id = ? ORDER BY callback_id", (order_id,)
+            )
+        )
+        return Order(
+            order_id=row[0],
+            platform=row[1],
+            environment=row[2],
+            user_id=row[3],
+            product_id=row[4],
+            amount=row[5],
+            currency=row[6],
+            status=OrderStatus(row[7]),
+            platform_ref=row[8],
+            created_at=row[9],
+            updated_at=row[10],
+            refunded_amount=row[11],
+            risk_flags=tuple(json.loads(row[12])),
+            history=history,
+            callbacks=callbacks,
+        )
+
+    def _must(self, conn: sqlite3.Connection, order_id: str) -> Order:
+        order = self._load(conn, order_id)
+        if order is None:
+            raise LedgerError(f"unknown order {order_id!r}")
+        return order
+
+    async def get_order(self, order_id: str) -> Order | None:
+        return await asyncio.to_thread(lambda: self._load(self.db.conn(), order_id))
+
+    async def find_by_ref(self, platform: str, platform_ref: str) -> Order | None:
+        def run() -> Order | None:
+            conn = self.db.conn()
+            row = conn.execute(
+                "SELECT order_id FROM orders WHERE platform = ? AND platform_ref = ?",
+                (platform, platform_ref),
+            ).fetchone()
+            return None if row is None else self._load(conn, row[0])
+
+        return await asyncio.to_thread(run)
+
+    async def list_orders(
+        self, *, platform: str | None = None, status: OrderStatus | None = None
+    ) -> list[Order]:
+        def run() -> list[Order]:
+            conn = self.db.conn()
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT order_id FROM orders WHERE (?1 IS NULL OR platform = ?1)"
+                    " AND (?2 IS NULL OR status = ?2) ORDER BY created_at, order_id",
+                    (platform, None if status is None else status.value),
+                )
+            ]
+            return [self._must(conn, i) for i in ids]
+
+        return await asyncio.to_thread(run)
+
+    async def count_orders_since(self, user_id: str, platform: str, since: float) -> int:
+        def run() -> int:
+            row = (
+                self.db.conn()
+                .execute(
+                    "SELECT COUNT(*) FROM orders WHERE user_id = ? AND platform = ? AND created_at >= ?",
+                    (user_id, platform, since),
+                )
+                .fetchone()
+            )
+            return int(row[0])
+
+        return await asyncio.to_thread(run)
+
+    async def unprocessed_callbacks(self) -> list[CallbackRecord]:
+        sql = f"SELECT {_CB_COLS} FROM callbacks WHERE processed_at IS NULL ORDER BY callback_id"
+        return await asyncio.to_thread(lambda: [_callback(r) for r in self.db.conn().execute(sql)])
+
+    async def orphan_callbacks(self) -> list[CallbackRecord]:
+        sql = f"SELECT {_CB_COLS} FROM callbacks WHERE order_id IS NULL ORDER BY callback_id"
+        return await asyncio.to_thread(lambda: [_callback(r) for r in self.db.conn().execute(sql)])
+
+    async def grants(self, user_id: str, platform: str) -> list[Grant]:
+        def run() -> list[Grant]:
+            rows = self.db.conn().execute(
+                "SELECT order_id, user_id, platform, product_id, items, granted_at FROM grants"
+                " WHERE user_id = ? AND platform = ? ORDER BY granted_at, order_id",
+                (user_id, platform),
+            )
+            return [Grant(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+        return await asyncio.to_thread(run)
+
+    # -- writes --------------------------------------------------------------------------------------------
+    @staticmethod
+    def _event(conn: sqlite3.Connection, order_id: str, status: OrderStatus, at: float, reason: str) -> None:
+        conn.execute(
+            "INSERT INTO order_events (order_id, status, at, reason) VALUES (?, ?, ?, ?)",
+            (order_id, status.value, at, reason),
+        )
+
+    async def create_order(
+        self,
+        *,
+        platform: str,
+        environment: str,
+        user_id: str,
+        product_id: str,
+        amount: str,
+        currency: str,
+        platform_ref: str | None = None,
+        risk_flags: tuple[str, ...] = (),
+    ) -> Order:
+        order_id = f"{platform[:2]}_{secrets.token_hex(12)}"
+
+        def run() -> Order:
+            now = time.time()
+            with self.db.write() as conn:
+                conn.execute(
+                    f"INSERT INTO orders ({_ORDER_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                    (order_id, platform, environment, user_id, product_id, amount, currency,
+                     OrderStatus.CREATED.value, platform_ref, now, now, json.dumps(list(risk_flags))),
+                )  # fmt: skip
+                self._event(conn, order_id, OrderStatus.CREATED, now, "order created")
+            return self._must(self.db.conn(), order_id)
+
+        return await asyncio.to_thread(run)
+
+    async def attach_platform_ref(self, order_id: str, platform_ref: str) -> Order:
+        def run() -> Order:
+            with self.db.write() as conn:
+                order = self._must(conn, order_id)
+                if order.platform_ref not in (None, platform_ref):
+                    raise LedgerError(f"order {order_id!r} already has platform ref {order.platform_ref!r}")
+                conn.execute(
+                    "UPDATE orders SET platform_ref = ?, updated_at = ? WHERE order_id = ?",
+                    (platform_ref, time.time(), order_id),
+                )
+            return self._must(self.db.conn(), order_id)
+
+        return await asyncio.to_thread(run)
+
+    async def add_risk_flags(self, order_id: str, flags: tuple[str, ...]) -> None:
+        def run() -> None:
+            with self.db.write() as conn:
+                order = self._must(conn, order_id)
+                merged = list(order.risk_flags) + [f for f in flags if f not in order.risk_flags]
+                conn.execute(
+                    "UPDATE orders SET risk_flags = ? WHERE order_id = ?", (json.dumps(merged), order_id)
+                )
+
+        if flags:
+            await asyncio.to_thread(run)
+
+    async def record_callback(
+        self,
+        *,
+        platform: str,
+        kind: str,
+        raw_body: bytes,
+        headers: Mapping[str, str],
+        order_id: str | None,
+    ) -> int:
+        def run() -> int:
+            with self.db.write() as conn:
+                cur = conn.execute(
+                    "INSERT INTO callbacks (order_id, platform, kind, received_at, headers, raw_body)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (order_id, platform, kind, time.time(), json.dumps(dict(headers)), raw_body),
+                )
+                return int(cur.lastrowid or 0)
+
+        return await asyncio.to_thread(run)
+
+    @staticmethod
+    def _finish(conn: sqlite3.Connection, callback_id: int | None, outcome: str, now: float) -> None:
+        if callback_id is not None:
+            conn.execute(
+                "UPDATE callbacks SET processed_at = ?, outcome = ? WHERE callback_id = ?"
+                " AND processed_at IS NULL",
+                (now, outcome, callback_id),
+            )
+
+    async def finish_callback(self, callback_id: int, outcome: str) -> None:
+        def run() -> None:
+            with self.db.write() as conn:
+                self._finish(conn, callback_id, outcome, time.time())
+
+        await asyncio.to_thread(run)
+
+    async def deliver(
+        self,
+        order_id: str,
+        *,
+        items: Mapping[str, int],
+        reason: str,
+        callback_id: int | None = None,
+    ) -> DeliveryResult:
+        def run() -> DeliveryResult:
+            now = time.time()
+            with self.db.write() as conn:
+                order = self._must(conn, order_id)
+                if order.status not in DELIVERABLE:
+                    self._finish(conn, callback_id, "duplicate", now)
+                    delivered_now = False
+                else:
+                    conn.execute(
+                        "INSERT INTO grants (order_id, user_id, platform, product_id, items, granted_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            order_id,
+                            order.user_id,
+                            order.platform,
+                            order.product_id,
+                            json.dumps(dict(items)),
+                            now,
+                        ),
+                    )
+                    conn.execute(
+                        "UPDATE orders SET status = ?, updated_at = ? WHERE order_id = ?",
+                        (OrderStatus.DELIVERED.value, now, order_id),
+                    )
+                    self._event(conn, order_id, OrderStatus.DELIVERED, now, reason)
+                    self._finish(conn, callback_id, "delivered", now)
+                    delivered_now = True
+                    if self._before_commit is not None:
+                        self._before_commit()
+            return DeliveryResult(self._must(self.db.conn(), order_id), delivered_now)
+
+        return await asyncio.to_thread(run)
+
+    async def fail(self, order_id: str, *, reason: str) -> Order:
+        def run() -> Order:
+            now = time.time()
+            with self.db.write() as conn:
+                order = self._must(conn, order_id)
+                if order.status is not OrderStatus.CREATED:
+                    raise LedgerError(f"cannot fail order {order_id!r} in status {order.status.value}")
+                conn.execute(
+                    "UPDATE orders SET status = ?, updated_at = ? WHERE order_id = ?",
+                    (OrderStatus.FAILED.value, now, order_id),
+                )
+                self._event(conn, order_id, OrderStatus.FAILED, now, reason)
+            return self._must(self.db.conn(), order_id)
+
+        return await asyncio.to_thread(run)
+
+    async def refund(
+        self, order_id: str, *, amount: int, event_key: str, reason: str, callback_id: int | None = None
+    ) -> tuple[Order, bool]:
+        def run() -> tuple[Order, bool]:
+            now = time.time()
+            with self.db.write() as conn:
+                order = self._must(conn, order_id)
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO applied_events (order_id, event_key, at) VALUES (?, ?, ?)",
+                    (order_id, event_key, now),
+                )
+                applied = cur.rowcount == 1
+                if applied:
+                    flags = list(order.risk_flags)
+                    if order.status not in (OrderStatus.DELIVERED, OrderStatus.REFUNDED):
+                        flags.append(f"refund_before_delivery:status {order.status.value}")
+                    conn.execute(
+                        "UPDATE orders SET status = ?, refunded_amount = refunded_amount + ?, updated_at = ?,"
+                        " risk_flags = ? WHERE order_id = ?",
+                        (OrderStatus.REFUNDED.value, amount, now, json.dumps(flags), order_id),
+                    )
+                    self._event(conn, order_id, OrderStatus.REFUNDED, now, reason)
+                self._finish(conn, callback_id, "refunded" if applied else "duplicate", now)
+            return self._must(self.db.conn(), order_id), applied
+
+        return await asyncio.to_thread(run)
+
+    async def close(self) -> None:
+        self.db.close()
