@@ -1,0 +1,672 @@
+// gameport headless mock of the TikTok Mini Games SDK (`TTMinis.game`), per
+// shared/reference/platform-apis.md sections A.2-A.12, D and E.
+//
+// Importing this module defines `globalThis.TTMinis = { game }` synchronously.
+//
+// Implemented members of TTMinis.game (presence depends on scenario.runtime / scenario.clientVersion):
+//   init({clientKey})                         html runtime only (absent when runtime === "native")
+//   canIUse(schema)                           driven by TT_API_MIN_VERSION / TT_SCHEMA_MIN_VERSION
+//   login({success, fail, complete})          -> {code}
+//   authorize({scope, ...cbs})                -> {}
+//   getSystemInfoSync()                       fixture (+ scenario.systemInfo overrides)
+//   getLaunchOptionsSync(), getEnterOptionsSync()  -> {scene, query}
+//   onShow(cb) / offShow(cb?) / onHide(cb) / offHide(cb?)
+//   setLoadingProgress({progress, ...cbs})
+//   setStorage({key, data}), getStorage({key}) -> {data}, removeStorage({key}), clearStorage()
+//   setStorageSync(key, data), getStorageSync(key), removeStorageSync(key), clearStorageSync(),
+//   getStorageInfoSync() -> {keys, currentSize, limitSize} (KB, as in the Douyin sibling API)
+//   addShortcut, getShortcutMissionReward -> {canReceiveReward},            client >= 41.0.0
+//   startEntranceMission, getEntranceMissionReward -> {canReceiveReward},   client >= 41.0.0
+//   shareAppMessage({title?, imageUrl?, query?, ...}), shareToStory({...})
+//   reportEvent({eventName, params?})                                       client >= 43.0.0
+//   pay({trade_order_id}) -> {trade_order_id}
+//   createRewardedVideoAd({adUnitId}), createInterstitialAd({adUnitId})     interstitial: client >= 42.9.0
+//     ad instance: show(): Promise, onClose/offClose({isEnded}), onError/offError,
+//                  load(): Promise, onLoad/offLoad                          client >= 46.1.0
+//
+// Conventions reproduced (A.3): one options object with success/fail/complete, `complete` always
+// last; failures carry both shapes: {error: {error_code, error_msg, error_extra}, errMsg:
+// "<api>:fail <msg>", errCode}. Callbacks are always delivered asynchronously.
+import { mock, internal } from "./scenario.js";
+
+/**
+ * THE table of TikTok error codes used by this mock. `confirmed: false` marks every code that
+ * no retrievable TikTok page documents ([unconfirmed] in the reference, A.14/F); those values are
+ * mock choices (mostly in a 9xxxx "mock" range) that adapters must not depend on.
+ */
+export const TT_ERROR_CODES = Object.freeze({
+  LOGIN_NOT_CONFIGURED: Object.freeze({ error_code: 102102, error_msg: "login failed: Terms of Service / Privacy Policy URL not configured", confirmed: true, note: "A.5/A.14 silent-login: most common login failure" }),
+  NETWORK: Object.freeze({ error_code: 10401, error_msg: "network failure", confirmed: false, note: "10401 is documented for request/download without a valid response (A.14); using it for login/pay network failures is [unconfirmed]" }),
+  USER_CANCEL: Object.freeze({ error_code: 90001, error_msg: "cancel", confirmed: false, note: "[unconfirmed] pay/share/shortcut cancel code (A.6, A.14); the wx-style 'fail cancel' text is a guess" }),
+  AD_NO_FILL: Object.freeze({ error_code: 1004, error_msg: "no suitable ad", confirmed: false, note: "[unconfirmed] for TikTok; 1004 is the WeChat/Douyin no-fill code (A.7)" }),
+  NOT_INITIALIZED: Object.freeze({ error_code: 90002, error_msg: "TTMinis.game.init({clientKey}) must be called first", confirmed: false, note: "mock-only: HTML runtime requires init before any call (A.2); real behaviour undocumented" }),
+  INVALID_PARAM: Object.freeze({ error_code: 90003, error_msg: "invalid parameter", confirmed: false, note: "mock-only" }),
+  STORAGE_LIMIT: Object.freeze({ error_code: 90004, error_msg: "storage limit exceeded", confirmed: false, note: "[unconfirmed] TikTok storage cap and its error (A.11)" }),
+  DATA_NOT_FOUND: Object.freeze({ error_code: 90005, error_msg: "data not found", confirmed: false, note: "[unconfirmed] getStorage on a missing key (wx convention)" }),
+  AD_ALREADY_SHOWN: Object.freeze({ error_code: 90006, error_msg: "ad instance already shown; create a new one", confirmed: false, note: "[unconfirmed] code; single-use instances are documented (A.7)" }),
+  AD_SHOW_PENDING: Object.freeze({ error_code: 90007, error_msg: "ad show already in progress", confirmed: false, note: "mock-only" }),
+  AD_PLAYBACK_ERROR: Object.freeze({ error_code: 90008, error_msg: "ad playback error", confirmed: false, note: "[unconfirmed] error after display (A.7)" }),
+  SCRIPTED_FAIL: Object.freeze({ error_code: 90000, error_msg: "scripted failure", confirmed: false, note: "mock-only default for the \"fail\" outcome" }),
+});
+
+/** Minimum TikTok client version per top-level member (A.8, A.12). Members below it are absent. */
+export const TT_API_MIN_VERSION = Object.freeze({
+  addShortcut: "41.0.0",
+  getShortcutMissionReward: "41.0.0",
+  startEntranceMission: "41.0.0",
+  getEntranceMissionReward: "41.0.0",
+  createInterstitialAd: "42.9.0",
+  reportEvent: "43.0.0",
+});
+
+/** Minimum versions for sub-schemas answered by canIUse (A.7, A.9, A.12). */
+export const TT_SCHEMA_MIN_VERSION = Object.freeze({
+  "createRewardedVideoAd.return.load": "46.1.0",
+  "createRewardedVideoAd.return.onLoad": "46.1.0",
+  "createRewardedVideoAd.return.offLoad": "46.1.0",
+  "createInterstitialAd.return.load": "46.1.0",
+  "createInterstitialAd.return.onLoad": "46.1.0",
+  "createInterstitialAd.return.offLoad": "46.1.0",
+  "shareAppMessage.object.query": "42.9.0",
+});
+
+// Documented option / result fields that canIUse answers true for (beyond the version table).
+const KNOWN_SUBSCHEMAS = {
+  login: { success: ["code"], object: ["success", "fail", "complete"] },
+  authorize: { object: ["scope", "success", "fail", "complete"] },
+  setLoadingProgress: { object: ["progress"] },
+  setStorage: { object: ["key", "data"] },
+  getStorage: { object: ["key"], success: ["data"] },
+  removeStorage: { object: ["key"] },
+  getShortcutMissionReward: { success: ["canReceiveReward"] },
+  getEntranceMissionReward: { success: ["canReceiveReward"] },
+  shareAppMessage: { object: ["title", "imageUrl", "query", "subtitle", "templateType"] },
+  shareToStory: { object: ["title", "desc", "imageUrl", "query"] },
+  reportEvent: { object: ["eventName", "params"] },
+  pay: { object: ["trade_order_id"] },
+  getLaunchOptionsSync: { return: ["scene", "query"] },
+  getEnterOptionsSync: { return: ["scene", "query"] },
+  createRewardedVideoAd: { object: ["adUnitId"], return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"] },
+  createInterstitialAd: { object: ["adUnitId"], return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"] },
+};
+
+// SDK base-library version reported by getSystemInfoSync for a client version (A.12).
+// Below 42.8.0 the SDK version is not documented: "0.1.0" is a mock choice.
+const SDK_FOR_CLIENT = [
+  ["46.3.0", "0.35.0"], ["46.1.0", "0.33.0"], ["43.4.0", "0.6.0"], ["43.1.0", "0.5.0"],
+  ["43.0.0", "0.4.0"], ["42.9.0", "0.3.0"], ["42.8.0", "0.2.0"],
+];
+
+/** Compare dotted numeric versions: negative, 0, positive. */
+export function compareVersions(a, b) {
+  const pa = String(a).split(".").map((x) => parseInt(x, 10) || 0);
+  const pb = String(b).split(".").map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+const SDK = "tt";
+const GENERIC_CB_OUTCOMES = ["ok", "fail", "never", "throw", "ok_twice", "ok_then_late_complete"];
+const { clone, isPlainObject } = internal;
+const utf8 = new TextEncoder();
+const byteLength = (s) => utf8.encode(s).length;
+
+let state;
+function freshState() {
+  return {
+    initialized: false,
+    clientKey: null,
+    lastEnter: null,
+    storage: new Map(), // key -> JSON string
+    loadingProgress: null,
+    ads: new Map(),     // "ad#N" -> {kind, adUnitId, state: "new" | "showing" | "used"}
+  };
+}
+state = freshState();
+
+const scenario = () => mock.scenario;
+const versionAtLeast = (v) => compareVersions(scenario().clientVersion, v) >= 0;
+const needsInit = () => scenario().runtime === "html" && !state.initialized;
+
+function errorPayload(api, entry, step = {}) {
+  const code = step.code ?? entry.error_code;
+  const msg = step.message ?? entry.error_msg;
+  return {
+    error: { error_code: code, error_msg: msg, error_extra: clone(step.extra) ?? {} },
+    errMsg: `${api}:fail ${msg}`,
+    errCode: code,
+  };
+}
+
+/** Error thrown by synchronous members; carries the same fields as a fail payload. */
+function ttThrowable(api, entry, step = {}) {
+  const p = errorPayload(api, entry, step);
+  const e = new Error(p.errMsg);
+  e.errMsg = p.errMsg;
+  e.errCode = p.errCode;
+  e.error = p.error;
+  return e;
+}
+
+function badOutcome(api, step) {
+  return new Error(`[gameport mock] scripted outcome "${step.outcome}" is not supported by TTMinis.game.${api}`);
+}
+
+function requireInitSync(api) {
+  if (needsInit()) {
+    throw ttThrowable(api, TT_ERROR_CODES.NOT_INITIALIZED, {
+      message: `TTMinis.game.${api} called before TTMinis.game.init({clientKey}) (HTML runtime)`,
+    });
+  }
+}
+
+/** Deliver a callback result: success/fail first, `complete` always last. */
+function deliver(api, opts, result, step) {
+  const call = (name, payload) => {
+    if (typeof opts[name] === "function") internal.safeCall(`${api}.${name}`, opts[name], payload);
+  };
+  if (result.fail) {
+    call("fail", result.fail);
+    call("complete", result.fail);
+    return;
+  }
+  call("success", result.ok);
+  if (step.outcome === "ok_twice") call("success", result.ok);
+  call("complete", result.ok);
+  if (step.outcome === "ok_then_late_complete") {
+    internal.later(step.lateMs ?? 50, () => call("complete", result.ok));
+  }
+}
+
+/**
+ * An option-object API. `run(opts, step)` (may be async) returns {ok: payload} or {fail: payload};
+ * a throw inside run (e.g. a failed fetch) becomes the platform network failure.
+ */
+function callbackApi(api, args, { run, outcomes = [], failEntry = TT_ERROR_CODES.SCRIPTED_FAIL }) {
+  const rec = internal.log(SDK, api, args);
+  const options = args[0];
+  const opts = isPlainObject(options) ? options : {};
+  if (needsInit()) {
+    const fail = errorPayload(api, TT_ERROR_CODES.NOT_INITIALIZED, {
+      message: `TTMinis.game.${api} called before TTMinis.game.init({clientKey}) (HTML runtime)`,
+    });
+    internal.later(0, () => deliver(api, opts, { fail }, {}));
+    return;
+  }
+  const step = internal.nextStep([api], rec);
+  if (![...GENERIC_CB_OUTCOMES, ...outcomes].includes(step.outcome)) throw badOutcome(api, step);
+  if (step.outcome === "throw") throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
+  if (step.outcome === "never") return;
+  const epoch = internal.epoch;
+  internal.later(step.delayMs ?? 0, async () => {
+    let result;
+    if (step.outcome === "fail") {
+      result = { fail: errorPayload(api, failEntry, step) };
+    } else if (step.outcome === "cancel") {
+      result = { fail: errorPayload(api, TT_ERROR_CODES.USER_CANCEL, step) };
+    } else {
+      try {
+        result = await run(opts, step);
+      } catch (e) {
+        result = { fail: errorPayload(api, TT_ERROR_CODES.NETWORK, { message: `network failure: ${e?.message ?? e}` }) };
+      }
+      if (result.ok !== undefined && step.value !== undefined) result = { ok: clone(step.value) };
+    }
+    if (epoch !== internal.epoch) return; // reset() happened while a fetch was pending
+    deliver(api, opts, result, step);
+  });
+}
+
+/** A synchronous member: "ok" (value overrides), "throw"/"fail" throw. */
+function syncApi(api, args, run) {
+  const rec = internal.log(SDK, api, args);
+  requireInitSync(api);
+  const step = internal.nextStep([api], rec);
+  if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
+  if (step.outcome !== "ok") throw badOutcome(api, step);
+  const v = run();
+  return step.value !== undefined ? clone(step.value) : v;
+}
+
+const invalid = (api, message) => ({ fail: errorPayload(api, TT_ERROR_CODES.INVALID_PARAM, { message }) });
+
+// ---------------------------------------------------------------- system / launch
+
+function systemInfo() {
+  const s = scenario();
+  let sdkVersion = "0.1.0";
+  for (const [client, sdk] of SDK_FOR_CLIENT) {
+    if (versionAtLeast(client)) { sdkVersion = sdk; break; }
+  }
+  return {
+    screenWidth: 390, screenHeight: 844, windowWidth: 390, windowHeight: 844,
+    devicePixelRatio: 3, pixelRatio: 3, deviceOrientation: "portrait",
+    system: "iOS 17.0", platform: "ios", statusBarHeight: 47,
+    language: String(s.locale ?? "en_US").replace("_", "-"),
+    safeArea: { left: 0, right: 390, top: 47, bottom: 810, width: 390, height: 763 },
+    SDKVersion: sdkVersion,
+    version: String(s.clientVersion),
+    ...clone(s.systemInfo ?? {}),
+  };
+}
+
+const currentEnterOptions = () => clone(scenario().enterOptions ?? state.lastEnter ?? scenario().launchOptions);
+
+function canIUseImpl(schema) {
+  const s = scenario();
+  if (typeof schema !== "string" || !schema) return false;
+  if (s.canIUseOverrides && Object.prototype.hasOwnProperty.call(s.canIUseOverrides, schema)) {
+    return Boolean(s.canIUseOverrides[schema]);
+  }
+  const parts = schema.split(".");
+  const api = parts[0];
+  if (typeof game[api] !== "function") return false;
+  if (parts.length === 1) return true;
+  if (TT_SCHEMA_MIN_VERSION[schema]) return versionAtLeast(TT_SCHEMA_MIN_VERSION[schema]);
+  const [, method, param] = parts;
+  if (api === "getSystemInfoSync" && method === "return") {
+    let node = systemInfo();
+    for (const p of parts.slice(2)) {
+      if (!isPlainObject(node) || !(p in node)) return false;
+      node = node[p];
+    }
+    return true;
+  }
+  if (parts.length > 3) return false;
+  const known = KNOWN_SUBSCHEMAS[api]?.[method];
+  if (!known) return false;
+  return param === undefined ? true : known.includes(param);
+}
+
+// ---------------------------------------------------------------- storage
+
+function storageBytes() {
+  let n = 0;
+  for (const [k, v] of state.storage) n += byteLength(k) + byteLength(v);
+  return n;
+}
+
+/** Returns null on success or [entry, message] on failure. */
+function storageWrite(key, data) {
+  if (typeof key !== "string" || !key) return [TT_ERROR_CODES.INVALID_PARAM, "key must be a non-empty string"];
+  let json;
+  try {
+    json = JSON.stringify(data);
+  } catch (e) {
+    return [TT_ERROR_CODES.INVALID_PARAM, `data is not JSON-serialisable: ${e?.message ?? e}`];
+  }
+  if (json === undefined) return [TT_ERROR_CODES.INVALID_PARAM, "data is not JSON-serialisable"];
+  const old = state.storage.has(key) ? byteLength(key) + byteLength(state.storage.get(key)) : 0;
+  const next = storageBytes() - old + byteLength(key) + byteLength(json);
+  const limit = Number(scenario().storageLimitBytes);
+  if (Number.isFinite(limit) && next > limit) {
+    return [TT_ERROR_CODES.STORAGE_LIMIT, `storage limit exceeded (${next} > ${limit} bytes)`];
+  }
+  state.storage.set(key, json);
+  return null;
+}
+
+// ---------------------------------------------------------------- rewards / shortcut helpers
+
+function takeOneTimeReward(knob) {
+  const s = scenario();
+  const can = Boolean(s[knob]);
+  if (can) s[knob] = false; // one-time: TikTok's server tracks the claim
+  return { canReceiveReward: can };
+}
+
+// ---------------------------------------------------------------- ads
+
+function adError(label, entry, step = {}) {
+  const code = step.code ?? entry.error_code;
+  const msg = step.message ?? entry.error_msg;
+  // Minis docs: {error_code, error_msg}; Douyin/wx sibling: {errMsg, errCode} (A.7): both given.
+  return { error_code: code, error_msg: msg, errCode: code, errMsg: `${label}:fail ${msg}` };
+}
+
+const AD_SHOW_OUTCOMES = ["ok", "completed", "closed_early", "no_fill", "error_after_display", "slow_load", "never_closes", "fail", "never", "throw"];
+const AD_LOAD_OUTCOMES = ["ok", "no_fill", "fail", "never", "throw"];
+
+function makeAd(kind, adUnitId) {
+  const id = `ad#${internal.nextId("ad")}`;
+  const className = kind === "rewarded" ? "RewardedVideoAd" : "InterstitialAd";
+  const ad = { kind, adUnitId, state: "new" };
+  state.ads.set(id, ad);
+  const withPreload = versionAtLeast("46.1.0");
+  const log = (m, args) => internal.log(SDK, `${id}.${m}`, args);
+  const listen = (m, ev) => function (cb) {
+    log(m, [cb]);
+    internal.on(`${id}.${ev}`, cb);
+  };
+  const unlisten = (m, ev) => function (cb) {
+    log(m, cb === undefined ? [] : [cb]);
+    internal.off(`${id}.${ev}`, cb);
+  };
+  const emit = (ev, payload) => internal.emit(`${id}.${ev}`, payload);
+
+  const obj = {
+    show() {
+      const rec = log("show", []);
+      const label = `${className}.show`;
+      if (ad.state === "used") return Promise.reject(adError(label, TT_ERROR_CODES.AD_ALREADY_SHOWN));
+      if (ad.state === "showing") return Promise.reject(adError(label, TT_ERROR_CODES.AD_SHOW_PENDING));
+      const step = internal.nextStep([`${id}.show`, `${kind}.show`, "ad.show"], rec);
+      if (!AD_SHOW_OUTCOMES.includes(step.outcome)) throw badOutcome(`${id}.show`, step);
+      if (step.outcome === "throw") throw ttThrowable(label, TT_ERROR_CODES.SCRIPTED_FAIL, step);
+      ad.state = "showing";
+      return new Promise((resolve, reject) => {
+        if (step.outcome === "never") return;
+        const delay = step.delayMs ?? (step.outcome === "slow_load" ? 1000 : 0);
+        internal.later(delay, () => {
+          if (step.outcome === "no_fill") {
+            ad.state = "new";
+            const err = adError(label, TT_ERROR_CODES.AD_NO_FILL, step);
+            emit("onError", err);
+            reject(err);
+            return;
+          }
+          if (step.outcome === "fail") {
+            ad.state = "new";
+            reject(adError(label, TT_ERROR_CODES.SCRIPTED_FAIL, step));
+            return;
+          }
+          // displayed: the instance is released (single use, A.7)
+          ad.state = "used";
+          resolve();
+          if (step.outcome === "never_closes") return;
+          internal.later(step.closeAfterMs ?? 0, () => {
+            if (step.outcome === "error_after_display") {
+              emit("onError", adError(label, TT_ERROR_CODES.AD_PLAYBACK_ERROR, step));
+              emit("onClose", { isEnded: false });
+            } else {
+              emit("onClose", { isEnded: step.outcome !== "closed_early" });
+            }
+          });
+        });
+      });
+    },
+    onClose: listen("onClose", "onClose"),
+    offClose: unlisten("offClose", "onClose"),
+    onError: listen("onError", "onError"),
+    offError: unlisten("offError", "onError"),
+  };
+  if (withPreload) {
+    obj.load = function () {
+      const rec = log("load", []);
+      const label = `${className}.load`;
+      if (ad.state === "used") return Promise.reject(adError(label, TT_ERROR_CODES.AD_ALREADY_SHOWN));
+      const step = internal.nextStep([`${id}.load`, `${kind}.load`, "ad.load"], rec);
+      if (!AD_LOAD_OUTCOMES.includes(step.outcome)) throw badOutcome(`${id}.load`, step);
+      if (step.outcome === "throw") throw ttThrowable(label, TT_ERROR_CODES.SCRIPTED_FAIL, step);
+      return new Promise((resolve, reject) => {
+        if (step.outcome === "never") return;
+        internal.later(step.delayMs ?? 0, () => {
+          if (step.outcome === "ok") {
+            resolve();
+            emit("onLoad", {});
+            return;
+          }
+          const err = adError(label, step.outcome === "no_fill" ? TT_ERROR_CODES.AD_NO_FILL : TT_ERROR_CODES.SCRIPTED_FAIL, step);
+          emit("onError", err);
+          reject(err);
+        });
+      });
+    };
+    obj.onLoad = listen("onLoad", "onLoad");
+    obj.offLoad = unlisten("offLoad", "onLoad");
+  }
+  return obj;
+}
+
+function createAd(kind, api, args) {
+  const rec = internal.log(SDK, api, args);
+  requireInitSync(api);
+  const step = internal.nextStep([api], rec);
+  if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
+  if (step.outcome !== "ok") throw badOutcome(api, step);
+  const options = args[0];
+  if (!isPlainObject(options) || typeof options.adUnitId !== "string" || !options.adUnitId) {
+    throw ttThrowable(api, TT_ERROR_CODES.INVALID_PARAM, { message: "adUnitId is required" });
+  }
+  return makeAd(kind, options.adUnitId);
+}
+
+// ---------------------------------------------------------------- lifecycle listeners
+
+function listenerApi(api, event, args) {
+  internal.log(SDK, api, args);
+  requireInitSync(api);
+  internal.on(event, args[0]);
+}
+function unlistenerApi(api, event, args) {
+  internal.log(SDK, api, args);
+  requireInitSync(api);
+  internal.off(event, args[0]);
+}
+
+// ---------------------------------------------------------------- the surface
+
+const ALL = {
+  init(...args) {
+    const rec = internal.log(SDK, "init", args);
+    const step = internal.nextStep(["init"], rec);
+    if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable("init", TT_ERROR_CODES.SCRIPTED_FAIL, step);
+    if (step.outcome !== "ok") throw badOutcome("init", step);
+    const o = args[0];
+    if (!isPlainObject(o) || typeof o.clientKey !== "string" || !o.clientKey) {
+      throw new TypeError("TTMinis.game.init({clientKey}): clientKey must be a non-empty string");
+    }
+    state.initialized = true;
+    state.clientKey = o.clientKey;
+  },
+  canIUse(...args) {
+    return syncApi("canIUse", args, () => canIUseImpl(args[0]));
+  },
+  login(...args) {
+    callbackApi("login", args, {
+      failEntry: TT_ERROR_CODES.LOGIN_NOT_CONFIGURED,
+      async run() {
+        const s = scenario();
+        if (s.platformUrl) {
+          const body = s.openId ? { open_id: s.openId } : {};
+          const res = await internal.postJson("/mock/tiktok/login_code", body);
+          if (!res || typeof res.code !== "string" || !res.code) throw new Error("login_code answered without {code}");
+          return { ok: { code: res.code } };
+        }
+        return { ok: { code: `mock-code-${internal.nextId("tt-login")}` } };
+      },
+    });
+  },
+  authorize(...args) {
+    callbackApi("authorize", args, {
+      outcomes: ["cancel"],
+      run(o) {
+        if (typeof o.scope !== "string" || !o.scope.trim()) return invalid("authorize", "scope must be a comma-separated string");
+        return { ok: {} };
+      },
+    });
+  },
+  getSystemInfoSync(...args) {
+    return syncApi("getSystemInfoSync", args, systemInfo);
+  },
+  getLaunchOptionsSync(...args) {
+    return syncApi("getLaunchOptionsSync", args, () => clone(scenario().launchOptions));
+  },
+  getEnterOptionsSync(...args) {
+    return syncApi("getEnterOptionsSync", args, currentEnterOptions);
+  },
+  onShow(...args) { listenerApi("onShow", "onShow", args); },
+  offShow(...args) { unlistenerApi("offShow", "onShow", args); },
+  onHide(...args) { listenerApi("onHide", "onHide", args); },
+  offHide(...args) { unlistenerApi("offHide", "onHide", args); },
+  setLoadingProgress(...args) {
+    callbackApi("setLoadingProgress", args, {
+      run(o) {
+        const p = o.progress;
+        // Range 0-1 vs 0-100 is [unconfirmed] (A.2): accept any finite number in [0, 100].
+        if (typeof p !== "number" || !Number.isFinite(p) || p < 0 || p > 100) {
+          return invalid("setLoadingProgress", "progress must be a number in [0, 100]");
+        }
+        state.loadingProgress = p;
+        return { ok: {} };
+      },
+    });
+  },
+  setStorage(...args) {
+    callbackApi("setStorage", args, {
+      run(o) {
+        const err = storageWrite(o.key, o.data);
+        return err ? { fail: errorPayload("setStorage", err[0], { message: err[1] }) } : { ok: {} };
+      },
+    });
+  },
+  getStorage(...args) {
+    callbackApi("getStorage", args, {
+      run(o) {
+        if (typeof o.key !== "string" || !state.storage.has(o.key)) {
+          return { fail: errorPayload("getStorage", TT_ERROR_CODES.DATA_NOT_FOUND) };
+        }
+        return { ok: { data: JSON.parse(state.storage.get(o.key)) } };
+      },
+    });
+  },
+  removeStorage(...args) {
+    callbackApi("removeStorage", args, {
+      run(o) {
+        if (typeof o.key !== "string") return invalid("removeStorage", "key must be a string");
+        state.storage.delete(o.key);
+        return { ok: {} };
+      },
+    });
+  },
+  clearStorage(...args) {
+    callbackApi("clearStorage", args, {
+      run() {
+        state.storage.clear();
+        return { ok: {} };
+      },
+    });
+  },
+  setStorageSync(...args) {
+    return syncApi("setStorageSync", args, () => {
+      const err = storageWrite(args[0], args[1]);
+      if (err) throw ttThrowable("setStorageSync", err[0], { message: err[1] });
+    });
+  },
+  getStorageSync(...args) {
+    // Missing key -> "" (wx convention; TikTok behaviour [unconfirmed]).
+    return syncApi("getStorageSync", args, () => (state.storage.has(args[0]) ? JSON.parse(state.storage.get(args[0])) : ""));
+  },
+  removeStorageSync(...args) {
+    return syncApi("removeStorageSync", args, () => { state.storage.delete(args[0]); });
+  },
+  clearStorageSync(...args) {
+    return syncApi("clearStorageSync", args, () => { state.storage.clear(); });
+  },
+  getStorageInfoSync(...args) {
+    return syncApi("getStorageInfoSync", args, () => ({
+      keys: [...state.storage.keys()],
+      currentSize: Math.ceil(storageBytes() / 1024),
+      limitSize: Math.floor(Number(scenario().storageLimitBytes) / 1024),
+    }));
+  },
+  addShortcut(...args) {
+    callbackApi("addShortcut", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
+  },
+  getShortcutMissionReward(...args) {
+    callbackApi("getShortcutMissionReward", args, { run: () => ({ ok: takeOneTimeReward("shortcutRewardAvailable") }) });
+  },
+  startEntranceMission(...args) {
+    callbackApi("startEntranceMission", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
+  },
+  getEntranceMissionReward(...args) {
+    callbackApi("getEntranceMissionReward", args, { run: () => ({ ok: takeOneTimeReward("entranceRewardAvailable") }) });
+  },
+  shareAppMessage(...args) {
+    callbackApi("shareAppMessage", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
+  },
+  shareToStory(...args) {
+    callbackApi("shareToStory", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
+  },
+  reportEvent(...args) {
+    callbackApi("reportEvent", args, {
+      run(o) {
+        if (typeof o.eventName !== "string" || !o.eventName) return invalid("reportEvent", "eventName must be a non-empty string");
+        if (o.params !== undefined && !isPlainObject(o.params)) return invalid("reportEvent", "params must be an object");
+        return { ok: {} };
+      },
+    });
+  },
+  pay(...args) {
+    callbackApi("pay", args, {
+      outcomes: ["cancel"],
+      async run(o) {
+        if (typeof o.trade_order_id !== "string" || !o.trade_order_id) return invalid("pay", "trade_order_id is required");
+        if (scenario().platformUrl) {
+          // the mock platform server then sends the signed minis.trade_order.redeem.success webhook
+          await internal.postJson("/mock/tiktok/pay", { trade_order_id: o.trade_order_id, outcome: "success" });
+        }
+        return { ok: { trade_order_id: o.trade_order_id } };
+      },
+    });
+  },
+  createRewardedVideoAd(...args) {
+    return createAd("rewarded", "createRewardedVideoAd", args);
+  },
+  createInterstitialAd(...args) {
+    return createAd("interstitial", "createInterstitialAd", args);
+  },
+};
+
+/** Members of TTMinis.game present for the current runtime / client version. */
+function memberPresent(name) {
+  if (name === "init") return scenario().runtime === "html";
+  const min = TT_API_MIN_VERSION[name];
+  return min ? versionAtLeast(min) : true;
+}
+
+const game = {};
+function syncSurface() {
+  for (const [name, fn] of Object.entries(ALL)) {
+    if (memberPresent(name)) game[name] = fn;
+    else delete game[name];
+  }
+}
+syncSurface();
+
+internal.registerSdk("ttminis", {
+  reset() { state = freshState(); },
+  onConfigure: syncSurface,
+  fire(event, payload) {
+    if (event === "onShow") {
+      if (payload !== undefined) state.lastEnter = clone(payload);
+      return internal.emit("onShow", payload !== undefined ? payload : currentEnterOptions());
+    }
+    if (event === "onHide") return internal.emit("onHide", payload !== undefined ? payload : {});
+    return undefined;
+  },
+  stats() {
+    let live = 0;
+    const ttAds = {};
+    for (const [id, ad] of state.ads) {
+      ttAds[id] = ad.state;
+      if (ad.state !== "used") live += 1;
+    }
+    return {
+      liveAds: live,
+      ttAds,
+      ttInitialized: state.initialized,
+      ttLoadingProgress: state.loadingProgress,
+      storageBytes: storageBytes(),
+      storageKeys: state.storage.size,
+    };
+  },
+});
+
+globalThis.TTMinis = { game };
+Object.defineProperty(globalThis.TTMinis, "__gameportMock", { value: true });
+
+export { game };
