@@ -48,7 +48,11 @@ async def read_body(request: Request) -> bytes:
 
 async def json_object(request: Request) -> dict[str, Any]:
     """The body as a JSON object, else :class:`BadRequestError`."""
-    raw = await read_body(request)
+    return json_from_bytes(await read_body(request))
+
+
+def json_from_bytes(raw: bytes) -> dict[str, Any]:
+    """``raw`` as a JSON object, else :class:`BadRequestError`."""
     try:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:

@@ -111,7 +111,9 @@ class LedgerStore(Protocol):
         currency: str,
         platform_ref: str | None = None,
         risk_flags: tuple[str, ...] = (),
-    ) -> Order: ...
+    ) -> Order:
+        """Create an order; with ``platform_ref``, return the existing order for that ref instead."""
+        ...
 
     async def attach_platform_ref(self, order_id: str, platform_ref: str) -> Order: ...
 

@@ -190,6 +190,13 @@ class SqliteLedger:
         def run() -> Order:
             now = time.time()
             with self.db.write() as conn:
+                if platform_ref is not None:  # idempotent on (platform, platform_ref)
+                    row = conn.execute(
+                        "SELECT order_id FROM orders WHERE platform = ? AND platform_ref = ?",
+                        (platform, platform_ref),
+                    ).fetchone()
+                    if row is not None:
+                        return self._must(conn, row[0])
                 conn.execute(
                     f"INSERT INTO orders ({_ORDER_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                     (order_id, platform, environment, user_id, product_id, amount, currency,

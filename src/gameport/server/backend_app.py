@@ -1,0 +1,268 @@
+"""The reference game backend (ASGI, Starlette). Prices live here only; the client sends product ids.
+
+All routes answer CORS (``*``). Errors are ``{"error": {"code", "message"}}`` with a 4xx (5xx only for our own
+faults or 502 when TikTok fails). Authenticated routes take ``Authorization: Bearer <session>`` from a login.
+
+* ``GET  /api/health`` → ``{ok}``.
+* ``GET  /api/catalog?platform=tiktok|meta`` → ``{platform, products: [{product_id, title, description, price,
+  currency, grants}]}``.
+* ``POST /api/tiktok/login`` ``{code}`` (from ``TTMinis.game.login``) → ``{session, open_id}``.
+* ``POST /api/meta/nonce`` → ``{nonce, expires_in}``: pass it to ``getSignedPlayerInfoAsync(nonce)``.
+* ``POST /api/meta/login`` ``{signed_player_info}`` (``SignedPlayerInfo.getSignature()``) → ``{session,
+  player_id}``; the nonce inside is consumed once.
+* ``POST /api/tiktok/orders`` ``{product_id}`` (TikTok session) → ``{order_id, trade_order_id, status}``: pass
+  ``trade_order_id`` to ``TTMinis.game.pay``, then poll ``/api/orders/{order_id}``.
+* ``POST /api/meta/purchases`` ``{signed_request}`` (Meta session) → ``{order_id, status, delivered_now,
+  consume: true}``: verify, deliver exactly once per ``payment_id``, then the client calls
+  ``consumePurchaseAsync``. Re-sending the same purchase is safe (``delivered_now: false``).
+* ``POST /api/tiktok/webhook``: TikTok's webhook (``TikTok-Signature``). 2xx once durably recorded.
+* ``GET  /api/orders/{order_id}`` (owner's session) → ``{order_id, platform, product_id, status, delivered}``.
+* ``GET  /api/grants`` (session) → ``{user_id, platform, grants: [{order_id, product_id, items}], totals}``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .catalog import META, PLATFORMS, TIKTOK
+from .config import ServerConfig
+from .errors import BadRequestError, ServerError, SignatureError
+from .faults import crash_point
+from .fulfilment import (
+    deliver_paid,
+    find_tiktok_order,
+    process_tiktok_event,
+    recover_callbacks,
+    user_access_token,
+)
+from .http_util import field, json_from_bytes, json_object, log, read_body, server_error_handler
+from .ledger import LedgerStore, OrderStatus, SqliteLedger, SqliteSessionStore, StoredTokens
+from .meta_signed import verify_purchase, verify_signed_player_info
+from .nonce_store import SqliteNonceStore
+from .risk import price_flags, velocity_flags
+from .tiktok_api import TikTokApiClient
+from .tiktok_webhook import parse_webhook, verify_webhook_signature
+from .unconfirmed import TIKTOK_SIGNATURE_HEADER
+
+NONCE_TTL_S = 300.0
+
+
+@dataclass
+class Backend:
+    """Everything a request handler needs."""
+
+    config: ServerConfig
+    ledger: LedgerStore
+    sessions: SqliteSessionStore
+    nonces: SqliteNonceStore
+    tiktok: TikTokApiClient
+
+    async def user_token(self, open_id: str) -> str:
+        """A valid ``act.`` token for ``open_id``, refreshed when (nearly) expired."""
+        return await user_access_token(self.sessions, self.tiktok, open_id)
+
+
+async def _session(backend: Backend, request: Request, platform: str | None = None) -> tuple[str, str]:
+    auth = request.headers.get("authorization", "")
+    user = await backend.sessions.session_user(auth[7:]) if auth.startswith("Bearer ") else None
+    if user is None or (platform is not None and user[0] != platform):
+        raise BadRequestError("a valid session is required", status=401, code="unauthorized")
+    return user
+
+
+def build_routes(backend: Backend) -> list[Route]:
+    cfg = backend.config
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"ok": True, "service": "gameport-backend", "environment": cfg.environment})
+
+    async def catalog(request: Request) -> Response:
+        platform = request.query_params.get("platform", TIKTOK)
+        if platform not in PLATFORMS:
+            raise BadRequestError(f"platform must be one of {PLATFORMS}")
+        products = [p.public(platform) for p in cfg.catalog.for_platform(platform)]
+        return JSONResponse({"platform": platform, "products": products})
+
+    async def tiktok_login(request: Request) -> Response:
+        code = field(await json_object(request), "code", str)
+        tokens = await backend.tiktok.exchange_code(code)
+        await backend.sessions.save_tokens(StoredTokens(**vars(tokens)))
+        session = await backend.sessions.create_session(TIKTOK, tokens.open_id)
+        return JSONResponse({"session": session, "open_id": tokens.open_id})
+
+    async def meta_nonce(request: Request) -> Response:
+        nonce = backend.nonces.issue(ttl_s=NONCE_TTL_S, now=time.time())
+        return JSONResponse({"nonce": nonce, "expires_in": NONCE_TTL_S})
+
+    async def meta_login(request: Request) -> Response:
+        signed = field(await json_object(request), "signed_player_info", str)
+        info = verify_signed_player_info(
+            signed, cfg.meta.app_secret, backend.nonces, max_age_s=cfg.meta.player_info_max_age_s
+        )
+        session = await backend.sessions.create_session(META, info.player_id)
+        return JSONResponse({"session": session, "player_id": info.player_id})
+
+    async def tiktok_order(request: Request) -> Response:
+        _, open_id = await _session(backend, request, TIKTOK)
+        product = cfg.catalog.get(field(await json_object(request), "product_id", str))
+        amount, currency = product.price_for(TIKTOK)
+        since = time.time() - cfg.risk.velocity_window_s
+        recent = await backend.ledger.count_orders_since(open_id, TIKTOK, since) + 1
+        access_token = await backend.user_token(open_id)
+        order = await backend.ledger.create_order(
+            platform=TIKTOK, environment=cfg.environment, user_id=open_id, product_id=product.product_id,
+            amount=amount, currency=currency, risk_flags=tuple(velocity_flags(recent, cfg.risk)),
+        )  # fmt: skip
+        try:
+            trade_order_id = await backend.tiktok.create_trade_order(
+                access_token, token_amount=int(amount), order_id=order.order_id,
+                product_name=product.title, product_id=product.product_id,
+            )  # fmt: skip
+        except ServerError as exc:
+            await backend.ledger.fail(order.order_id, reason=f"trade order create failed: {exc}")
+            raise
+        order = await backend.ledger.attach_platform_ref(order.order_id, trade_order_id)
+        return JSONResponse(
+            {"order_id": order.order_id, "trade_order_id": trade_order_id, "status": order.status.value}
+        )
+
+    async def meta_purchase(request: Request) -> Response:
+        _, player_id = await _session(backend, request, META)
+        raw = await read_body(request)
+        signed = field(json_from_bytes(raw), "signed_request", str)
+        purchase = verify_purchase(signed, cfg.meta.app_secret, max_age_s=cfg.meta.purchase_max_age_s)
+        product = cfg.catalog.get(purchase.product_id)
+        amount, currency = product.price_for(META)
+        flags = list(price_flags(product, META, *purchase.price)) if purchase.price else []
+        since = time.time() - cfg.risk.velocity_window_s
+        flags += velocity_flags(await backend.ledger.count_orders_since(player_id, META, since) + 1, cfg.risk)
+        order = await backend.ledger.create_order(
+            platform=META, environment=cfg.environment, user_id=player_id, product_id=product.product_id,
+            amount=amount, currency=currency, platform_ref=purchase.payment_id, risk_flags=tuple(flags),
+        )  # fmt: skip
+        callback_id = await backend.ledger.record_callback(
+            platform=META, kind="purchase.signed_request", raw_body=raw, headers={}, order_id=order.order_id
+        )
+        if order.user_id != player_id:
+            await backend.ledger.finish_callback(callback_id, "foreign_player")
+            raise BadRequestError(
+                "this purchase belongs to another player", status=409, code="foreign_purchase"
+            )
+        delivered_now = await deliver_paid(
+            backend.ledger,
+            cfg.catalog,
+            order,
+            reason="meta signed purchase verified",
+            callback_id=callback_id,
+        )
+        order = await backend.ledger.get_order(order.order_id) or order
+        return JSONResponse(
+            {"order_id": order.order_id, "status": order.status.value, "delivered_now": delivered_now,
+             "consume": order.status is not OrderStatus.CREATED}
+        )  # fmt: skip
+
+    async def tiktok_webhook(request: Request) -> Response:
+        body = await read_body(request)
+        header = request.headers.get(TIKTOK_SIGNATURE_HEADER)
+        try:
+            verify_webhook_signature(
+                header, body, cfg.tiktok.client_secret, tolerance_s=cfg.tiktok.webhook_tolerance_s
+            )
+        except SignatureError as exc:
+            log.warning("webhook refused (%s): %s", type(exc).__name__, exc)
+            raise
+        event = parse_webhook(body)
+        if event.client_key != cfg.tiktok.client_key:
+            raise BadRequestError("webhook for another client_key", code="wrong_client_key")
+        order = await find_tiktok_order(backend.ledger, event)
+        callback_id = await backend.ledger.record_callback(
+            platform=TIKTOK, kind=event.event, raw_body=body,
+            headers={TIKTOK_SIGNATURE_HEADER: header or ""}, order_id=order.order_id if order else None,
+        )  # fmt: skip
+        crash_point("after_receipt")
+        outcome = await process_tiktok_event(backend.ledger, cfg.catalog, cfg.environment, event, callback_id)
+        return JSONResponse({"ok": True, "outcome": outcome})
+
+    async def order_status(request: Request) -> Response:
+        platform, user_id = await _session(backend, request)
+        order = await backend.ledger.get_order(request.path_params["order_id"])
+        if order is None or order.user_id != user_id or order.platform != platform:
+            raise BadRequestError("no such order", status=404, code="not_found")
+        return JSONResponse(order.public())
+
+    async def grants(request: Request) -> Response:
+        platform, user_id = await _session(backend, request)
+        rows = await backend.ledger.grants(user_id, platform)
+        totals: dict[str, int] = {}
+        for grant in rows:
+            for item, count in grant.items.items():
+                totals[item] = totals.get(item, 0) + count
+        items = [{"order_id": g.order_id, "product_id": g.product_id, "items": dict(g.items)} for g in rows]
+        return JSONResponse({"user_id": user_id, "platform": platform, "grants": items, "totals": totals})
+
+    post = ["POST"]
+    return [
+        Route("/api/health", health, methods=["GET"]),
+        Route("/api/catalog", catalog, methods=["GET"]),
+        Route("/api/tiktok/login", tiktok_login, methods=post),
+        Route("/api/meta/nonce", meta_nonce, methods=post),
+        Route("/api/meta/login", meta_login, methods=post),
+        Route("/api/tiktok/orders", tiktok_order, methods=post),
+        Route("/api/meta/purchases", meta_purchase, methods=post),
+        Route("/api/tiktok/webhook", tiktok_webhook, methods=post),
+        Route("/api/orders/{order_id}", order_status, methods=["GET"]),
+        Route("/api/grants", grants, methods=["GET"]),
+    ]
+
+
+def open_backend(
+    config: ServerConfig, db_path: str | Path, *, transport: httpx.AsyncBaseTransport | None = None
+) -> Backend:
+    """Open the ledger file and build the TikTok client (``transport`` routes it in-process in tests)."""
+    return Backend(
+        config=config,
+        ledger=SqliteLedger(db_path, before_commit=lambda: crash_point("before_commit")),
+        sessions=SqliteSessionStore(db_path),
+        nonces=SqliteNonceStore(db_path),
+        tiktok=TikTokApiClient(
+            client_key=config.tiktok.client_key, client_secret=config.tiktok.client_secret,
+            base_url=config.tiktok.api_base_url, timeout_s=config.tiktok.timeout_s,
+            max_retries=config.tiktok.max_retries, transport=transport,
+        ),
+    )  # fmt: skip
+
+
+def create_backend_app(backend: Backend) -> Starlette:
+    """The ASGI app; start-up re-applies callbacks recorded before a crash, shutdown closes everything."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        recovered = await recover_callbacks(
+            backend.ledger, backend.config.catalog, backend.config.environment
+        )
+        if recovered:
+            log.warning("recovered %d unprocessed callback(s) after restart", recovered)
+        try:
+            yield
+        finally:
+            await backend.tiktok.aclose()
+            await backend.ledger.close()
+            await backend.sessions.close()
+
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
+    return Starlette(
+        routes=build_routes(backend), middleware=[cors], lifespan=lifespan,
+        exception_handlers={ServerError: server_error_handler},
+    )  # fmt: skip
