@@ -1,0 +1,34 @@
+"""The bridge between gameport and JavaScript.
+
+:func:`default_bridge` gives the browser bridge when running in Pyodide; on CPython, tests and tools pass a
+:class:`gameport.testing.FakeBridge` instead. Nothing here imports ``js`` on CPython.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import BridgeError
+from .protocol import DEFAULT_TIMEOUT, Bridge, Handle, Subscription
+
+IN_PYODIDE = sys.platform == "emscripten"
+"""True when running inside Pyodide (WebAssembly in a browser or worker)."""
+
+
+def default_bridge() -> Bridge:
+    """The bridge to the page's JavaScript.
+
+    Raises:
+        BridgeError: outside Pyodide (pass a ``gameport.testing.FakeBridge`` there), or when the page was
+            not booted with ``js_bridge/loader.js``.
+    """
+    if not IN_PYODIDE:
+        raise BridgeError(
+            "no JavaScript runtime here (not in Pyodide): pass bridge=gameport.testing.FakeBridge(...)"
+        )
+    from .pyodide_bridge import PyodideBridge
+
+    return PyodideBridge()
+
+
+__all__ = ["DEFAULT_TIMEOUT", "IN_PYODIDE", "Bridge", "Handle", "Subscription", "default_bridge"]

@@ -1,0 +1,84 @@
+"""Every exception gameport raises, under one base class.
+
+Catch :class:`GameportError` to handle anything the SDK raises; catch a subclass to handle one case::
+
+    GameportError                      base; ``.platform`` names the platform when known
+    ├── PlatformError                  the platform SDK reported a failure; ``.code``, ``.message``, ``.raw``
+    └── BridgeError                    the Python/JavaScript glue itself failed; ``.path``
+        ├── JsPathError                a JavaScript name (SDK function, handle, global) does not exist
+        ├── SdkLoadError               a platform SDK script failed to load or never defined its global
+        └── BridgeTimeoutError         a call that waits without a person in the loop ran out of time
+                                       (also a ``TimeoutError``)
+
+Every message says what happened and, where there is one, what to do next.
+"""
+
+from __future__ import annotations
+
+from .values import Json
+
+
+class GameportError(Exception):
+    """Base class of every gameport error."""
+
+    def __init__(self, message: str, *, platform: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.platform = platform
+
+
+class PlatformError(GameportError):
+    """The platform SDK answered with a failure.
+
+    Attributes:
+        code: the platform's own error code (Meta's ``"USER_INPUT"``, TikTok's ``102102``), or None when the
+            payload carried none.
+        message: the platform's message, or a description of the payload.
+        raw: the failure payload exactly as the SDK produced it (JSON-like), for logs and support tickets.
+        path: the JavaScript function that failed, e.g. ``"TTMinis.game.login"``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | int | None,
+        raw: Json,
+        path: str,
+        platform: str | None = None,
+    ) -> None:
+        super().__init__(message, platform=platform)
+        self.code = code
+        self.raw = raw
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path} failed with code {self.code!r}: {self.message}"
+
+
+class BridgeError(GameportError):
+    """The Python/JavaScript glue failed (not the platform): a bug or a broken page set-up."""
+
+    def __init__(self, message: str, *, path: str = "", platform: str | None = None) -> None:
+        super().__init__(message, platform=platform)
+        self.path = path
+
+
+class JsPathError(BridgeError):
+    """A JavaScript name does not exist: an SDK function the client lacks, or a released handle."""
+
+
+class SdkLoadError(BridgeError):
+    """A platform SDK script failed to load, or loaded without defining its global in time."""
+
+
+class BridgeTimeoutError(BridgeError, TimeoutError):
+    """A call did not answer within its timeout.
+
+    Attributes:
+        timeout: the timeout in seconds that ran out.
+    """
+
+    def __init__(self, message: str, *, path: str, timeout: float, platform: str | None = None) -> None:
+        super().__init__(message, path=path, platform=platform)
+        self.timeout = timeout

@@ -1,0 +1,106 @@
+"""Browser test harness: real Pyodide from the built dist/ in Debian's headless Chromium via Playwright.
+
+One HTTP server serves ``dist/`` at ``/`` and ``tests/browser/pages/`` at ``/_test/`` for the whole session.
+Pages boot Pyodide once per module (``booted_page``); tests reset JavaScript state instead of rebooting.
+Browser tests are never skipped: without Chromium or a built site the run fails and says why.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = Path(__file__).resolve().parent / "pages"
+CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'"
+BOOT_TIMEOUT_MS = 90_000
+
+
+def _load_build_module() -> Any:
+    spec = importlib.util.spec_from_file_location("gameport_build_script", ROOT / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `python3 build.py setup` (browser tests never skip)")
+    return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
+
+
+def _headers(path: str, query: str) -> dict[str, str]:
+    return {"Content-Security-Policy": STRICT_CSP} if "csp=1" in query.split("&") else {}
+
+
+@pytest.fixture(scope="session")
+def site_url() -> Iterator[str]:
+    """Base URL of the built site plus the test pages, served on 127.0.0.1."""
+    if not (ROOT / "dist" / "build-info.json").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py build` (or `python3 build.py test`)")
+    build = _load_build_module()
+    server = build.make_server({"/": ROOT / "dist", "/_test/": PAGES}, 0, _headers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def open_harness(browser: Browser, url: str) -> Page:
+    """A new page on ``url`` (a harness page), after gameport has booted in it."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("console", lambda msg: print(f"[console.{msg.type}] {msg.text}") if msg.type == "error" else None)
+    page.goto(url)
+    outcome = page.evaluate("() => window.gpBoot", None)
+    page.set_default_timeout(30_000)
+    assert outcome == "ready", f"boot failed: {outcome}"
+    return page
+
+
+@pytest.fixture(scope="module")
+def booted_page(browser: Browser, site_url: str) -> Iterator[Page]:
+    """One booted harness page per test module (Pyodide boots once, a few seconds)."""
+    page = open_harness(browser, f"{site_url}/_test/harness.html")
+    yield page
+    page.context.close()
+
+
+def run_py(page: Page, code: str) -> Any:
+    """Run Python (top-level await allowed) in the page; it must set ``result`` to a JSON-like value."""
+    wrapped = code + "\n__import__('json').dumps(result)"
+    text = page.evaluate("(code) => window.gp.pyodide.runPythonAsync(code)", wrapped)
+    return json.loads(text)
+
+
+def js_stats(page: Page) -> dict[str, int]:
+    """The bridge API's live counts (handles, subscriptions, pending calls) and counters."""
+    return json.loads(page.evaluate("() => window.gp.api.stats()"))
