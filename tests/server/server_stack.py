@@ -1,0 +1,141 @@
+"""Test helpers: per-run secrets, a server config, and the two servers as real subprocesses (via the CLI)."""
+
+from __future__ import annotations
+
+import os
+import queue
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+LISTENING_PREFIX = "gameport-server listening on "
+START_TIMEOUT_S = 30.0
+
+CATALOG = [
+    {"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100}, "tiktok_beans": 10,
+     "meta_price": "0.99", "meta_currency": "USD"},
+    {"product_id": "gems_600", "title": "600 gems", "grants": {"gems": 600}, "tiktok_beans": 50,
+     "meta_price": "4.99", "meta_currency": "USD"},
+    {"product_id": "no_ads", "title": "Remove ads", "grants": {"no_ads": 1}, "tiktok_beans": 100},
+]  # fmt: skip
+
+
+def make_config(api_base_url: str = "http://127.0.0.1:9") -> dict[str, Any]:
+    """A sandbox config with secrets generated for this run."""
+    return {
+        "environment": "sandbox",
+        "tiktok": {"client_key": "ck_" + secrets.token_hex(6), "client_secret": secrets.token_hex(24),
+                   "api_base_url": api_base_url, "timeout_s": 30, "max_retries": 2},
+        "meta": {"app_id": "app_" + secrets.token_hex(4), "app_secret": secrets.token_hex(24)},
+        "risk": {"velocity_max": 5, "velocity_window_s": 3600},
+        "catalog": CATALOG,
+    }  # fmt: skip
+
+
+@dataclass
+class ServerProcess:
+    """A ``python -m gameport.server`` child; ``url`` is read from its single stdout line."""
+
+    args: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen[str] | None = None
+    url: str = ""
+
+    def start(self) -> ServerProcess:
+        env = {**os.environ, **self.env}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gameport.server", *self.args],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        )  # fmt: skip
+        lines: queue.Queue[str] = queue.Queue()
+        stdout = self.proc.stdout
+        assert stdout is not None
+        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
+        try:
+            line = lines.get(timeout=START_TIMEOUT_S)
+        except queue.Empty:
+            self.kill()
+            raise RuntimeError(f"server did not start: {self.args}") from None
+        assert line.startswith(LISTENING_PREFIX), f"unexpected first line {line!r}"
+        self.url = line[len(LISTENING_PREFIX) :].strip()
+        return self
+
+    def stop(self) -> int:
+        """SIGTERM and wait; returns the exit code."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=20)
+        finally:
+            if self.proc.stdout:
+                self.proc.stdout.close()
+        return code
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@dataclass
+class Stack:
+    """A mock platform and a backend talking to each other over real HTTP."""
+
+    tmp: Path
+    config: dict[str, Any]
+    config_path: Path
+    db_path: Path
+    mock: ServerProcess
+    backend: ServerProcess
+    http: httpx.Client
+
+    def start_backend(self, env: dict[str, str] | None = None) -> ServerProcess:
+        proc = ServerProcess(
+            ["backend", "--host", "127.0.0.1", "--port", "0", "--db", str(self.db_path),
+             "--config", str(self.config_path)], env=env or {},
+        ).start()  # fmt: skip
+        self.backend = proc
+        self.post(f"{self.mock.url}/mock/config", {"backend_url": proc.url})
+        return proc
+
+    def post(self, url: str, body: dict[str, Any], session: str | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {session}"} if session else {}
+        response = self.http.post(url, json=body, headers=headers)
+        assert response.status_code == 200, (url, response.status_code, response.text)
+        return response.json()
+
+    def get(self, url: str, session: str | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {session}"} if session else {}
+        response = self.http.get(url, headers=headers)
+        assert response.status_code == 200, (url, response.status_code, response.text)
+        return response.json()
+
+    def tiktok_login(self, open_id: str | None = None) -> tuple[str, str]:
+        code = self.post(f"{self.mock.url}/mock/tiktok/login_code", {"open_id": open_id} if open_id else {})
+        answer = self.post(f"{self.backend.url}/api/tiktok/login", {"code": code["code"]})
+        return answer["session"], answer["open_id"]
+
+    def order(self, session: str, product_id: str = "gems_100") -> dict[str, Any]:
+        result: dict[str, Any] = self.post(
+            f"{self.backend.url}/api/tiktok/orders", {"product_id": product_id}, session
+        )
+        return result
+
+    def grants(self, session: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.get(f"{self.backend.url}/api/grants", session)
+        return result
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "gameport.server", *args, "--db", str(self.db_path),
+             "--config", str(self.config_path)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
