@@ -3,6 +3,13 @@
 Catch :class:`GameportError` to handle anything the SDK raises; catch a subclass to handle one case::
 
     GameportError                      base; ``.platform`` names the platform when known
+    ├── NotInitializedError            a capability was used before ``await platform.init()``
+    ├── ConfigError                    the game's configuration is invalid or mixes environments
+    ├── UnsupportedCapabilityError     not available here; ``.capability``, ``.fallback`` (what to do instead)
+    ├── UserCancelledError             the player closed the platform's dialog
+    ├── StorageError                   storage failed
+    │   └── StorageLimitError          the value is larger than the platform stores
+    ├── AnalyticsEventError            an event breaks the platforms' name/parameter limits
     ├── PlatformError                  the platform SDK reported a failure; ``.code``, ``.message``, ``.raw``
     └── BridgeError                    the Python/JavaScript glue itself failed; ``.path``
         ├── JsPathError                a JavaScript name (SDK function, handle, global) does not exist
@@ -82,3 +89,47 @@ class BridgeTimeoutError(BridgeError, TimeoutError):
     def __init__(self, message: str, *, path: str, timeout: float, platform: str | None = None) -> None:
         super().__init__(message, path=path, platform=platform)
         self.timeout = timeout
+
+
+class NotInitializedError(GameportError):
+    """A capability was used before ``await platform.init()`` finished."""
+
+
+class ConfigError(GameportError):
+    """The game's configuration is invalid (for example, production settings pointing at a sandbox)."""
+
+
+class UnsupportedCapabilityError(GameportError):
+    """The platform cannot do this here (absent API, old client, or not configured).
+
+    Attributes:
+        capability: the :class:`~gameport.capabilities.Capability` asked for.
+        fallback: what the game should do instead.
+    """
+
+    def __init__(self, capability: str, platform: str, fallback: str, reason: str = "") -> None:
+        why = f" ({reason})" if reason else ""
+        super().__init__(
+            f"{capability} is not supported on {platform}{why}; instead: {fallback}. "
+            f"Check platform.supports(Capability.{capability.upper()}) before calling.",
+            platform=platform,
+        )
+        self.capability = capability
+        self.fallback = fallback
+        self.reason = reason
+
+
+class UserCancelledError(GameportError):
+    """The player closed a platform dialog (login, authorization, share, invite, shortcut, purchase)."""
+
+
+class StorageError(GameportError):
+    """A storage operation failed."""
+
+
+class StorageLimitError(StorageError):
+    """The value is larger than the platform stores (Meta: 1 MB per player)."""
+
+
+class AnalyticsEventError(GameportError):
+    """An analytics event breaks the platforms' limits (name 2-40 chars of ``[A-Za-z0-9 _-]``, ...)."""
