@@ -88,7 +88,7 @@ test("generic outcomes on a Promise API: fail, never, throw, delay, value", asyn
   assert.throws(() => F().getEntryPointAsync(), code("INVALID_PARAM"));
   const delayed = F().getEntryPointAsync();
   assert.equal((await settleWithin(delayed, 20)).state, "pending");
-  assert.deepEqual(await settleWithin(delayed, 50), { state: "resolved", value: "game_switch" });
+  assert.deepEqual(await settleWithin(delayed, 150), { state: "resolved", value: "game_switch" });
   assert.equal(await F().getEntryPointAsync(), "mock_entry", "queue drained -> default");
   M.script("initializeAsync", "fail");
   M.reset();

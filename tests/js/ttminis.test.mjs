@@ -127,7 +127,7 @@ test("ok_then_late_complete: complete fires again after lateMs", async () => {
   M.script("authorize", { outcome: "ok_then_late_complete", lateMs: 30 });
   const ev = await ttCall(g().authorize, { scope: "user.info.basic" }, { settleMs: 5 });
   assert.deepEqual(ev.map((e) => e[0]), ["success", "complete"]);
-  await sleep(50);
+  await sleep(120);
   assert.deepEqual(ev.map((e) => e[0]), ["success", "complete", "complete"]);
 });
 
@@ -138,7 +138,7 @@ test("delayMs delays the outcome; value overrides the success payload", async ()
   g().login({ success: (r) => seen.push(r) });
   await sleep(25);
   assert.deepEqual(seen, []);
-  await sleep(70);
+  await sleep(150);
   assert.deepEqual(seen, [{ code: "fixed" }]);
 });
 
@@ -544,7 +544,7 @@ test("ad slow_load delays show; a second concurrent show rejects", async () => {
   const shown = ad.show();
   await assert.rejects(ad.show(), (e) => e.error_code === TT_ERROR_CODES.AD_SHOW_PENDING.error_code);
   assert.equal((await settleWithin(shown, 25)).state, "pending");
-  assert.equal((await settleWithin(shown, 60)).state, "resolved");
+  assert.equal((await settleWithin(shown, 150)).state, "resolved");
   await sleep(10);
   assert.deepEqual(p.events, [["close", { isEnded: true }]]);
 });
