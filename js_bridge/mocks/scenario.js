@@ -263,6 +263,7 @@ function createMock() {
 
   const applySettings = (partial, { strict }) => {
     if (!isPlainObject(partial)) throw new TypeError("__gpMock.configure expects a plain object");
+    const accepted = [];
     for (const [k, v] of Object.entries(partial)) {
       if (!(k in DEFAULT_SCENARIO)) {
         const msg = `__gpMock.configure: unknown setting "${k}" (known: ${Object.keys(DEFAULT_SCENARIO).join(", ")})`;
@@ -270,16 +271,21 @@ function createMock() {
         console.warn(`[gameport mock] ${msg}; ignored`);
         continue;
       }
-      if (k === "runtime" && v !== "html" && v !== "native") {
-        if (strict) throw new TypeError('__gpMock.configure: runtime must be "html" or "native"');
+      let problem = null;
+      if (k === "runtime" && v !== "html" && v !== "native") problem = 'runtime must be "html" or "native"';
+      if (k === "clientVersion" && !/^\d+(\.\d+){0,3}$/.test(String(v))) problem = 'clientVersion must look like "46.1.0"';
+      if (k === "supportedAPIs" && v !== null && !(Array.isArray(v) && v.every((x) => typeof x === "string"))) {
+        problem = "supportedAPIs must be null or an array of strings";
+      }
+      if (problem) {
+        if (strict) throw new TypeError(`__gpMock.configure: ${problem}`);
+        console.warn(`[gameport mock] ${problem}; ignored`);
         continue;
       }
-      if (k === "clientVersion" && !/^\d+(\.\d+){0,3}$/.test(String(v))) {
-        if (strict) throw new TypeError('__gpMock.configure: clientVersion must look like "46.1.0"');
-        continue;
-      }
-      mock.scenario[k] = clone(v);
+      accepted.push([k, clone(v)]);
     }
+    // strict mode threw above before anything was applied: configure() is all-or-nothing
+    for (const [k, v] of accepted) mock.scenario[k] = v;
     for (const hooks of sdks.values()) hooks.onConfigure?.();
   };
 

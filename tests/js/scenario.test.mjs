@@ -76,6 +76,10 @@ test("configure merges, validates and rejects unknown settings", () => {
   assert.throws(() => M.configure({ runtime: "webview" }), /runtime/);
   assert.throws(() => M.configure({ clientVersion: "new" }), /clientVersion/);
   assert.throws(() => M.configure("x"), TypeError);
+  assert.throws(() => M.configure({ supportedAPIs: "payments.purchaseAsync" }), /supportedAPIs/);
+  assert.equal(M.scenario.supportedAPIs, null, "rejected settings leave the old value");
+  assert.throws(() => M.configure({ playerId: "half", runtime: "bad" }), /runtime/);
+  assert.equal(M.scenario.playerId, "p9", "all-or-nothing: nothing applied when one key is bad");
   const lb = { a: { entries: [] } };
   M.configure({ leaderboards: lb });
   lb.b = {};
