@@ -5,6 +5,7 @@ Catch :class:`GameportError` to handle anything the SDK raises; catch a subclass
     GameportError                      base; ``.platform`` names the platform when known
     ├── NotInitializedError            a capability was used before ``await platform.init()``
     ├── ConfigError                    the game's configuration is invalid or mixes environments
+    ├── InvalidArgumentError           a call's argument is out of range (also a ``ValueError``)
     ├── UnsupportedCapabilityError     not available here; ``.capability``, ``.fallback`` (what to do instead)
     ├── UserCancelledError             the player closed the platform's dialog
     ├── StorageError                   storage failed
@@ -97,6 +98,10 @@ class NotInitializedError(GameportError):
 
 class ConfigError(GameportError):
     """The game's configuration is invalid (for example, production settings pointing at a sandbox)."""
+
+
+class InvalidArgumentError(GameportError, ValueError):
+    """An argument is invalid (a NaN progress, a negative leaderboard offset, an empty storage key)."""
 
 
 class UnsupportedCapabilityError(GameportError):
