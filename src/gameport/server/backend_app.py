@@ -38,7 +38,7 @@ from starlette.routing import Route
 
 from .catalog import META, PLATFORMS, TIKTOK
 from .config import ServerConfig
-from .errors import BadRequestError, ServerError, SignatureError
+from .errors import BadRequestError, ServerError, SignatureError, TikTokOAuthError
 from .faults import crash_point
 from .fulfilment import (
     deliver_paid,
@@ -97,7 +97,13 @@ def build_routes(backend: Backend) -> list[Route]:
 
     async def tiktok_login(request: Request) -> Response:
         code = field(await json_object(request), "code", str)
-        tokens = await backend.tiktok.exchange_code(code)
+        try:
+            tokens = await backend.tiktok.exchange_code(code)
+        except TikTokOAuthError as exc:
+            if exc.error not in ("invalid_grant", "invalid_request", "access_denied"):
+                raise  # our configuration or TikTok itself: 502
+            refused = BadRequestError("login code refused by TikTok", status=401, code="invalid_login_code")
+            raise refused from exc
         await backend.sessions.save_tokens(StoredTokens(**vars(tokens)))
         session = await backend.sessions.create_session(TIKTOK, tokens.open_id)
         return JSONResponse({"session": session, "open_id": tokens.open_id})
