@@ -1,0 +1,417 @@
+"""TikTok Mini Games over ``TTMinis.game``: the HTML runtime (``init({clientKey})`` first) and the native
+runtime (pre-loaded SDK, no ``init`` member).
+
+What is available in a session comes from ``canIUse`` and from the function being present (TikTok < 41.0.0
+has no shortcut or entrance mission, < 43.0.0 no ``reportEvent``), then from ``settings.features``.
+Facts the TikTok documentation does not confirm live in :data:`UNCONFIRMED`, the only place they appear;
+an adapter instance may be given a corrected copy (``TikTokAdapter(bridge, settings, unconfirmed=...)``).
+
+Leaderboards are not offered: TikTok has none, and the game-backend route (``leaderboard_url``) is not
+implemented for TikTok yet, so ``LEADERBOARDS`` raises the unsupported error with its fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import parse_qsl, urlencode
+
+from ..bridge import Bridge, Subscription
+from ..capabilities import Capability, PlatformName
+from ..config import PlatformSettings
+from ..errors import (
+    ConfigError,
+    NotInitializedError,
+    PlatformError,
+    SdkLoadError,
+    StorageLimitError,
+    UserCancelledError,
+)
+from ..models import (
+    AuthorizeResult,
+    LaunchData,
+    LifecycleEvent,
+    LoginResult,
+    ShareContent,
+    ShareResult,
+    ShortcutResult,
+)
+from ..values import Json, JsonObject
+from .base import Adapter, map_errors
+
+NS: Final = "TTMinis.game"
+"""The JavaScript namespace of every TikTok Mini Games call."""
+
+LOGIN_NOT_CONFIGURED: Final = 102102
+"""TikTok's documented login failure: ToS / Privacy Policy URLs missing in the app settings (A.5, A.14)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unconfirmed:
+    """TikTok facts no retrievable TikTok page documents, with the values this adapter assumes.
+
+    Attributes (reference sections in brackets; every default is the headless mock's choice):
+        cancel_codes: ``error_code`` values meaning "the player closed the dialog" (share, authorize,
+            shortcut, entrance mission) [A.6, A.14: cancel arrives through ``fail``, code undocumented].
+        storage_missing_codes: ``getStorage`` codes meaning "no such key", answered as None [A.11, wx style].
+        storage_missing_text: the same for a failure without a code (wx ``"getStorage:fail data not found"``).
+        storage_limit_codes: codes meaning "storage is full", raised as StorageLimitError [A.11: cap unknown].
+        progress_scale: what ``setLoadingProgress({progress})`` calls complete [A.2]: 1.0 for a 0-1 range
+            (the only known caller sends ``progress: 1`` when done), 100.0 for a 0-100 range.
+    """
+
+    cancel_codes: frozenset[str | int] = frozenset({90001})
+    storage_missing_codes: frozenset[str | int] = frozenset({90005})
+    storage_missing_text: str = "not found"
+    storage_limit_codes: frozenset[str | int] = frozenset({90004})
+    progress_scale: float = 1.0
+
+
+UNCONFIRMED: Final = Unconfirmed()
+"""[unconfirmed] THE table of TikTok assumptions; nothing outside it hard-codes an undocumented fact."""
+
+
+class TikTokLoginNotConfiguredError(PlatformError):
+    """``login`` failed with 102102: set the Terms of Service and Privacy Policy URLs of the TikTok app (and
+    use the client key of that same app). ``code``, ``raw`` and ``path`` are the platform's."""
+
+
+class TikTokResponseError(PlatformError):
+    """TikTok reported success with a payload lacking what its documentation promises (a login without
+    ``code``, a mission reward without a boolean ``canReceiveReward``). ``code`` is None; ``raw`` is the
+    payload."""
+
+
+# Capability -> the TTMinis.game members it needs (each asked of canIUse and checked for presence).
+_NEEDS: Final[dict[Capability, tuple[str, ...]]] = {
+    Capability.LOGIN: ("login",),
+    Capability.AUTHORIZE: ("authorize",),
+    Capability.LOADING_PROGRESS: ("setLoadingProgress",),
+    Capability.LIFECYCLE: ("onShow", "onHide"),
+    Capability.LAUNCH_DATA: ("getLaunchOptionsSync",),
+    Capability.STORAGE: ("getStorage", "setStorage", "removeStorage"),
+    Capability.SHORTCUT: ("addShortcut",),
+    Capability.SHORTCUT_REWARD: ("getShortcutMissionReward",),
+    Capability.REVISIT: ("startEntranceMission", "getEntranceMissionReward"),
+    Capability.SHARE: ("shareAppMessage",),
+    Capability.INVITE: ("shareAppMessage",),
+    Capability.ANALYTICS: ("reportEvent",),
+}
+
+
+class TikTokAdapter(Adapter):
+    """TikTok Mini Games behind gameport's API. See the module docstring for runtimes and assumptions."""
+
+    name = PlatformName.TIKTOK
+    CAPABILITIES = frozenset(_NEEDS)
+
+    def __init__(
+        self, bridge: Bridge, settings: PlatformSettings, *, unconfirmed: Unconfirmed = UNCONFIRMED
+    ) -> None:
+        super().__init__(bridge, settings)
+        self.unconfirmed = unconfirmed
+        self.runtime: str | None = None
+        self._available: frozenset[Capability] | None = None
+        self._reasons: dict[Capability, str] = {}
+
+    # -- start-up ---------------------------------------------------------------------------------------
+
+    async def init(self) -> frozenset[Capability]:
+        """Load the SDK if ``sdk_url`` is set, ``init({clientKey})`` in the HTML runtime, probe ``canIUse``.
+
+        Raises:
+            ConfigError: the HTML runtime is present but ``settings.client_key`` is not set.
+            SdkLoadError: ``TTMinis.game`` is not on the page and could not be loaded.
+            PlatformError: ``TTMinis.game.init`` threw.
+        """
+        if not self.bridge.has(NS):
+            if self.settings.sdk_url is None:
+                raise SdkLoadError(
+                    f"{NS} is not on the page: set sdk_url for the HTML runtime", path=NS, platform="tiktok"
+                )
+            await self.bridge.load_script(self.settings.sdk_url, NS, timeout=self.timeout("sdk_load", 15.0))
+        if self.bridge.has(f"{NS}.init"):
+            if not self.settings.client_key:
+                raise ConfigError(
+                    "TikTok's HTML runtime needs client_key (the app's Credentials in the TikTok Developer "
+                    "Portal) in this environment's tiktok settings",
+                    platform="tiktok",
+                )
+            self.bridge.call_sync(f"{NS}.init", {"clientKey": self.settings.client_key})
+            self.runtime = "html"
+        else:
+            self.runtime = "native"
+        self._available = frozenset(cap for cap in self.CAPABILITIES if self._probe(cap))
+        return self._available
+
+    def _probe(self, cap: Capability) -> bool:
+        if not self.settings.features.get(cap.value, True):
+            self._reasons[cap] = f"switched off by features[{cap.value!r}] in the configuration"
+            return False
+        for member in _NEEDS[cap]:
+            if not (self.bridge.has(f"{NS}.{member}") and self._can_i_use(member)):
+                self._reasons[cap] = f"this TikTok client lacks {NS}.{member} (canIUse)"
+                return False
+        return True
+
+    def _can_i_use(self, schema: str) -> bool:
+        if not self.bridge.has(f"{NS}.canIUse"):
+            return True  # presence, checked by the caller, is then all there is to go on
+        try:
+            return self.bridge.call_sync(f"{NS}.canIUse", schema) is True
+        except PlatformError:
+            return True
+
+    def _require(self, cap: Capability) -> None:
+        if self._available is None:
+            raise NotInitializedError(f"{cap.value}: await platform.init() first", platform="tiktok")
+        if cap not in self._available:
+            self.unsupported(cap, self._reasons.get(cap, ""))
+
+    async def set_loading_progress(self, fraction: float) -> None:
+        """``setLoadingProgress({progress})``, scaled by ``unconfirmed.progress_scale``.
+
+        Raises:
+            UnsupportedCapabilityError, PlatformError, BridgeTimeoutError.
+        """
+        self._require(Capability.LOADING_PROGRESS)
+        progress = fraction * self.unconfirmed.progress_scale
+        await self._cb("setLoadingProgress", {"progress": progress}, self.timeout("loading_progress", 5.0))
+
+    # -- identity ---------------------------------------------------------------------------------------
+
+    async def login(self) -> LoginResult:
+        """Silent ``login``: the one-time ``code`` your backend exchanges for the player's ``open_id``.
+
+        Raises:
+            TikTokLoginNotConfiguredError: 102102, the app's ToS / Privacy Policy URLs are not set.
+            TikTokResponseError: success without a non-empty ``code``.
+            PlatformError; BridgeTimeoutError (``timeouts["login"]``, 10 s); UnsupportedCapabilityError.
+        """
+        self._require(Capability.LOGIN)
+        with map_errors({LOGIN_NOT_CONFIGURED: _login_not_configured}):
+            payload = await self._cb("login", {}, self.timeout("login", 10.0))
+        code = payload.get("code") if isinstance(payload, dict) else None
+        if not isinstance(code, str) or not code:
+            raise _malformed("login", payload, "no code in the success payload")
+        return LoginResult(platform="tiktok", player_id=None, credential=code, credential_kind="tiktok_code")
+
+    async def authorize(self, scopes: Sequence[str]) -> AuthorizeResult:
+        """Explicit ``authorize({scope})``: TikTok's consent screen (no timeout: a person is deciding).
+
+        TikTok's success payload is undocumented, so ``granted_scopes`` are the scopes asked for and
+        ``code`` is the payload's ``code`` when it carries one.
+
+        Raises:
+            ValueError: ``scopes`` is empty.
+            UserCancelledError: the player declined.
+            PlatformError, UnsupportedCapabilityError.
+        """
+        self._require(Capability.AUTHORIZE)
+        if not scopes:
+            raise ValueError("authorize needs at least one scope, e.g. ['user.info.basic']")
+        with map_errors(self._cancel_table()):
+            payload = await self._cb("authorize", {"scope": ",".join(scopes)}, None)
+        code = payload.get("code") if isinstance(payload, dict) else None
+        return AuthorizeResult(granted_scopes=tuple(scopes), code=code if isinstance(code, str) else None)
+
+    # -- lifecycle --------------------------------------------------------------------------------------
+
+    def watch_lifecycle(self, emit: Callable[[LifecycleEvent], None]) -> list[Subscription]:
+        """``onHide`` -> PAUSE and ``onShow`` -> RESUME; cancelling calls ``offHide`` / ``offShow``."""
+        self._require(Capability.LIFECYCLE)
+        subs = []
+        for member, event in (("onHide", LifecycleEvent.PAUSE), ("onShow", LifecycleEvent.RESUME)):
+            off = f"{NS}.off{member[2:]}"
+            subs.append(
+                self.bridge.on(
+                    f"{NS}.{member}", _emitter(emit, event), off=off if self.bridge.has(off) else None
+                )
+            )
+        return subs
+
+    def launch_data(self) -> LaunchData:
+        """``getLaunchOptionsSync()``: ``scene`` as ``entry_point``, ``query`` as a str -> str dict."""
+        self._require(Capability.LAUNCH_DATA)
+        options = self.bridge.call_sync(f"{NS}.getLaunchOptionsSync")
+        if not isinstance(options, dict):
+            return LaunchData()
+        scene = options.get("scene")
+        return LaunchData(
+            entry_point=None if scene is None or isinstance(scene, dict | list) else str(scene),
+            query=_query_dict(options.get("query")),
+        )
+
+    # -- storage ----------------------------------------------------------------------------------------
+
+    async def storage_get(self, key: str) -> Json:
+        """``getStorage({key})`` -> ``data``; None when the key is absent.
+
+        Raises:
+            PlatformError; BridgeTimeoutError (``timeouts["storage"]``, 5 s); UnsupportedCapabilityError.
+        """
+        self._require(Capability.STORAGE)
+        try:
+            payload = await self._cb("getStorage", {"key": key}, self.timeout("storage", 5.0))
+        except PlatformError as exc:
+            if self._is_missing(exc):
+                return None
+            raise
+        if not isinstance(payload, dict) or "data" not in payload:
+            raise _malformed("getStorage", payload, "no data in the success payload")
+        return payload["data"]
+
+    async def storage_set(self, key: str, value: Json) -> None:
+        """``setStorage({key, data})`` with a JSON-like ``value``.
+
+        Raises:
+            StorageLimitError: TikTok's storage is full (codes in ``unconfirmed.storage_limit_codes``).
+            PlatformError, BridgeTimeoutError, UnsupportedCapabilityError.
+        """
+        self._require(Capability.STORAGE)
+        table = {c: _storage_full for c in self.unconfirmed.storage_limit_codes}
+        with map_errors(table):
+            await self._cb("setStorage", {"key": key, "data": value}, self.timeout("storage", 5.0))
+
+    async def storage_delete(self, key: str) -> None:
+        """``removeStorage({key})``; no error when absent."""
+        self._require(Capability.STORAGE)
+        await self._cb("removeStorage", {"key": key}, self.timeout("storage", 5.0))
+
+    def _is_missing(self, exc: PlatformError) -> bool:
+        if exc.code is not None:
+            return exc.code in self.unconfirmed.storage_missing_codes
+        return self.unconfirmed.storage_missing_text in exc.message
+
+    # -- retention --------------------------------------------------------------------------------------
+
+    async def add_shortcut(self) -> ShortcutResult:
+        """``addShortcut()``: ``added`` True on success, False when the player declines (no timeout)."""
+        self._require(Capability.SHORTCUT)
+        try:
+            await self._cb("addShortcut", {}, None)
+        except PlatformError as exc:
+            if exc.code in self.unconfirmed.cancel_codes:
+                return ShortcutResult(added=False)
+            raise
+        return ShortcutResult(added=True)
+
+    async def shortcut_reward_available(self) -> bool:
+        """``getShortcutMissionReward()`` -> ``canReceiveReward`` (TikTok's server tracks the claim).
+
+        Raises:
+            TikTokResponseError: no boolean ``canReceiveReward``; PlatformError, BridgeTimeoutError.
+        """
+        self._require(Capability.SHORTCUT_REWARD)
+        return await self._reward("getShortcutMissionReward")
+
+    async def start_revisit(self) -> None:
+        """``startEntranceMission()``: shows the player the way back through their Profile (no timeout).
+
+        Raises:
+            UserCancelledError: the player closed it; PlatformError, UnsupportedCapabilityError.
+        """
+        self._require(Capability.REVISIT)
+        with map_errors(self._cancel_table()):
+            await self._cb("startEntranceMission", {}, None)
+
+    async def revisit_reward_available(self) -> bool:
+        """``getEntranceMissionReward()`` -> ``canReceiveReward``; raises like the shortcut reward."""
+        self._require(Capability.REVISIT)
+        return await self._reward("getEntranceMissionReward")
+
+    async def _reward(self, member: str) -> bool:
+        payload = await self._cb(member, {}, self.timeout("reward", 10.0))
+        can = payload.get("canReceiveReward") if isinstance(payload, dict) else None
+        if not isinstance(can, bool):
+            raise _malformed(member, payload, "no boolean canReceiveReward in the success payload")
+        return can
+
+    # -- social -----------------------------------------------------------------------------------------
+
+    async def share(self, content: ShareContent) -> ShareResult:
+        """``shareAppMessage({title, query})``: ``title`` (else ``text``); ``query`` is ``k=v&...`` of the
+        top-level string values of ``content.data`` (other values are not sent); ``image`` is not sent
+        (TikTok takes it from the platform configuration). No timeout.
+
+        Raises:
+            UserCancelledError: the player closed the picker; PlatformError, UnsupportedCapabilityError.
+        """
+        self._require(Capability.SHARE)
+        await self._share(content)
+        return ShareResult(completed=True, method="share")
+
+    async def invite(self, content: ShareContent) -> ShareResult:
+        """TikTok has no invite: shares like :meth:`share` and says so with ``method="share_as_invite"``."""
+        self._require(Capability.INVITE)
+        await self._share(content)
+        return ShareResult(completed=True, method="share_as_invite")
+
+    async def _share(self, content: ShareContent) -> None:
+        options: JsonObject = {"title": content.title if content.title is not None else content.text}
+        query = urlencode({k: v for k, v in (content.data or {}).items() if isinstance(v, str)})
+        if query:
+            options["query"] = query
+        with map_errors(self._cancel_table()):
+            await self._cb("shareAppMessage", options, None)
+
+    # -- analytics --------------------------------------------------------------------------------------
+
+    async def log_event(self, name: str, params: JsonObject) -> None:
+        """``reportEvent({eventName, params})`` (TikTok >= 43.0.0).
+
+        Raises:
+            PlatformError; BridgeTimeoutError (``timeouts["analytics"]``, 5 s); UnsupportedCapabilityError.
+        """
+        self._require(Capability.ANALYTICS)
+        await self._cb("reportEvent", {"eventName": name, "params": params}, self.timeout("analytics", 5.0))
+
+    # -- internals --------------------------------------------------------------------------------------
+
+    async def _cb(self, member: str, options: JsonObject, timeout: float | None) -> Json:
+        return await self.bridge.call_cb(f"{NS}.{member}", options, timeout=timeout)
+
+    def _cancel_table(self) -> dict[str | int, Callable[[PlatformError], Exception]]:
+        return {code: _cancelled for code in self.unconfirmed.cancel_codes}
+
+
+def _emitter(emit: Callable[[LifecycleEvent], None], event: LifecycleEvent) -> Callable[[Json], None]:
+    return lambda _payload: emit(event)
+
+
+def _query_dict(query: Json) -> dict[str, str]:
+    if isinstance(query, str):
+        return dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
+    if isinstance(query, dict):
+        return {k: v if isinstance(v, str) else str(v) for k, v in query.items() if v is not None}
+    return {}
+
+
+def _login_not_configured(exc: PlatformError) -> Exception:
+    return TikTokLoginNotConfiguredError(
+        f"{exc.message}. Set the Terms of Service and Privacy Policy URLs in the TikTok Developer Portal "
+        "(and use the client key of that same app), then retry",
+        code=exc.code,
+        raw=exc.raw,
+        path=exc.path,
+        platform="tiktok",
+    )
+
+
+def _cancelled(exc: PlatformError) -> Exception:
+    return UserCancelledError(f"the player closed TikTok's dialog ({exc.path})", platform="tiktok")
+
+
+def _storage_full(exc: PlatformError) -> Exception:
+    return StorageLimitError(
+        f"TikTok storage is full ({exc.message}): store less, or keep large state on your backend",
+        platform="tiktok",
+    )
+
+
+def _malformed(member: str, payload: Json, what: str) -> TikTokResponseError:
+    return TikTokResponseError(what, code=None, raw=payload, path=f"{NS}.{member}", platform="tiktok")
+
+
+adapter_class = TikTokAdapter
