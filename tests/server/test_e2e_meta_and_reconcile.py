@@ -6,7 +6,10 @@ import json
 import sqlite3
 from typing import Any
 
+import httpx
 from server_stack import Stack
+
+from gameport.server.faults import CRASH_ENV, CRASH_EXIT_CODE
 
 
 def _meta_login(stack: Stack, player_id: str) -> tuple[str, str]:
@@ -141,3 +144,25 @@ def test_reconcile_finds_every_injected_mismatch(stack: Stack) -> None:
         ("missing_in_ledger", ghost["trade_order_id"]),
     }
     assert "INCONSISTENT" in result.stdout
+
+
+def test_meta_purchase_crash_before_commit_is_recovered_once(stack: Stack) -> None:
+    session, _ = _meta_login(stack, "fb-crash")
+    signed = _signed_purchase(stack, payment_id="pay_crash")
+    stack.backend.stop()
+    crashing = stack.start_backend({CRASH_ENV: "before_commit"})
+    response = None
+    try:
+        response = stack.http.post(
+            f"{stack.backend.url}/api/meta/purchases", json={"signed_request": signed},
+            headers={"Authorization": f"Bearer {session}"},
+        )  # fmt: skip
+    except httpx.HTTPError:
+        pass
+    assert response is None, "the backend must have died mid-request"
+    assert crashing.stop() == CRASH_EXIT_CODE
+    stack.start_backend()
+    assert stack.grants(session)["totals"] == {"gems": 100}
+    again = stack.post(f"{stack.backend.url}/api/meta/purchases", {"signed_request": signed}, session)
+    assert again["delivered_now"] is False
+    assert stack.grants(session)["totals"] == {"gems": 100}

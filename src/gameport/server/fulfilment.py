@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import time
 
-from .catalog import TIKTOK, Catalog
+from .catalog import META, TIKTOK, Catalog
 from .errors import BadRequestError, CatalogError
 from .http_util import log
 from .ledger import LedgerStore, Order, SqliteSessionStore, StoredTokens
 from .risk import price_flags
 from .tiktok_api import TikTokApiClient
 from .tiktok_webhook import WebhookEvent, parse_webhook
-from .unconfirmed import TIKTOK_EVENT_PAID, TIKTOK_EVENT_REFUND_SUCCESS, TIKTOK_EVENT_REFUND_TRACEBACK
+from .unconfirmed import (
+    TIKTOK_EVENT_PAID,
+    TIKTOK_EVENT_REFUND_SUCCESS,
+    TIKTOK_EVENT_REFUND_TRACEBACK,
+    TIKTOK_REFUND_DEDUPE_FIELDS,
+)
 
 
 async def find_tiktok_order(ledger: LedgerStore, event: WebhookEvent) -> Order | None:
@@ -71,7 +76,7 @@ async def process_tiktok_event(
         return "delivered" if done else "duplicate"
     if event.event in (TIKTOK_EVENT_REFUND_TRACEBACK, TIKTOK_EVENT_REFUND_SUCCESS):
         amount = event.refund_amount or 0
-        key = f"{event.event}:{event.create_time}:{amount}"
+        key = ":".join(str(getattr(event, name)) for name in TIKTOK_REFUND_DEDUPE_FIELDS)
         order, applied = await ledger.refund(
             order.order_id,
             amount=amount,
@@ -94,6 +99,17 @@ async def recover_callbacks(ledger: LedgerStore, catalog: Catalog, environment: 
     """Re-apply every recorded but unprocessed callback (after a crash); returns how many were applied."""
     count = 0
     for callback in await ledger.unprocessed_callbacks():
+        if callback.platform == META and callback.order_id is not None:
+            # a verified Meta purchase whose delivery did not commit: deliver to the order's owner
+            order = await ledger.get_order(callback.order_id)
+            if order is not None:
+                done = await deliver_paid(ledger, catalog, order, reason="recovered after restart",
+                                          callback_id=callback.callback_id)  # fmt: skip
+                log.info(
+                    "recovered callback %s: %s", callback.callback_id, "delivered" if done else "duplicate"
+                )
+                count += 1
+                continue
         if callback.platform != TIKTOK:
             await ledger.finish_callback(callback.callback_id, "not_replayable")
             continue

@@ -42,9 +42,8 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 from starlette.applications import Starlette
@@ -55,159 +54,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .errors import BadRequestError, ServerError
-from .http_util import error_response, json_object, read_body, server_error_handler
+from .http_util import error_response, json_object, server_error_handler
 from .http_util import field as body_field
 from .meta_signed import sign_meta_payload
+from .mock_tiktok_openapi import MockOrder, MockPlatform, openapi_routes
 from .tiktok_webhook import build_webhook_body, sign_webhook
 from .unconfirmed import TIKTOK_EVENT_PAID, TIKTOK_EVENT_REFUND_TRACEBACK, TIKTOK_SIGNATURE_HEADER
-
-TIERS = {str(i): amount for i, amount in enumerate((1, 5, 10, 50, 100, 500, 1000), start=1)}
-
-
-@dataclass
-class MockOrder:
-    trade_order_id: str
-    order_id: str
-    open_id: str
-    token_amount: int
-    product_name: str
-    product_id: str | None
-    status: str = "PENDING"
-    created_at: float = field(default_factory=time.time)
-
-
-@dataclass
-class MockPlatform:
-    """The mock's whole state (in memory)."""
-
-    client_key: str
-    client_secret: str
-    meta_app_secret: str
-    backend_url: str = ""
-    webhook_path: str = "/api/tiktok/webhook"
-    is_sandbox: bool = True
-    codes: dict[str, str] = field(default_factory=dict)
-    access: dict[str, tuple[str, float]] = field(default_factory=dict)
-    refresh: dict[str, tuple[str, float]] = field(default_factory=dict)
-    orders: dict[str, MockOrder] = field(default_factory=dict)
-    deliveries: list[dict[str, Any]] = field(default_factory=list)
-    faults: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    http: httpx.AsyncClient | None = None
-
-
-def _envelope(
-    data: dict[str, Any] | None, code: str = "ok", message: str = "", status: int = 200
-) -> Response:
-    log_id = secrets.token_hex(8)
-    return JSONResponse(
-        {"data": data or {}, "error": {"code": code, "message": message, "log_id": log_id}},
-        status_code=status,
-    )
-
-
-def _oauth_error(error: str, description: str, status: int = 400) -> Response:
-    body = {"error": error, "error_description": description, "log_id": secrets.token_hex(8)}
-    return JSONResponse(body, status_code=status)
 
 
 def create_mock_platform_app(state: MockPlatform) -> Starlette:
     """Build the mock app around ``state``."""
-
-    def _tokens(open_id: str) -> dict[str, Any]:
-        now = time.time()
-        access, refresh = "act." + secrets.token_urlsafe(24), "rft." + secrets.token_urlsafe(24)
-        state.access[access] = (open_id, now + 86400)
-        state.refresh[refresh] = (open_id, now + 31536000)
-        return {
-            "access_token": access,
-            "expires_in": 86400,
-            "open_id": open_id,
-            "refresh_token": refresh,
-            "refresh_expires_in": 31536000,
-            "scope": "user.info.basic",
-            "token_type": "Bearer",
-        }
-
-    async def oauth_token(request: Request) -> Response:
-        form = {k: v[0] for k, v in parse_qs((await read_body(request)).decode("utf-8", "replace")).items()}
-        if form.get("client_key") != state.client_key or form.get("client_secret") != state.client_secret:
-            return _oauth_error("invalid_client", "client_key or client_secret is wrong", 401)
-        grant = form.get("grant_type")
-        if grant == "authorization_code":
-            open_id = state.codes.pop(form.get("code", ""), None)
-            return (
-                _oauth_error("invalid_grant", "code invalid or used")
-                if open_id is None
-                else JSONResponse(_tokens(open_id))
-            )
-        if grant == "refresh_token":
-            entry = state.refresh.pop(form.get("refresh_token", ""), None)
-            if entry is None or entry[1] < time.time():
-                return _oauth_error("invalid_grant", "refresh token invalid")
-            return JSONResponse(_tokens(entry[0]))
-        return _oauth_error("unsupported_grant_type", f"grant_type {grant!r}")
-
-    def _business(handler: Any) -> Any:
-        async def endpoint(request: Request) -> Response:
-            queued = state.faults.get(request.url.path)
-            if queued:
-                code, status = queued.pop(0)
-                if code.startswith("http_"):
-                    return Response("unavailable", status_code=status)
-                return _envelope(None, code, "injected fault", status)
-            auth = request.headers.get("authorization", "")
-            entry = state.access.get(auth.removeprefix("Bearer ").strip())
-            if not auth.startswith("Bearer ") or entry is None or entry[1] < time.time():
-                return _envelope(None, "access_token_invalid", "user access token required", 401)
-            try:
-                body = await json_object(request)
-                result: Response = await handler(body, entry[0])
-            except BadRequestError as exc:
-                return _envelope(None, "invalid_params", str(exc), 400)
-            return result
-
-        return endpoint
-
-    async def create_order(body: dict[str, Any], open_id: str) -> Response:
-        info = body_field(body, "order_info", dict)
-        amount = body_field(body, "token_amount", int)
-        order_id, name = body_field(info, "order_id", str), body_field(info, "product_name", str)
-        if body.get("token_type") != "BEANS" or amount <= 0:
-            return _envelope(None, "40001000", "token_type must be BEANS, token_amount > 0", 400)
-        if any(o.order_id == order_id for o in state.orders.values()):
-            return _envelope(None, "20021002", "duplicate order_id", 400)
-        trade_order_id = "tto_" + secrets.token_hex(10)
-        product_id = info.get("product_id") if isinstance(info.get("product_id"), str) else None
-        state.orders[trade_order_id] = MockOrder(trade_order_id, order_id, open_id, amount, name, product_id)
-        return _envelope({"trade_order_id": trade_order_id})
-
-    async def query_order(body: dict[str, Any], open_id: str) -> Response:
-        order = state.orders.get(body_field(body, "trade_order_id", str))
-        if order is None:
-            return _envelope(None, "20011002", "order does not exist", 400)
-        return _envelope({"trade_order_id": order.trade_order_id, "trade_order_status": order.status})
-
-    async def tier_infos(body: dict[str, Any], open_id: str) -> Response:
-        ids = body_field(body, "tier_ids", list)
-        if not all(isinstance(i, str) and i in TIERS for i in ids):
-            return _envelope(None, "20001003", "tier ID invalid", 400)
-        infos = {
-            i: {
-                "tier_id": i,
-                "tier_name": f"Tier {i}",
-                "token_type": "BEANS",
-                "token_amount": TIERS[i],
-                "price": f"{TIERS[i] * 0.0119:.2f}",
-                "currency": "USD",
-                "symbol": "$",
-            }
-            for i in ids
-        }
-        return _envelope({"tier_infos": infos})
-
-    async def check_amounts(body: dict[str, Any], open_id: str) -> Response:
-        amounts = body_field(body, "token_amounts", list)
-        return _envelope({"valid": all(isinstance(a, int) and a in TIERS.values() for a in amounts)})
 
     async def send_webhook(
         order: MockOrder,
@@ -367,11 +223,7 @@ def create_mock_platform_app(state: MockPlatform) -> Starlette:
 
     post = ["POST"]
     routes = [
-        Route("/v2/oauth/token/", oauth_token, methods=post),
-        Route("/v2/minis/trade_order/create/", _business(create_order), methods=post),
-        Route("/v2/minis/trade_order/query/", _business(query_order), methods=post),
-        Route("/v2/minis/utility/get_tier_infos/", _business(tier_infos), methods=post),
-        Route("/v2/minis/utility/check_redeem_amounts/", _business(check_amounts), methods=post),
+        *openapi_routes(state),
         Route("/mock/tiktok/login_code", login_code, methods=post),
         Route("/mock/tiktok/pay", pay, methods=post),
         Route("/mock/tiktok/webhooks", webhooks, methods=post),

@@ -19,6 +19,10 @@ TIKTOK_WEBHOOK_TOLERANCE_S: Final = 300
 #: TikTok's retry schedule for webhooks that do not get a 2xx is not documented. We answer 2xx only once a
 #: callback is durably recorded, so a retry is harmless either way. [unconfirmed]
 TIKTOK_WEBHOOK_RETRIES_DOCUMENTED: Final = False
+#: A refund webhook carries no refund id. We assume a retried webhook repeats ``create_time``, so a refund is
+#: applied once per (event, create_time, refund_amount); two distinct refunds of the same amount in the same
+#: second would be merged. [assumed]
+TIKTOK_REFUND_DEDUPE_FIELDS: Final = ("event", "create_time", "refund_amount")
 #: ``user_openid`` is an empty string in the sample payloads: grant to the open_id stored with the order.
 TIKTOK_WEBHOOK_USER_OPENID_RELIABLE: Final = False
 #: Event names. ``refund_success`` / ``refund_fail`` are listed as "not yet available".
