@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up, build, test and demo gameport. Runs with a bare ``python3``: only the stdlib at import time.
 
-    python3 build.py setup    # .venv with pinned dev tools, Debian's chromium, npm pyodide, micropip, our wheel
+    python3 build.py setup    # .venv with pinned tools, Debian's chromium, npm pyodide, micropip, our wheel
     python3 build.py build    # the self-contained static site in dist/ (nothing loaded from a CDN)
     python3 build.py test     # setup + build, then lint, types, JS tests and the whole pytest suite
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL
@@ -25,6 +25,7 @@ import tomllib
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent
@@ -35,7 +36,13 @@ DIST = ROOT / "dist"
 
 PYODIDE_VERSION = "314.0.7"  # also pinned in package.json; Python 3.14 inside
 PYODIDE_PYTHON = "3.14"
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
 MICROPIP_VERSION = "0.11.1"
 MICROPIP_SHA256 = "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3"
 CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
@@ -43,7 +50,12 @@ CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
 # Never shipped to a browser: the server side holds secrets and server-only dependencies.
 WHEEL_EXCLUDE = ("gameport/server/",)
 
-MIME_TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".py": "text/plain"}
+MIME_TYPES = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".py": "text/plain",
+}
 
 
 class BuildFailed(Exception):
@@ -124,10 +136,24 @@ def setup_micropip() -> None:
         return
     wheel.unlink(missing_ok=True)
     wheel.parent.mkdir(parents=True, exist_ok=True)
-    pip = [venv_bin("python"), "-m", "pip"] if Path(venv_bin("python")).exists() else [sys.executable, "-m", "pip"]
+    pip = (
+        [venv_bin("python"), "-m", "pip"]
+        if Path(venv_bin("python")).exists()
+        else [sys.executable, "-m", "pip"]
+    )
     run(
-        [*pip, "download", "--disable-pip-version-check", "--no-deps", "--only-binary=:all:",
-         "--python-version", PYODIDE_PYTHON, "-d", str(wheel.parent), f"micropip=={MICROPIP_VERSION}"],
+        [
+            *pip,
+            "download",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            PYODIDE_PYTHON,
+            "-d",
+            str(wheel.parent),
+            f"micropip=={MICROPIP_VERSION}",
+        ],
         what=f"fetching micropip {MICROPIP_VERSION} for Python {PYODIDE_PYTHON}",
     )
     actual = sha256_of(wheel)
@@ -157,7 +183,9 @@ def build_wheel() -> Path:
         f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {project['description']}\n"
         f"Requires-Python: {project['requires-python']}\n"
     )
-    wheel_meta = "Wheel-Version: 1.0\nGenerator: gameport build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    wheel_meta = (
+        "Wheel-Version: 1.0\nGenerator: gameport build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     files.append((f"{dist_info}/METADATA", metadata.encode()))
     files.append((f"{dist_info}/WHEEL", wheel_meta.encode()))
     record = "".join(f"{rel},{_record_hash(data)},{len(data)}\n" for rel, data in files)
@@ -240,7 +268,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     headers (the tests use it to serve a page under a Content-Security-Policy).
     """
 
-    routes: dict[str, Path] = {}
+    routes: ClassVar[dict[str, Path]] = {}
     extra_headers: Callable[[str, str], dict[str, str]] = staticmethod(lambda path, query: {})
 
     def translate_path(self, path: str) -> str:
@@ -248,7 +276,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         for prefix in sorted(self.routes, key=len, reverse=True):
             if url_path.startswith(prefix):
                 base = self.routes[prefix].resolve()
-                target = (base / url_path[len(prefix):].lstrip("/")).resolve()
+                target = (base / url_path[len(prefix) :].lstrip("/")).resolve()
                 if target == base or base in target.parents:
                     return str(target)
         return str(ROOT / "__not_found__")
@@ -267,7 +295,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(routes: dict[str, Path], port: int = 0, extra_headers=None) -> http.server.ThreadingHTTPServer:
+def make_server(
+    routes: dict[str, Path], port: int = 0, extra_headers=None
+) -> http.server.ThreadingHTTPServer:
     """A threading HTTP server on 127.0.0.1 for ``routes``; port 0 picks a free port."""
     handler = type("Handler", (SiteHandler,), {"routes": routes})
     if extra_headers is not None:
@@ -293,7 +323,9 @@ def test(pytest_args: list[str]) -> int:
     for cmd, what in checks:
         run(cmd, what=what)
     env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM)}
-    result = subprocess.run([venv_bin("python"), "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False)
+    result = subprocess.run(
+        [venv_bin("python"), "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False
+    )
     return result.returncode
 
 

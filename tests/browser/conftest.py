@@ -52,7 +52,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, Any]:
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `python3 build.py setup` (browser tests never skip)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `python3 build.py setup` (browser tests never skip)"
+        )
     return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
 
 

@@ -41,7 +41,8 @@ RUN_IN_WORKER = """async ([url, code]) => {
 
 
 STRING_TIMER_PROBE = """() => new Promise((resolve) => {
-  document.addEventListener("securitypolicyviolation", (e) => resolve(`blocked:${e.effectiveDirective}`), {once: true});
+  const report = (e) => resolve(`blocked:${e.effectiveDirective}`);
+  document.addEventListener("securitypolicyviolation", report, {once: true});
   setTimeout("window.__compiledFromString = true", 0);
   setTimeout(() => resolve(window.__compiledFromString ? "allowed" : "no-event"), 1000);
 })"""

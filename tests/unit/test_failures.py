@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from gameport.bridge.envelope import decode
 from gameport.bridge.failures import parse_failure, platform_error
-from gameport.errors import BridgeError, BridgeTimeoutError, GameportError, JsPathError, PlatformError, SdkLoadError
+from gameport.errors import (
+    BridgeError,
+    BridgeTimeoutError,
+    GameportError,
+    JsPathError,
+    PlatformError,
+    SdkLoadError,
+)
 from gameport.values import Json
 
 json_values = st.recursive(
@@ -24,7 +31,11 @@ json_values = st.recursive(
     ("raw", "code", "message"),
     [
         ({"error": {"error_code": 102102, "error_msg": "set ToS", "error_extra": {}}}, 102102, "set ToS"),
-        ({"errCode": 1004, "errMsg": "createRewardedVideoAd:fail no ad"}, 1004, "createRewardedVideoAd:fail no ad"),
+        (
+            {"errCode": 1004, "errMsg": "createRewardedVideoAd:fail no ad"},
+            1004,
+            "createRewardedVideoAd:fail no ad",
+        ),
         ({"error_code": 3, "error_msg": "load failed"}, 3, "load failed"),
         ({"code": "ADS_NO_FILL", "message": "no fill"}, "ADS_NO_FILL", "no fill"),
         ({"name": "Error", "message": "boom", "code": "E1"}, "E1", "boom"),
@@ -38,7 +49,13 @@ json_values = st.recursive(
 def test_known_shapes(raw: Json, code: str | int | None, message: str) -> None:
     assert parse_failure(raw) == (code, message)
     error = platform_error(raw, path="X.y", platform="tiktok")
-    assert (error.code, error.message, error.raw, error.path, error.platform) == (code, message, raw, "X.y", "tiktok")
+    assert (error.code, error.message, error.raw, error.path, error.platform) == (
+        code,
+        message,
+        raw,
+        "X.y",
+        "tiktok",
+    )
 
 
 @given(json_values)

@@ -77,7 +77,9 @@ async def test_callback_fired_later_settles_the_call() -> None:
 
 async def test_callback_handler_return_value_is_success() -> None:
     bridge = FakeBridge(lambda call: {"options": dict(call.options or {})})
-    assert await bridge.call_cb("T.x", {"scope": "user.info.basic"}) == {"options": {"scope": "user.info.basic"}}
+    assert await bridge.call_cb("T.x", {"scope": "user.info.basic"}) == {
+        "options": {"scope": "user.info.basic"}
+    }
 
 
 async def test_declared_globals_make_other_paths_missing() -> None:

@@ -32,7 +32,9 @@ def test_no_file_or_folder_shadows_a_stdlib_module() -> None:
 
 
 def test_only_the_bridge_module_imports_js_or_pyodide_ffi() -> None:
-    pattern = re.compile(r"^\s*(import js\b|from js import|from pyodide\.ffi|import pyodide\.ffi|from pyodide import ffi)")
+    pattern = re.compile(
+        r"^\s*(import js\b|from js import|from pyodide\.ffi|import pyodide\.ffi|from pyodide import ffi)"
+    )
     importers = sorted(
         str(path.relative_to(ROOT))
         for path in (ROOT / "src").rglob("*.py")
@@ -44,7 +46,9 @@ def test_only_the_bridge_module_imports_js_or_pyodide_ffi() -> None:
 def test_js_bridge_never_compiles_code_from_strings() -> None:
     pattern = re.compile(r"\beval\s*\(|new\s+Function\b|\bFunction\s*\(|setTimeout\s*\(\s*[\"'`]")
     offenders = [
-        str(path.relative_to(ROOT)) for path in (ROOT / "js_bridge").rglob("*.js") if pattern.search(path.read_text())
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "js_bridge").rglob("*.js")
+        if pattern.search(path.read_text())
     ]
     assert offenders == []
 
