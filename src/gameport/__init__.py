@@ -1,3 +1,79 @@
-"""gameport: one typed async API for Python browser games on TikTok, Meta and the web."""
+"""gameport: one typed async API for Python browser games on TikTok, Meta and the web.
+
+::
+
+    from gameport import Capability, ShareContent, platform
+
+    await platform.init()            # detects tiktok / meta / web
+    await platform.ready()
+    if platform.supports(Capability.SHARE):
+        await platform.social.share(ShareContent(text="Beat my score!"))
+"""
+
+from ._platform import Platform, platform
+from .capabilities import FALLBACKS, Capability, PlatformName
+from .config import Environment, GameConfig, PlatformSettings
+from .errors import (
+    AnalyticsEventError,
+    BridgeError,
+    BridgeTimeoutError,
+    ConfigError,
+    GameportError,
+    InvalidArgumentError,
+    JsPathError,
+    NotInitializedError,
+    PlatformError,
+    SdkLoadError,
+    StorageError,
+    StorageLimitError,
+    UnsupportedCapabilityError,
+    UserCancelledError,
+)
+from .models import (
+    AuthorizeResult,
+    LaunchData,
+    LeaderboardEntry,
+    LifecycleEvent,
+    LoginResult,
+    ShareContent,
+    ShareResult,
+    ShortcutResult,
+)
+from .values import Json, JsonObject
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "FALLBACKS",
+    "AnalyticsEventError",
+    "AuthorizeResult",
+    "BridgeError",
+    "BridgeTimeoutError",
+    "Capability",
+    "ConfigError",
+    "Environment",
+    "GameConfig",
+    "GameportError",
+    "InvalidArgumentError",
+    "JsPathError",
+    "Json",
+    "JsonObject",
+    "LaunchData",
+    "LeaderboardEntry",
+    "LifecycleEvent",
+    "LoginResult",
+    "NotInitializedError",
+    "Platform",
+    "PlatformError",
+    "PlatformName",
+    "PlatformSettings",
+    "SdkLoadError",
+    "ShareContent",
+    "ShareResult",
+    "ShortcutResult",
+    "StorageError",
+    "StorageLimitError",
+    "UnsupportedCapabilityError",
+    "UserCancelledError",
+    "platform",
+]

@@ -1,0 +1,41 @@
+"""The state of an initialised platform, shared by the facade and its namespaces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .adapters.base import Adapter
+from .capabilities import Capability, PlatformName
+from .config import Environment, PlatformSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """What ``platform.init()`` settled: the platform, its adapter and this session's capabilities."""
+
+    name: PlatformName
+    adapter: Adapter
+    capabilities: frozenset[Capability]
+    settings: PlatformSettings
+    environment: Environment
+    storage_limit: int
+
+    def require(self, capability: Capability) -> Adapter:
+        """The adapter, when ``capability`` is available in this session.
+
+        Raises:
+            UnsupportedCapabilityError: it is not; the error names the capability, platform and fallback.
+        """
+        if capability not in self.capabilities:
+            reason = (
+                "not available in this session (client version or configuration)"
+                if capability in self.adapter.CAPABILITIES
+                else "the platform has no such API"
+            )
+            self.adapter.unsupported(capability, reason)
+        return self.adapter
+
+
+SessionGetter = Callable[[], Session]
+"""Returns the current session, or raises NotInitializedError before ``platform.init()``."""

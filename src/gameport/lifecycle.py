@@ -1,0 +1,112 @@
+"""``platform.lifecycle``: pause / resume and mute signals, the ``paused`` flag, launch data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ._session import SessionGetter
+from .bridge import Subscription
+from .capabilities import Capability
+from .models import LaunchData, LifecycleEvent
+
+_log = logging.getLogger("gameport")
+
+LifecycleCallback = Callable[[LifecycleEvent], None]
+"""A game callback; receives the event that happened."""
+
+
+class Lifecycle:
+    """Pause / resume (TikTok onHide/onShow, Meta onPause, page visibility) and audio-mute signals.
+
+    Events change the flags first, then reach callbacks; a repeated event (two pauses in a row) is dropped,
+    so callbacks see only changes. A callback that raises is logged and does not stop the others.
+    """
+
+    def __init__(self, session: SessionGetter) -> None:
+        self._session = session
+        self._paused = False
+        self._muted = False
+        self._callbacks: list[tuple[LifecycleEvent, LifecycleCallback]] = []
+        self._subscriptions: list[Subscription] = []
+        self._launch: LaunchData | None = None
+
+    @property
+    def paused(self) -> bool:
+        """Whether the game is hidden / paused now (always False where LIFECYCLE is unsupported).
+
+        Raises:
+            NotInitializedError: before ``platform.init()``.
+        """
+        self._session()
+        return self._paused
+
+    @property
+    def muted(self) -> bool:
+        """Whether the platform asked the game to mute its audio.
+
+        Raises:
+            NotInitializedError: before ``platform.init()``.
+        """
+        self._session()
+        return self._muted
+
+    @property
+    def launch_data(self) -> LaunchData:
+        """How the game was opened (TikTok query, Meta entry point data, the web page's URL query).
+
+        Raises:
+            NotInitializedError: before ``platform.init()``.
+            UnsupportedCapabilityError: LAUNCH_DATA is not available.
+        """
+        adapter = self._session().require(Capability.LAUNCH_DATA)
+        if self._launch is None:
+            self._launch = adapter.launch_data()
+        return self._launch
+
+    def on(self, event: LifecycleEvent | str, callback: LifecycleCallback) -> Callable[[], None]:
+        """Call ``callback(event)`` whenever ``event`` happens; returns a function that unsubscribes.
+
+        Raises:
+            NotInitializedError: before ``platform.init()``.
+            UnsupportedCapabilityError: LIFECYCLE is not available.
+            ValueError: ``event`` is not a :class:`~gameport.models.LifecycleEvent`.
+        """
+        self._session().require(Capability.LIFECYCLE)
+        entry = (LifecycleEvent(event), callback)
+        self._callbacks.append(entry)
+
+        def unsubscribe() -> None:
+            if entry in self._callbacks:
+                self._callbacks.remove(entry)
+
+        return unsubscribe
+
+    def _start(self, subscriptions: list[Subscription]) -> None:
+        self._subscriptions = subscriptions
+
+    def _stop(self) -> None:
+        for subscription in self._subscriptions:
+            subscription.cancel()
+        self._subscriptions = []
+        self._callbacks.clear()
+        self._paused = self._muted = False
+        self._launch = None
+
+    def _emit(self, event: LifecycleEvent) -> None:
+        if event in (LifecycleEvent.PAUSE, LifecycleEvent.RESUME):
+            paused = event is LifecycleEvent.PAUSE
+            if paused == self._paused:
+                return
+            self._paused = paused
+        else:
+            muted = event is LifecycleEvent.MUTE
+            if muted == self._muted:
+                return
+            self._muted = muted
+        for wanted, callback in list(self._callbacks):
+            if wanted is event:
+                try:
+                    callback(event)
+                except Exception:
+                    _log.exception("a platform.lifecycle callback for %s raised", event.value)
