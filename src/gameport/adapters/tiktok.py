@@ -100,8 +100,25 @@ _NEEDS: Final[dict[Capability, tuple[str, ...]]] = {
 }
 
 
+_TIMEOUT_KEYS: Final = {
+    Capability.LOGIN: "login",
+    Capability.LOADING_PROGRESS: "loading_progress",
+    Capability.STORAGE: "storage",
+    Capability.SHORTCUT_REWARD: "reward",
+    Capability.REVISIT: "reward",
+    Capability.ANALYTICS: "analytics",
+}
+
+
 class TikTokAdapter(Adapter):
-    """TikTok Mini Games behind gameport's API. See the module docstring for runtimes and assumptions."""
+    """TikTok Mini Games behind gameport's API. See the module docstring for runtimes and assumptions.
+
+    Every method raises UnsupportedCapabilityError when its capability is not available this session,
+    NotInitializedError before :meth:`init`, PlatformError for any other SDK failure (``.code``, ``.raw``),
+    and, for calls with no person in the loop, BridgeTimeoutError after ``settings.timeouts[<key>]`` seconds
+    (keys and defaults: ``login`` 10, ``storage`` 5, ``reward`` 10, ``analytics`` 5, ``loading_progress`` 5).
+    Dialogs (authorize, shortcut, entrance mission, share, invite) wait without a timeout.
+    """
 
     name = PlatformName.TIKTOK
     CAPABILITIES = frozenset(_NEEDS)
@@ -170,14 +187,9 @@ class TikTokAdapter(Adapter):
             self.unsupported(cap, self._reasons.get(cap, ""))
 
     async def set_loading_progress(self, fraction: float) -> None:
-        """``setLoadingProgress({progress})``, scaled by ``unconfirmed.progress_scale``.
-
-        Raises:
-            UnsupportedCapabilityError, PlatformError, BridgeTimeoutError.
-        """
-        self._require(Capability.LOADING_PROGRESS)
+        """``setLoadingProgress({progress})``, scaled by ``unconfirmed.progress_scale``."""
         progress = fraction * self.unconfirmed.progress_scale
-        await self._cb("setLoadingProgress", {"progress": progress}, self.timeout("loading_progress", 5.0))
+        await self._call(Capability.LOADING_PROGRESS, "setLoadingProgress", {"progress": progress}, 5.0)
 
     # -- identity ---------------------------------------------------------------------------------------
 
@@ -187,32 +199,25 @@ class TikTokAdapter(Adapter):
         Raises:
             TikTokLoginNotConfiguredError: 102102, the app's ToS / Privacy Policy URLs are not set.
             TikTokResponseError: success without a non-empty ``code``.
-            PlatformError; BridgeTimeoutError (``timeouts["login"]``, 10 s); UnsupportedCapabilityError.
         """
-        self._require(Capability.LOGIN)
         with map_errors({LOGIN_NOT_CONFIGURED: _login_not_configured}):
-            payload = await self._cb("login", {}, self.timeout("login", 10.0))
+            payload = await self._call(Capability.LOGIN, "login", {}, 10.0)
         code = payload.get("code") if isinstance(payload, dict) else None
         if not isinstance(code, str) or not code:
             raise _malformed("login", payload, "no code in the success payload")
         return LoginResult(platform="tiktok", player_id=None, credential=code, credential_kind="tiktok_code")
 
     async def authorize(self, scopes: Sequence[str]) -> AuthorizeResult:
-        """Explicit ``authorize({scope})``: TikTok's consent screen (no timeout: a person is deciding).
-
-        TikTok's success payload is undocumented, so ``granted_scopes`` are the scopes asked for and
-        ``code`` is the payload's ``code`` when it carries one.
+        """Explicit ``authorize({scope})``: TikTok's consent screen. Its success payload is undocumented, so
+        ``granted_scopes`` are the scopes asked for and ``code`` is the payload's ``code`` if it has one.
 
         Raises:
-            ValueError: ``scopes`` is empty.
-            UserCancelledError: the player declined.
-            PlatformError, UnsupportedCapabilityError.
+            ValueError: ``scopes`` is empty. UserCancelledError: the player declined.
         """
-        self._require(Capability.AUTHORIZE)
         if not scopes:
             raise ValueError("authorize needs at least one scope, e.g. ['user.info.basic']")
         with map_errors(self._cancel_table()):
-            payload = await self._cb("authorize", {"scope": ",".join(scopes)}, None)
+            payload = await self._call(Capability.AUTHORIZE, "authorize", {"scope": ",".join(scopes)}, None)
         code = payload.get("code") if isinstance(payload, dict) else None
         return AuthorizeResult(granted_scopes=tuple(scopes), code=code if isinstance(code, str) else None)
 
@@ -249,11 +254,10 @@ class TikTokAdapter(Adapter):
         """``getStorage({key})`` -> ``data``; None when the key is absent.
 
         Raises:
-            PlatformError; BridgeTimeoutError (``timeouts["storage"]``, 5 s); UnsupportedCapabilityError.
+            TikTokResponseError: success without ``data``.
         """
-        self._require(Capability.STORAGE)
         try:
-            payload = await self._cb("getStorage", {"key": key}, self.timeout("storage", 5.0))
+            payload = await self._call(Capability.STORAGE, "getStorage", {"key": key}, 5.0)
         except PlatformError as exc:
             if self._is_missing(exc):
                 return None
@@ -267,17 +271,13 @@ class TikTokAdapter(Adapter):
 
         Raises:
             StorageLimitError: TikTok's storage is full (codes in ``unconfirmed.storage_limit_codes``).
-            PlatformError, BridgeTimeoutError, UnsupportedCapabilityError.
         """
-        self._require(Capability.STORAGE)
-        table = {c: _storage_full for c in self.unconfirmed.storage_limit_codes}
-        with map_errors(table):
-            await self._cb("setStorage", {"key": key, "data": value}, self.timeout("storage", 5.0))
+        with map_errors({c: _storage_full for c in self.unconfirmed.storage_limit_codes}):
+            await self._call(Capability.STORAGE, "setStorage", {"key": key, "data": value}, 5.0)
 
     async def storage_delete(self, key: str) -> None:
         """``removeStorage({key})``; no error when absent."""
-        self._require(Capability.STORAGE)
-        await self._cb("removeStorage", {"key": key}, self.timeout("storage", 5.0))
+        await self._call(Capability.STORAGE, "removeStorage", {"key": key}, 5.0)
 
     def _is_missing(self, exc: PlatformError) -> bool:
         if exc.code is not None:
@@ -287,10 +287,9 @@ class TikTokAdapter(Adapter):
     # -- retention --------------------------------------------------------------------------------------
 
     async def add_shortcut(self) -> ShortcutResult:
-        """``addShortcut()``: ``added`` True on success, False when the player declines (no timeout)."""
-        self._require(Capability.SHORTCUT)
+        """``addShortcut()``: ``added`` True on success, False when the player declines."""
         try:
-            await self._cb("addShortcut", {}, None)
+            await self._call(Capability.SHORTCUT, "addShortcut", {}, None)
         except PlatformError as exc:
             if exc.code in self.unconfirmed.cancel_codes:
                 return ShortcutResult(added=False)
@@ -301,28 +300,25 @@ class TikTokAdapter(Adapter):
         """``getShortcutMissionReward()`` -> ``canReceiveReward`` (TikTok's server tracks the claim).
 
         Raises:
-            TikTokResponseError: no boolean ``canReceiveReward``; PlatformError, BridgeTimeoutError.
+            TikTokResponseError: no boolean ``canReceiveReward`` in the success payload.
         """
-        self._require(Capability.SHORTCUT_REWARD)
-        return await self._reward("getShortcutMissionReward")
+        return await self._reward(Capability.SHORTCUT_REWARD, "getShortcutMissionReward")
 
     async def start_revisit(self) -> None:
-        """``startEntranceMission()``: shows the player the way back through their Profile (no timeout).
+        """``startEntranceMission()``: shows the player the way back through their Profile.
 
         Raises:
-            UserCancelledError: the player closed it; PlatformError, UnsupportedCapabilityError.
+            UserCancelledError: the player closed it.
         """
-        self._require(Capability.REVISIT)
         with map_errors(self._cancel_table()):
-            await self._cb("startEntranceMission", {}, None)
+            await self._call(Capability.REVISIT, "startEntranceMission", {}, None)
 
     async def revisit_reward_available(self) -> bool:
         """``getEntranceMissionReward()`` -> ``canReceiveReward``; raises like the shortcut reward."""
-        self._require(Capability.REVISIT)
-        return await self._reward("getEntranceMissionReward")
+        return await self._reward(Capability.REVISIT, "getEntranceMissionReward")
 
-    async def _reward(self, member: str) -> bool:
-        payload = await self._cb(member, {}, self.timeout("reward", 10.0))
+    async def _reward(self, cap: Capability, member: str) -> bool:
+        payload = await self._call(cap, member, {}, 10.0)
         can = payload.get("canReceiveReward") if isinstance(payload, dict) else None
         if not isinstance(can, bool):
             raise _malformed(member, payload, "no boolean canReceiveReward in the success payload")
@@ -333,43 +329,39 @@ class TikTokAdapter(Adapter):
     async def share(self, content: ShareContent) -> ShareResult:
         """``shareAppMessage({title, query})``: ``title`` (else ``text``); ``query`` is ``k=v&...`` of the
         top-level string values of ``content.data`` (other values are not sent); ``image`` is not sent
-        (TikTok takes it from the platform configuration). No timeout.
+        (TikTok takes it from the platform configuration).
 
         Raises:
-            UserCancelledError: the player closed the picker; PlatformError, UnsupportedCapabilityError.
+            UserCancelledError: the player closed the picker.
         """
-        self._require(Capability.SHARE)
-        await self._share(content)
+        await self._share(Capability.SHARE, content)
         return ShareResult(completed=True, method="share")
 
     async def invite(self, content: ShareContent) -> ShareResult:
         """TikTok has no invite: shares like :meth:`share` and says so with ``method="share_as_invite"``."""
-        self._require(Capability.INVITE)
-        await self._share(content)
+        await self._share(Capability.INVITE, content)
         return ShareResult(completed=True, method="share_as_invite")
 
-    async def _share(self, content: ShareContent) -> None:
+    async def _share(self, cap: Capability, content: ShareContent) -> None:
         options: JsonObject = {"title": content.title if content.title is not None else content.text}
         query = urlencode({k: v for k, v in (content.data or {}).items() if isinstance(v, str)})
         if query:
             options["query"] = query
         with map_errors(self._cancel_table()):
-            await self._cb("shareAppMessage", options, None)
+            await self._call(cap, "shareAppMessage", options, None)
 
     # -- analytics --------------------------------------------------------------------------------------
 
     async def log_event(self, name: str, params: JsonObject) -> None:
-        """``reportEvent({eventName, params})`` (TikTok >= 43.0.0).
-
-        Raises:
-            PlatformError; BridgeTimeoutError (``timeouts["analytics"]``, 5 s); UnsupportedCapabilityError.
-        """
-        self._require(Capability.ANALYTICS)
-        await self._cb("reportEvent", {"eventName": name, "params": params}, self.timeout("analytics", 5.0))
+        """``reportEvent({eventName, params})`` (TikTok >= 43.0.0)."""
+        await self._call(Capability.ANALYTICS, "reportEvent", {"eventName": name, "params": params}, 5.0)
 
     # -- internals --------------------------------------------------------------------------------------
 
-    async def _cb(self, member: str, options: JsonObject, timeout: float | None) -> Json:
+    async def _call(self, cap: Capability, member: str, options: JsonObject, default: float | None) -> Json:
+        """``call_cb`` of ``member`` if ``cap`` is available; ``default`` None: a dialog, no timeout."""
+        self._require(cap)
+        timeout = None if default is None else self.timeout(_TIMEOUT_KEYS[cap], default)
         return await self.bridge.call_cb(f"{NS}.{member}", options, timeout=timeout)
 
     def _cancel_table(self) -> dict[str | int, Callable[[PlatformError], Exception]]:

@@ -56,13 +56,13 @@ TT_ERROR_CODES: Final[dict[str, tuple[int, str]]] = {
 }
 """The mock's codes (ttminis.js ``TT_ERROR_CODES``); only 102102 is a documented TikTok code."""
 
-TT_API_MIN_VERSION: Final = {
-    "addShortcut": "41.0.0",
-    "getShortcutMissionReward": "41.0.0",
-    "startEntranceMission": "41.0.0",
-    "getEntranceMissionReward": "41.0.0",
-    "reportEvent": "43.0.0",
-}
+_MISSIONS: Final = (
+    "addShortcut",
+    "getShortcutMissionReward",
+    "startEntranceMission",
+    "getEntranceMissionReward",
+)
+TT_API_MIN_VERSION: Final = dict.fromkeys(_MISSIONS, "41.0.0") | {"reportEvent": "43.0.0"}
 _SCHEMA_MIN_VERSION: Final = {"shareAppMessage.object.query": "42.9.0"}
 
 _GENERIC: Final = frozenset({"ok", "fail", "never", "throw", "ok_twice", "ok_then_late_complete"})
@@ -214,10 +214,7 @@ class FakeTikTok:
     async def _callback(self, member: str, options: Mapping[str, Json], cbs: Callbacks) -> HandlerResult:
         await asyncio.sleep(0)  # the mock always calls back asynchronously
         if self._needs_init():
-            failure = _payload(member, "NOT_INITIALIZED")
-            cbs.fail(failure)
-            cbs.complete(failure)
-            return NO_ANSWER
+            return _deliver(cbs, False, _payload(member, "NOT_INITIALIZED"), {"outcome": "fail"})
         step = self._next(member)
         outcome = step["outcome"]
         payload: Json
@@ -227,33 +224,15 @@ class FakeTikTok:
             )
         if outcome == "never":
             return NO_ANSWER
-        delay = step.get("delayMs", 0)
-        await asyncio.sleep(delay / 1000 if isinstance(delay, int | float) else 0)
-        if outcome == "fail":
-            ok, payload = (
-                False,
-                _payload(member, "LOGIN_NOT_CONFIGURED" if member == "login" else "SCRIPTED_FAIL", step),
-            )
-        elif outcome == "cancel":
-            ok, payload = False, _payload(member, "USER_CANCEL", step)
+        await asyncio.sleep(_seconds(step.get("delayMs"), 0))
+        if outcome in ("fail", "cancel"):
+            entry = "LOGIN_NOT_CONFIGURED" if member == "login" else "SCRIPTED_FAIL"
+            ok, payload = False, _payload(member, "USER_CANCEL" if outcome == "cancel" else entry, step)
         else:
             ok, payload = self._run(member, options)
             if ok and "value" in step:
                 payload = copy.deepcopy(step["value"])
-        if not ok:
-            cbs.fail(payload)
-            cbs.complete(payload)
-            return NO_ANSWER
-        cbs.success(payload)
-        if outcome == "ok_twice":
-            cbs.success(payload)
-        cbs.complete(payload)
-        if outcome == "ok_then_late_complete":
-            late = step.get("lateMs", 50)
-            asyncio.get_running_loop().call_later(
-                (late if isinstance(late, int | float) else 50) / 1000, cbs.complete
-            )
-        return NO_ANSWER
+        return _deliver(cbs, ok, payload, step)
 
     def _run(self, member: str, o: Mapping[str, Json]) -> tuple[bool, Json]:
         invalid = (False, _payload(member, "INVALID_PARAM"))
@@ -344,6 +323,24 @@ class _TikTokBridge(FakeBridge):
         if path in ("TTMinis", NS):
             return True
         return path.startswith(NS + ".") and self._fake.present(path.removeprefix(NS + "."))
+
+
+def _deliver(cbs: Callbacks, ok: bool, payload: Json, step: JsonObject) -> HandlerResult:
+    """success / fail, then complete, as the mock's deliver(); duplicates and late completes included."""
+    if not ok:
+        cbs.fail(payload)
+    else:
+        cbs.success(payload)
+        if step["outcome"] == "ok_twice":
+            cbs.success(payload)
+    cbs.complete(payload)
+    if step["outcome"] == "ok_then_late_complete":
+        asyncio.get_running_loop().call_later(_seconds(step.get("lateMs"), 50), cbs.complete)
+    return NO_ANSWER
+
+
+def _seconds(ms: Json, default: float) -> float:
+    return (ms if isinstance(ms, int | float) and not isinstance(ms, bool) else default) / 1000
 
 
 def _obj(value: Json) -> dict[str, Json]:
