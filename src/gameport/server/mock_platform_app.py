@@ -138,9 +138,8 @@ def create_mock_platform_app(state: MockPlatform) -> Starlette:
     async def webhooks(request: Request) -> Response:
         body = await json_object(request)
         order = _order(body)
-        event = {"success": TIKTOK_EVENT_PAID, "refund": TIKTOK_EVENT_REFUND_TRACEBACK}.get(
-            body.get("event", "success"), str(body.get("event"))
-        )
+        name = body_field(body, "event", str, required=False) or "success"
+        event = {"success": TIKTOK_EVENT_PAID, "refund": TIKTOK_EVENT_REFUND_TRACEBACK}.get(name, name)
         copies = body_field(body, "copies", int, required=False) or 1
         if not 1 <= copies <= 500:
             raise BadRequestError("copies must be 1..500")
