@@ -71,9 +71,10 @@ class DummyAdapter(Adapter):
     """Counts ``init`` calls; offers what the test sets in ``available``; records lifecycle subscriptions."""
 
     name: ClassVar[PlatformName] = PlatformName.TIKTOK
-    CAPABILITIES: ClassVar[frozenset[Capability]] = frozenset(
+    DEFAULT: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.LOGIN, Capability.LIFECYCLE, Capability.LOADING_PROGRESS, Capability.ANALYTICS}
     )
+    CAPABILITIES: ClassVar[frozenset[Capability]] = DEFAULT
     inits: ClassVar[int] = 0
     available: ClassVar[frozenset[Capability]] = CAPABILITIES
     fail_init: ClassVar[Exception | None] = None
@@ -81,7 +82,9 @@ class DummyAdapter(Adapter):
     logged: ClassVar[list[tuple[str, JsonObject]]] = []
 
     @classmethod
-    def reset(cls) -> None:
+    def reset(cls, capabilities: frozenset[Capability] | None = None) -> None:
+        """Forget earlier tests; declare (and offer) ``capabilities`` (default: :attr:`DEFAULT`)."""
+        cls.CAPABILITIES = capabilities or cls.DEFAULT
         cls.inits = 0
         cls.available = cls.CAPABILITIES
         cls.fail_init = None
@@ -108,5 +111,7 @@ class DummyAdapter(Adapter):
         return [
             self.bridge.on("dummy.onHide", lambda _: emit(LifecycleEvent.PAUSE)),
             self.bridge.on("dummy.onShow", lambda _: emit(LifecycleEvent.RESUME)),
-            self.bridge.on("dummy.onAudio", lambda p: emit(LifecycleEvent.MUTE if p else LifecycleEvent.UNMUTE)),
+            self.bridge.on(
+                "dummy.onAudio", lambda p: emit(LifecycleEvent.MUTE if p else LifecycleEvent.UNMUTE)
+            ),
         ]

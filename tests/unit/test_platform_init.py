@@ -161,7 +161,9 @@ async def test_detection_picks_the_web_adapter_on_a_plain_page() -> None:
 
 
 async def test_feature_switches_remove_capabilities_for_every_adapter(dummy: type[DummyAdapter]) -> None:
-    config = GameConfig.from_toml('[platforms.tiktok.sandbox]\nfeatures = { login = false, analytics = true }\n')
+    config = GameConfig.from_toml(
+        "[platforms.tiktok.sandbox]\nfeatures = { login = false, analytics = true }\n"
+    )
     p = Platform(FakeBridge(globals=DUMMY_GLOBALS), config)
     await p.init("tiktok")
     assert Capability.LOGIN not in p.capabilities
@@ -206,7 +208,7 @@ async def test_an_sdk_that_fails_to_load_is_a_typed_error(dummy: type[DummyAdapt
         '[platforms.tiktok.sandbox]\nsdk_url = "https://x.invalid/sdk.js"\ntimeouts = { sdk_load = 0.01 }\n'
     )
     p = Platform(FakeBridge(handler, globals=DUMMY_GLOBALS), config)  # type: ignore[arg-type]
-    with pytest.raises(SdkLoadError, match="x.invalid/sdk.js"):
+    with pytest.raises(SdkLoadError, match=r"x\.invalid/sdk\.js"):
         await p.init("tiktok")
     assert dummy.inits == 0
 
