@@ -67,6 +67,15 @@ def site_url() -> Iterator[str]:
     """Base URL of the built site plus the test pages, served on 127.0.0.1."""
     if not (ROOT / "dist" / "build-info.json").exists():
         pytest.fail("dist/ is not built: run `python3 build.py build` (or `python3 build.py test`)")
+    built = (ROOT / "dist" / "build-info.json").stat().st_mtime
+    sources = [p for d in ("src/gameport", "js_bridge") for p in (ROOT / d).rglob("*") if p.is_file()]
+    stale = [
+        str(p.relative_to(ROOT)) for p in sources if p.stat().st_mtime > built and "server" not in p.parts
+    ]
+    if stale:
+        pytest.fail(
+            f"dist/ is older than {stale[0]} (and {len(stale) - 1} more): run `python3 build.py build`"
+        )
     build = _load_build_module()
     server = build.make_server({"/": ROOT / "dist", "/_test/": PAGES}, 0, _headers)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
