@@ -22,7 +22,7 @@ from .retention import Revisit, Shortcut
 from .social import Social
 from .storage_api import DEFAULT_STORAGE_LIMITS, Storage
 
-SDK_LOAD_TIMEOUT: Final = DEFAULT_TIMEOUT
+SDK_LOAD_TIMEOUT: Final = 15.0
 """Seconds the platform SDK script may take to load, unless ``timeouts.sdk_load`` says otherwise."""
 
 
