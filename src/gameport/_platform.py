@@ -10,7 +10,7 @@ from typing import Final
 from ._session import Session
 from .adapters import load_adapter
 from .analytics import Analytics
-from .bridge import DEFAULT_TIMEOUT, Bridge, default_bridge
+from .bridge import Bridge, default_bridge
 from .capabilities import Capability, PlatformName
 from .config import Environment, GameConfig
 from .detect import SDK_GLOBALS, detect_platform, parse_platform
