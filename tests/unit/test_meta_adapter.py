@@ -12,8 +12,10 @@ from gameport.config import PlatformSettings
 from gameport.errors import (
     AnalyticsEventError,
     BridgeTimeoutError,
+    JsPathError,
     NotInitializedError,
     PlatformError,
+    SdkLoadError,
     StorageError,
     StorageLimitError,
     UnsupportedCapabilityError,
@@ -61,6 +63,24 @@ async def test_init_calls_initialize_first_then_supported_apis_and_declares_ever
     assert await adapter.init() is caps and fb_paths(bridge).count("initializeAsync") == 1
 
 
+async def test_concurrent_init_initializes_once() -> None:
+    adapter, _, bridge = make()
+    first, second = await asyncio.gather(adapter.init(), adapter.init())
+    assert first == second and fb_paths(bridge).count("initializeAsync") == 1
+
+
+async def test_sdk_is_loaded_from_sdk_url_before_initialize_or_refused_without_one() -> None:
+    fake = fake_meta()
+    bridge = FakeBridge(lambda call: None if call.kind == "load_script" else fake.handler(call), globals=[])
+    with pytest.raises(SdkLoadError):
+        await MetaAdapter(bridge, PlatformSettings()).init()
+    adapter = MetaAdapter(bridge, PlatformSettings(sdk_url="https://example.test/fbinstant.8.0.js"))
+    with pytest.raises(JsPathError):  # the fake "script" defines nothing: the adapter goes on to initialize
+        await adapter.init()
+    assert [(c.kind, c.path) for c in bridge.calls] == [("load_script", "FBInstant")]
+    assert bridge.calls[0].args == ("https://example.test/fbinstant.8.0.js",)
+
+
 def test_meta_never_declares_authorize_revisit_shortcut_reward_or_ads() -> None:
     absent = {Capability.AUTHORIZE, Capability.REVISIT, Capability.SHORTCUT_REWARD, Capability.PURCHASES}
     absent |= {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD, Capability.BANNER_AD}
@@ -75,7 +95,7 @@ async def test_base_defaults_raise_unsupported_with_fallback_for_absent_capabili
 
 
 async def test_supported_apis_gate_capabilities_and_name_capability_platform_fallback() -> None:
-    apis = [a for a in FB_IMPLEMENTED_APIS if a not in ("shareAsync", "logEvent")]
+    apis: list[Json] = [a for a in FB_IMPLEMENTED_APIS if a not in ("shareAsync", "logEvent")]
     adapter, _, bridge = await started(fake_meta(supportedAPIs=apis, sign=signer))
     assert adapter._session is not None
     assert Capability.SHARE not in adapter._session and Capability.ANALYTICS not in adapter._session
@@ -183,7 +203,7 @@ async def test_login_without_signer_is_network_failure_and_never_times_out() -> 
 
 async def test_login_client_unsupported_becomes_unsupported_error() -> None:
     adapter, fake, _ = await started()
-    unsupported = {"outcome": "fail", "code": "CLIENT_UNSUPPORTED_OPERATION"}
+    unsupported: JsonObject = {"outcome": "fail", "code": "CLIENT_UNSUPPORTED_OPERATION"}
     fake.script("player.getSignedPlayerInfoAsync", unsupported)
     with pytest.raises(UnsupportedCapabilityError) as info:
         await adapter.login()
@@ -243,7 +263,8 @@ async def test_storage_round_trip_and_delete_stores_none() -> None:
 
 async def test_concurrent_writes_never_overlap() -> None:
     adapter, fake, _ = await started()
-    fake.script("player.setDataAsync", *[{"delayMs": 20}] * 3)
+    slow: JsonObject = {"delayMs": 20}
+    fake.script("player.setDataAsync", slow, slow, slow)
     await asyncio.gather(*(adapter.storage_set(f"k{i}", i) for i in range(3)))
     writes = [e for e in fake.log if e.endswith("setDataAsync")]
     assert writes == ["begin player.setDataAsync", "end player.setDataAsync"] * 3
@@ -432,10 +453,19 @@ async def test_log_event_post_exception_is_ignored_other_errors_are_typed() -> N
 
 
 async def test_analytics_needs_log_event_to_exist() -> None:
-    apis = [a for a in FB_IMPLEMENTED_APIS if a != "logEvent"]
+    apis: list[Json] = [a for a in FB_IMPLEMENTED_APIS if a != "logEvent"]
     adapter, _, _ = await started(fake_meta(supportedAPIs=apis))
     with pytest.raises(UnsupportedCapabilityError, match="logEvent"):
         await adapter.log_event("level_up", {})
+
+
+async def test_log_event_thrown_post_exception_is_ignored_too() -> None:
+    adapter, fake, _ = await started()
+    fake.script("logEvent", {"outcome": "throw", "code": "ANALYTICS_POST_EXCEPTION"}, "throw")
+    await adapter.log_event("level_up", {})
+    with pytest.raises(PlatformError) as info:
+        await adapter.log_event("level_up", {})
+    assert info.value.code == "UNKNOWN"
 
 
 # -- the fake itself ------------------------------------------------------------------------------------
@@ -446,3 +476,16 @@ def test_fake_refuses_unknown_knobs_and_outcomes() -> None:
         fake_meta(purchase="USER_INPUT")
     with pytest.raises(ValueError):
         fake_meta().script("shareAsync", "explode")
+
+
+async def test_fake_throw_outcome_and_refused_flush_leave_no_pending_state() -> None:
+    fake = fake_meta()
+    bridge = fake.bridge()
+    with pytest.raises(PlatformError):
+        await bridge.call("FBInstant.player.flushDataAsync")  # before initializeAsync
+    assert not fake.flush_pending
+    await bridge.call("FBInstant.initializeAsync")
+    fake.script("shareAsync", {"outcome": "throw", "code": "INVALID_PARAM"})
+    with pytest.raises(PlatformError) as info:
+        await bridge.call("FBInstant.shareAsync", {"image": IMAGE, "text": "t"})
+    assert info.value.code == "INVALID_PARAM" and "begin shareAsync" not in fake.log

@@ -98,6 +98,7 @@ class MetaAdapter(Adapter):
         self._progress: int | None = None
         self._started = False
         self._start_lock = asyncio.Lock()
+        self._init_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
 
     # -- start-up ---------------------------------------------------------------------------------------
@@ -109,8 +110,12 @@ class MetaAdapter(Adapter):
             SdkLoadError: FBInstant is not on the page and could not be loaded.
             PlatformError, BridgeTimeoutError: ``initializeAsync`` failed or did not answer.
         """
-        if self._session is not None:
+        async with self._init_lock:
+            if self._session is None:
+                self._session = await self._init()
             return self._session
+
+    async def _init(self) -> frozenset[Capability]:
         if not self.bridge.has("FBInstant"):
             if self.settings.sdk_url is None:
                 raise SdkLoadError(
@@ -138,7 +143,6 @@ class MetaAdapter(Adapter):
                 self._entry_point = found if isinstance(found, str) else None
             except (PlatformError, TimeoutError) as exc:  # launch data is optional: start without it
                 logger.warning("FBInstant.getEntryPointAsync failed: %s", exc)
-        self._session = session
         return session
 
     def _supported_apis(self) -> set[str]:
@@ -484,14 +488,14 @@ class MetaAdapter(Adapter):
             )
 
         with map_errors(self._codes(Capability.ANALYTICS, invalid_param=invalid)):
-            result = self.bridge.call_sync(path, name, None, params)
-            if result is None:
-                return
-            error = platform_error(result, path=path, platform=self.name.value)
-            if error.code == META_CODES["analytics_post"]:
-                logger.info("Meta could not post event %r (non-fatal): %s", name, error.message)
-                return
-            raise error
+            try:
+                result = self.bridge.call_sync(path, name, None, params)
+                if result is not None:  # logEvent returns its APIError instead of throwing
+                    raise platform_error(result, path=path, platform=self.name.value)
+            except PlatformError as exc:
+                if exc.code != META_CODES["analytics_post"]:
+                    raise
+                logger.info("Meta could not post event %r (non-fatal): %s", name, exc.message)
 
 
 adapter_class = MetaAdapter

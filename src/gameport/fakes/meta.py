@@ -192,10 +192,9 @@ class FakeMeta:
         if api == "player.setDataAsync":
             return self._set_data(arg)
         if api == "player.flushDataAsync":
-            if self.flush_pending:
-                raise _fail("PENDING_REQUEST", "a flush is already pending")
-            self.flush_pending = True
-            return p(api, lambda: None, settle=lambda: setattr(self, "flush_pending", False))
+            twice = _fail("PENDING_REQUEST", "a flush is already pending") if self.flush_pending else None
+            unflag = lambda: setattr(self, "flush_pending", False)  # noqa: E731
+            return p(api, lambda: None, pre=twice, begin=self._flag("flush_pending"), settle=unflag)
         if api in ("shareAsync", "inviteAsync"):
             ok = isinstance(arg, dict) and isinstance(arg.get("image"), str) and bool(arg["image"])
             return p(api, lambda: None, pre=None if ok else "payload needs image (base64 data URL) and text")
@@ -230,17 +229,20 @@ class FakeMeta:
         *,
         needs_init: bool = True,
         gate: bool = True,
-        pre: str | bool | None = None,
+        pre: SdkFailure | str | bool | None = None,
+        begin: Callable[[], Json] | None = None,
         settle: Callable[[], None] | None = None,
     ) -> Answer:
-        """A Promise API: order check, support gate, ``pre`` (an INVALID_PARAM message), the scripted step,
-        then ``run`` after ``delayMs`` (``settle`` runs whatever the outcome, as the JS mock's does)."""
+        """A Promise API: order check, support gate, ``pre`` (a failure, or an INVALID_PARAM subject), the
+        scripted step, ``begin``, then ``run`` after ``delayMs`` (``settle`` runs whatever the outcome)."""
         if needs_init and not self.initialized:
             raise _fail(
                 FB_CODE_CHOICES["beforeInitialize"], f"FBInstant.{api} called before initializeAsync()"
             )
         if gate and not self.supported(api):
             raise _fail(FB_CODE_CHOICES["unsupportedApi"], f"{api} is not supported in this session")
+        if isinstance(pre, SdkFailure):
+            raise pre
         if pre:
             raise _fail("INVALID_PARAM", f"{api}: invalid {pre}")
         step = self._next(api)
@@ -249,6 +251,8 @@ class FakeMeta:
             raise ValueError(f"outcome 'cancel' is not supported by FBInstant.{api}")
         if outcome == "throw":
             raise _fail(step.get("code", "UNKNOWN"), f"scripted throw from {api}")
+        if begin is not None:
+            begin()
         self.log.append(f"begin {api}")
         if outcome == "never":
             return NO_ANSWER
@@ -321,14 +325,14 @@ class FakeMeta:
         return {"__fb": "SignedPlayerInfo", "playerID": player, "signature": signed}
 
     def _set_data(self, data: Json) -> Answer:
-        if self.flush_pending and self.initialized:
-            raise _fail(FB_CODE_CHOICES["setDataDuringFlush"], "setDataAsync while flushDataAsync is pending")
         merged = {**self.player_data, **data} if isinstance(data, dict) else {}
         limit = self.scenario["playerDataLimitBytes"]
         size = len(json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode())
-        if self.initialized and isinstance(limit, int) and size > limit:
-            raise _fail(FB_CODE_CHOICES["playerDataTooLarge"], f"player data would exceed {limit} bytes")
-        pre = None if isinstance(data, dict) else "data"
+        pre: SdkFailure | str | None = None if isinstance(data, dict) else "data"
+        if self.flush_pending:
+            pre = _fail(FB_CODE_CHOICES["setDataDuringFlush"], "setDataAsync while flushDataAsync is pending")
+        elif isinstance(limit, int) and size > limit:
+            pre = _fail(FB_CODE_CHOICES["playerDataTooLarge"], f"player data would exceed {limit} bytes")
         return self._promise("player.setDataAsync", lambda: setattr(self, "player_data", merged), pre=pre)
 
     def _shortcut(self) -> Json:
@@ -389,10 +393,14 @@ class FakeMeta:
 
             return self._promise(api, window, gate=False, pre=(count is None or offset is None) and "count")
         ctx, here = self._context_of(board_name), self.scenario["contextId"] if self.started else None
-        if ctx is not None and ctx != here:
-            raise _fail("LEADERBOARD_WRONG_CONTEXT", f"leaderboard {board_name} belongs to context {ctx}")
-        score, extra = _count(first) if isinstance(first, int) else None, _text(second)
-        bad = (score is None and not isinstance(first, int)) or isinstance(first, bool) or extra != second
+        extra = _text(second)
+        bad: SdkFailure | str | bool = (
+            not isinstance(first, int) or isinstance(first, bool) or extra != second
+        )
+        if bad:
+            bad = "score or extraData"
+        elif ctx is not None and ctx != here:
+            bad = _fail("LEADERBOARD_WRONG_CONTEXT", f"leaderboard {board_name} belongs to context {ctx}")
 
         def submit() -> Json:
             me, value = str(self.scenario["playerId"]), int(str(first))
@@ -403,7 +411,7 @@ class FakeMeta:
                 row.score, row.extra = value, extra
             return next(e for e in _show(board) if e["playerId"] == me)
 
-        return self._promise(api, submit, gate=False, pre=bad and "score or extraData")
+        return self._promise(api, submit, gate=False, pre=bad)
 
 
 def fake_meta(*, sign: Signer | None = None, **knobs: Json) -> FakeMeta:
