@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 
@@ -103,7 +103,7 @@ async def test_a_cancelled_caller_does_not_cancel_the_shared_init(dummy: type[Du
 
 async def test_everything_raises_not_initialized_before_init() -> None:
     p = Platform(WebPage().bridge())
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: p.name,
         lambda: p.capabilities,
         lambda: p.environment,
@@ -116,7 +116,7 @@ async def test_everything_raises_not_initialized_before_init() -> None:
     for call in calls:
         with pytest.raises(NotInitializedError, match=r"await platform.init\(\)"):
             call()
-    coroutines = [
+    coroutines: list[Callable[[], Awaitable[object]]] = [
         p.ready,
         p.login,
         lambda: p.authorize(["user.info.basic"]),

@@ -44,8 +44,8 @@ def dummy(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[DummyAdapter]]:
     DummyAdapter.reset()
 
 
-async def web(config: GameConfig | None = None, page: WebPage | None = None, **kwargs: bool) -> Platform:
-    p = Platform((page or WebPage()).bridge(**kwargs), config)
+async def web(config: GameConfig | None = None) -> Platform:
+    p = Platform(WebPage().bridge(), config)
     await p.init("web")
     return p
 
@@ -302,7 +302,7 @@ async def test_login_and_authorize_arguments() -> None:
     result = await p.login()
     assert result.credential_kind == "web_dev_token"
     with pytest.raises(InvalidArgumentError, match="not the string"):
-        await p.authorize("user.info.basic")  # type: ignore[arg-type]
+        await p.authorize("user.info.basic")
 
 
 async def test_leaderboard_arguments_are_checked_before_the_adapter(dummy: type[DummyAdapter]) -> None:

@@ -32,8 +32,8 @@ ALL_WEB = {
 }
 
 
-async def started(page: WebPage | None = None, **kwargs: bool) -> Platform:
-    p = Platform((page or WebPage()).bridge(**kwargs))
+async def started(page: WebPage | None = None, *, share: bool = True) -> Platform:
+    p = Platform((page or WebPage()).bridge(share=share))
     await p.init("web")
     return p
 
