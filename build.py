@@ -5,6 +5,7 @@
     python3 build.py build    # the self-contained static site in dist/ (nothing loaded from a CDN)
     python3 build.py test     # setup + build, then lint, types, JS tests and the whole pytest suite
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL
+    python3 build.py servers  # the reference game backend + the mock of TikTok's/Meta's servers on 127.0.0.1
 
 Every step is idempotent and quiet when already done.
 """
@@ -18,10 +19,12 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
 import tomllib
+import urllib.request
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -307,6 +310,89 @@ def make_server(
     return server
 
 
+# -- servers ------------------------------------------------------------------------------------------------
+
+SERVER_CONFIG = CACHE / "server-config.json"
+LISTENING = "gameport-server listening on "
+DEMO_CATALOG = [
+    {"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100}, "tiktok_beans": 10,
+     "meta_price": "0.99", "meta_currency": "USD"},
+]  # fmt: skip
+
+
+def _server_config() -> Path:
+    """A sandbox config for the local servers; its secrets are made here, once, and never leave .cache/."""
+    if not SERVER_CONFIG.exists():
+        import secrets
+
+        SERVER_CONFIG.parent.mkdir(parents=True, exist_ok=True)
+        config = {
+            "environment": "sandbox",
+            "tiktok": {
+                "client_key": "ck_local_" + secrets.token_hex(4),
+                "client_secret": secrets.token_hex(24),
+            },
+            "meta": {"app_id": "local_" + secrets.token_hex(4), "app_secret": secrets.token_hex(24)},
+            "risk": {"velocity_max": 20, "velocity_window_s": 3600},
+            "catalog": DEMO_CATALOG,
+        }
+        SERVER_CONFIG.write_text(json.dumps(config, indent=1))
+        SERVER_CONFIG.chmod(0o600)
+    return SERVER_CONFIG
+
+
+def _start_server(args: list[str]) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [venv_bin("python"), "-m", "gameport.server", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.startswith(LISTENING):
+        proc.kill()
+        raise BuildFailed(f"gameport.server {args[0]} did not start (said {line!r})")
+    return proc, line[len(LISTENING) :].strip()
+
+
+def servers(once: bool) -> None:
+    """Start the mock platform servers and the reference backend on free 127.0.0.1 ports; stop on Ctrl+C."""
+    setup_venv()
+    config_path = _server_config()
+    mock, mock_url = _start_server(["mock-platform", "--port", "0", "--config", str(config_path)])
+    config = json.loads(config_path.read_text())
+    config["tiktok"]["api_base_url"] = mock_url
+    config_path.write_text(json.dumps(config, indent=1))
+    db = CACHE / "ledger.sqlite3"
+    backend, backend_url = _start_server(
+        ["backend", "--port", "0", "--config", str(config_path), "--db", str(db)]
+    )
+    procs = [backend, mock]
+    try:
+        request = urllib.request.Request(
+            f"{mock_url}/mock/config",
+            data=json.dumps({"backend_url": backend_url}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            json.load(answer)
+        with urllib.request.urlopen(f"{backend_url}/api/health", timeout=10) as answer:
+            health = json.load(answer)
+        say(f"backend: {backend_url}  (health: {health})")
+        say(f"mock TikTok/Meta servers: {mock_url}  (webhooks go to the backend)")
+        if not once:
+            say("Ctrl+C stops both")
+            backend.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        codes = []
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+            codes.append(proc.wait(timeout=20))
+        if once and any(codes):
+            raise BuildFailed(f"the servers did not stop cleanly (exit codes {codes})")
+
+
 # -- commands -----------------------------------------------------------------------------------------------
 
 
@@ -351,6 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     test_cmd.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
     demo_cmd = commands.add_parser("demo", help="setup + build, then serve dist/ on 127.0.0.1")
     demo_cmd.add_argument("--port", type=int, default=8000)
+    servers_cmd = commands.add_parser(
+        "servers", help="run the reference backend and the mock platform servers"
+    )
+    servers_cmd.add_argument("--once", action="store_true", help="start, check health, stop (a smoke test)")
     args = parser.parse_args(argv)
     try:
         if args.command == "setup":
@@ -361,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
             return test(args.pytest_args)
         elif args.command == "demo":
             demo(args.port)
+        elif args.command == "servers":
+            servers(args.once)
     except BuildFailed as exc:
         print(f"[build.py] error: {exc}", file=sys.stderr)
         return 2

@@ -41,3 +41,37 @@ def test_site_handler_refuses_paths_outside_its_roots(tmp_path: Path) -> None:
     outside = translate(handler.__new__(handler), "/../../etc/passwd")
     assert Path(inside) == tmp_path / "a.txt"
     assert not Path(outside).is_relative_to(tmp_path)
+
+
+def test_servers_command_starts_both_servers_and_stops_them_cleanly() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "servers", "--once"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "backend: http://127.0.0.1:" in result.stdout and "'ok': True" in result.stdout
+    assert "mock TikTok/Meta servers: http://127.0.0.1:" in result.stdout
+
+
+def test_no_server_secret_reaches_the_client_bundle() -> None:
+    import json
+
+    build = _build_module()
+    config = json.loads(build._server_config().read_text())
+    secrets_ = [config["tiktok"]["client_secret"].encode(), config["meta"]["app_secret"].encode()]
+    dist = ROOT / "dist"
+    assert (dist / "build-info.json").exists(), "run python3 build.py build first"
+    blobs = []
+    for path in dist.rglob("*"):
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as archive:
+                blobs += [archive.read(name) for name in archive.namelist()]
+        elif path.is_file():
+            blobs.append(path.read_bytes())
+    assert blobs and not [s for s in secrets_ for blob in blobs if s in blob]
