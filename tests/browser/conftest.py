@@ -7,7 +7,6 @@ Browser tests are never skipped: without Chromium or a built site the run fails 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import threading
@@ -17,6 +16,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
+
+from ..build_script import load_build_script
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -33,14 +34,6 @@ CHROMIUM_ARGS = [
 ]
 STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'"
 BOOT_TIMEOUT_MS = 90_000
-
-
-def _load_build_module() -> Any:
-    spec = importlib.util.spec_from_file_location("gameport_build_script", ROOT / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -76,7 +69,7 @@ def site_url() -> Iterator[str]:
         pytest.fail(
             f"dist/ is older than {stale[0]} (and {len(stale) - 1} more): run `python3 build.py build`"
         )
-    build = _load_build_module()
+    build = load_build_script()
     server = build.make_server({"/": ROOT / "dist", "/_test/": PAGES}, 0, _headers)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

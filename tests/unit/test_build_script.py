@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import zipfile
 from pathlib import Path
-from typing import Any
+
+from ..build_script import load_build_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _build_module() -> Any:
-    spec = importlib.util.spec_from_file_location("gameport_build_script", ROOT / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_browser_wheel_is_deterministic_and_leaves_out_the_server() -> None:
-    build = _build_module()
+    build = load_build_script()
     first = build.build_wheel().read_bytes()
     wheel = build.build_wheel()
     assert wheel.read_bytes() == first
@@ -33,7 +25,7 @@ def test_browser_wheel_is_deterministic_and_leaves_out_the_server() -> None:
 
 
 def test_site_handler_refuses_paths_outside_its_roots(tmp_path: Path) -> None:
-    build = _build_module()
+    build = load_build_script()
     (tmp_path / "a.txt").write_text("x")
     handler = type("H", (build.SiteHandler,), {"routes": {"/": tmp_path}})
     translate = handler.translate_path
@@ -62,7 +54,7 @@ def test_servers_command_starts_both_servers_and_stops_them_cleanly() -> None:
 def test_no_server_secret_reaches_the_client_bundle() -> None:
     import json
 
-    build = _build_module()
+    build = load_build_script()
     config = json.loads(build._server_config().read_text())
     secrets_ = [config["tiktok"]["client_secret"].encode(), config["meta"]["app_secret"].encode()]
     dist = ROOT / "dist"
