@@ -204,13 +204,20 @@ class Platform:
 
     # -- identity ---------------------------------------------------------------------------------------
 
-    async def login(self) -> LoginResult:
+    async def login(self, *, nonce: str | None = None) -> LoginResult:
         """Silent login: the player id where the client can know it, and a credential for your backend.
 
+        Args:
+            nonce: a nonce your backend issued, bound into Meta's signed player info (replay protection);
+                TikTok's and the web's credentials do not carry one and ignore it.
+
         Raises:
+            InvalidArgumentError: ``nonce`` is not a non-empty string.
             NotInitializedError, UnsupportedCapabilityError (LOGIN), UserCancelledError, PlatformError.
         """
-        return await self._current().require(Capability.LOGIN).login()
+        if nonce is not None and (not isinstance(nonce, str) or not nonce):
+            raise InvalidArgumentError(f"a login nonce must be a non-empty string, got {nonce!r}")
+        return await self._current().require(Capability.LOGIN).login(nonce=nonce)
 
     async def authorize(self, scopes: Sequence[str]) -> AuthorizeResult:
         """Explicit authorization for ``scopes`` (TikTok's consent screen; waits while it is open).

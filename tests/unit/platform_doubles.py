@@ -98,7 +98,7 @@ class DummyAdapter(Adapter):
             raise type(self).fail_init  # type: ignore[misc]
         return type(self).available
 
-    async def login(self) -> LoginResult:
+    async def login(self, nonce: str | None = None) -> LoginResult:
         return LoginResult("tiktok", None, "code-1", "tiktok_code")
 
     async def set_loading_progress(self, fraction: float) -> None:

@@ -7,6 +7,7 @@ mocks; keep the two in step.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import pytest
 from gameport import (
     AnalyticsEventError,
     GameConfig,
+    InvalidArgumentError,
     LifecycleEvent,
     Platform,
     UnsupportedCapabilityError,
@@ -23,6 +25,7 @@ from gameport.adapters import load_adapter
 from gameport.fakes.meta import fake_meta
 from gameport.fakes.tiktok import fake_tiktok
 from gameport.server.meta_signed import sign_meta_payload, verify_meta_signed
+from gameport.server.nonce_store import MemoryNonceStore, NonceOutcome
 from gameport.testing import FakeBridge
 
 from .platform_doubles import WebPage
@@ -108,6 +111,23 @@ async def test_login_gives_a_credential_the_backend_can_verify(name: str) -> Non
         assert payload["request_payload"] == login.nonce
     else:
         assert login.credential_kind == {"tiktok": "tiktok_code", "web": "web_dev_token"}[name]
+    await platform.close()
+
+
+async def test_login_binds_a_server_issued_nonce_that_the_server_then_accepts_once(name: str) -> None:
+    store = MemoryNonceStore()
+    issued = store.issue(ttl_s=60, now=time.time())
+    platform, _ = await started(name)
+    login = await platform.login(nonce=issued)
+    if name == "meta":
+        payload = verify_meta_signed(login.credential, META_SECRET, max_age_s=60)
+        assert payload["request_payload"] == issued == login.nonce
+        assert store.consume(str(payload["request_payload"]), now=time.time()) is NonceOutcome.OK
+        assert store.consume(issued, now=time.time()) is NonceOutcome.REPLAYED
+    else:
+        assert login.nonce is None  # the credential cannot carry it, and the result does not pretend it does
+    with pytest.raises(InvalidArgumentError):
+        await platform.login(nonce="")
     await platform.close()
 
 

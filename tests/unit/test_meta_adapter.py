@@ -12,6 +12,7 @@ from gameport.config import PlatformSettings
 from gameport.errors import (
     AnalyticsEventError,
     BridgeTimeoutError,
+    InvalidArgumentError,
     JsPathError,
     NotInitializedError,
     PlatformError,
@@ -178,6 +179,17 @@ async def test_login_returns_signed_info_bound_to_a_fresh_nonce_and_releases_the
     assert first.nonce and first.credential == f"sig-mock-player-1.payload-{first.nonce}"
     assert first.nonce != second.nonce
     assert bridge.live_handles == 0
+
+
+async def test_login_binds_the_nonce_it_is_given_and_refuses_an_empty_one() -> None:
+    adapter, _, bridge = await started()
+    login = await adapter.login(nonce="server-nonce-1")
+    assert login.nonce == "server-nonce-1"
+    assert login.credential == "sig-mock-player-1.payload-server-nonce-1"
+    asked = [c for c in bridge.calls if c.path == "FBInstant.player.getSignedPlayerInfoAsync"]
+    assert [c.args for c in asked] == [("server-nonce-1",)]
+    with pytest.raises(InvalidArgumentError):
+        await adapter.login(nonce="")
 
 
 @pytest.mark.parametrize("signature", [123, "nodot", ".payload", "sig."])

@@ -86,8 +86,12 @@ class Adapter(ABC):
 
     # -- identity ---------------------------------------------------------------------------------------
 
-    async def login(self) -> LoginResult:
-        """Silent login: a credential the game backend can verify."""
+    async def login(self, nonce: str | None = None) -> LoginResult:
+        """Silent login: a credential the game backend can verify.
+
+        ``nonce`` (issued by the game backend) is bound into credentials that can carry one (Meta's signed
+        player info); platforms whose credential is already single-use (TikTok's code) ignore it.
+        """
         self.unsupported(Capability.LOGIN)
 
     async def authorize(self, scopes: Sequence[str]) -> AuthorizeResult:

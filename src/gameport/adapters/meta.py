@@ -21,6 +21,7 @@ from ..config import PlatformSettings
 from ..errors import (
     AnalyticsEventError,
     GameportError,
+    InvalidArgumentError,
     NotInitializedError,
     PlatformError,
     SdkLoadError,
@@ -202,16 +203,23 @@ class MetaAdapter(Adapter):
 
     # -- identity ---------------------------------------------------------------------------------------
 
-    async def login(self) -> LoginResult:
-        """Signed player info bound to a fresh nonce, for the backend to verify (HMAC with the app secret).
+    async def login(self, nonce: str | None = None) -> LoginResult:
+        """Signed player info bound to ``nonce``, for the backend to verify (HMAC with the app secret).
+
+        Pass the nonce your backend issued (the reference backend accepts only its own, from
+        ``POST /api/meta/nonce``). Without one a random nonce is bound, which only a backend that takes
+        client nonces can check; ``LoginResult.nonce`` says which nonce was bound.
 
         Raises:
+            InvalidArgumentError: ``nonce`` is empty.
             PlatformError: Meta failed (``NETWORK_FAILURE``, ...) or answered a malformed signature.
             UnsupportedCapabilityError: not available in this session or client.
             BridgeTimeoutError: no answer in time (``timeouts["login"]``, default 10 s).
         """
         self._need(Capability.LOGIN)
-        nonce = secrets.token_urlsafe(16)
+        if nonce is not None and not nonce:
+            raise InvalidArgumentError("a login nonce must be a non-empty string (or None)")
+        nonce = nonce if nonce is not None else secrets.token_urlsafe(16)
         path = "FBInstant.player.getSignedPlayerInfoAsync"
         with map_errors(self._codes(Capability.LOGIN)):
             info = await self.bridge.create(path, nonce, timeout=self.timeout("login", 10))

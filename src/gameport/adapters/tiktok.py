@@ -193,8 +193,10 @@ class TikTokAdapter(Adapter):
 
     # -- identity ---------------------------------------------------------------------------------------
 
-    async def login(self) -> LoginResult:
+    async def login(self, nonce: str | None = None) -> LoginResult:
         """Silent ``login``: the one-time ``code`` your backend exchanges for the player's ``open_id``.
+
+        ``nonce`` is not used: TikTok's code is single-use and bound to the app by the code exchange.
 
         Raises:
             TikTokLoginNotConfiguredError: 102102, the app's ToS / Privacy Policy URLs are not set.

@@ -87,8 +87,11 @@ class WebAdapter(Adapter):
 
     # -- identity ---------------------------------------------------------------------------------------
 
-    async def login(self) -> LoginResult:
-        """A local player id (kept in ``localStorage`` when there is one) and an unsigned dev token."""
+    async def login(self, nonce: str | None = None) -> LoginResult:
+        """A local player id (kept in ``localStorage`` when there is one) and an unsigned dev token.
+
+        ``nonce`` is not used: the dev token is unsigned, so there is nothing to bind it into.
+        """
         self._require(Capability.LOGIN)
         if self._player_id is None:
             stored = self._get_item(PLAYER_ID_KEY) if self.bridge.has("localStorage.getItem") else None
