@@ -23,8 +23,15 @@ from gameport.server.config import parse_config
 from gameport.server.mock_platform_app import MockPlatform, create_mock_platform_app
 
 BACKEND_POSTS = ["/api/tiktok/login", "/api/meta/nonce", "/api/meta/login", "/api/tiktok/orders",
-                 "/api/meta/purchases", "/api/tiktok/webhook"]  # fmt: skip
-BACKEND_GETS = ["/api/health", "/api/catalog", "/api/grants", "/api/orders/x"]
+                 "/api/meta/purchases", "/api/tiktok/webhook", "/api/web/login",
+                 "/api/leaderboards/main/scores", "/api/leaderboards/-x/scores"]  # fmt: skip
+BACKEND_GETS = [
+    "/api/health",
+    "/api/catalog",
+    "/api/grants",
+    "/api/orders/x",
+    "/api/leaderboards/main/scores",
+]
 MOCK_POSTS = ["/v2/oauth/token/", "/v2/minis/trade_order/create/", "/v2/minis/trade_order/query/",
               "/v2/minis/utility/get_tier_infos/", "/v2/minis/utility/check_redeem_amounts/",
               "/mock/tiktok/login_code", "/mock/tiktok/pay", "/mock/tiktok/webhooks", "/mock/tiktok/alter",
@@ -32,7 +39,7 @@ MOCK_POSTS = ["/v2/oauth/token/", "/v2/minis/trade_order/create/", "/v2/minis/tr
 FIELDS = ["code", "signed_player_info", "product_id", "signed_request", "trade_order_id", "outcome",
           "payload", "copies", "event", "token_amount", "order_info", "tier_ids", "token_amounts", "open_id",
           "status", "client_key", "content", "order_id", "refund_amount", "path", "age_s", "delete",
-          "token_type"]  # fmt: skip
+          "token_type", "token", "score", "extra"]  # fmt: skip
 
 json_values = st.recursive(
     st.none()
@@ -117,9 +124,19 @@ def test_backend_never_5xx(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(route=st.sampled_from(BACKEND_GETS), query=st.text(max_size=30), hdrs=headers)
-def test_backend_gets_never_5xx(apps: Apps, route: str, query: str, hdrs: dict[str, str]) -> None:
-    response = apps.request(apps.api, "GET", route, params={"platform": query}, headers=hdrs)
+@given(
+    route=st.sampled_from(BACKEND_GETS),
+    query=st.text(max_size=30) | st.integers(-5, 200_000).map(str),
+    hdrs=headers,
+    use_session=st.booleans(),
+)
+def test_backend_gets_never_5xx(
+    apps: Apps, route: str, query: str, hdrs: dict[str, str], use_session: bool
+) -> None:
+    if use_session:
+        hdrs = {**hdrs, "Authorization": f"Bearer {apps.session}"}
+    params = {"platform": query, "count": query, "offset": query}
+    response = apps.request(apps.api, "GET", route, params=params, headers=hdrs)
     assert 200 <= response.status_code < 500, (route, query, response.status_code)
 
 

@@ -16,6 +16,8 @@ Modules:
 * :mod:`.ledger`: the order ledger (storage interface + SQLite implementation).
 * :mod:`.catalog`, :mod:`.risk`, :mod:`.config`: server-side prices, risk flags, configuration.
 * :mod:`.reconcile`: repair of pending orders and the ledger-vs-platform report.
+* :mod:`.leaderboard_store`, :mod:`.leaderboard_routes`: players' best scores per board (same SQLite file).
+* :mod:`.session_auth`, :mod:`.dev_login`: the bearer-session check; the web platform's sandbox-only login.
 * :mod:`.backend_app`: the reference game backend (ASGI, Starlette).
 * :mod:`.mock_platform_app`: a mock of TikTok's servers and Meta's signer (ASGI, Starlette).
 * :mod:`.cli`: ``python -m gameport.server backend | mock-platform | repair | reconcile``.

@@ -18,6 +18,10 @@ faults or 502 when TikTok fails). Authenticated routes take ``Authorization: Bea
 * ``POST /api/tiktok/webhook``: TikTok's webhook (``TikTok-Signature``). 2xx once durably recorded.
 * ``GET  /api/orders/{order_id}`` (owner's session) → ``{order_id, platform, product_id, status, delivered}``.
 * ``GET  /api/grants`` (session) → ``{user_id, platform, grants: [{order_id, product_id, items}], totals}``.
+* ``POST /api/web/login`` ``{token}`` (the web platform's ``web-dev.<id>``) → ``{session, player_id}``;
+  sandbox only, 403 ``dev_login_disabled`` in production (:mod:`.dev_login`).
+* ``POST /api/leaderboards/{board}/scores`` ``{score, extra?}`` (session) → ``{board, improved, entry}``;
+  ``GET`` the same path ``?count=&offset=`` → ``{board, total, entries}`` (:mod:`.leaderboard_routes`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from starlette.routing import Route
 
 from .catalog import META, PLATFORMS, TIKTOK
 from .config import ServerConfig
+from .dev_login import web_login_route
 from .errors import BadRequestError, ServerError, SignatureError, TikTokOAuthError
 from .faults import crash_point
 from .fulfilment import (
@@ -48,10 +53,13 @@ from .fulfilment import (
     user_access_token,
 )
 from .http_util import field, json_from_bytes, json_object, log, read_body, server_error_handler
+from .leaderboard_routes import leaderboard_routes
+from .leaderboard_store import SqliteLeaderboardStore
 from .ledger import LedgerStore, OrderStatus, SqliteLedger, SqliteSessionStore, StoredTokens
 from .meta_signed import verify_purchase, verify_signed_player_info
 from .nonce_store import SqliteNonceStore
 from .risk import price_flags, velocity_flags
+from .session_auth import require_session
 from .tiktok_api import TikTokApiClient
 from .tiktok_webhook import parse_webhook, verify_webhook_signature
 from .unconfirmed import TIKTOK_SIGNATURE_HEADER
@@ -68,18 +76,18 @@ class Backend:
     sessions: SqliteSessionStore
     nonces: SqliteNonceStore
     tiktok: TikTokApiClient
+    leaderboards: SqliteLeaderboardStore
 
     async def user_token(self, open_id: str) -> str:
         """A valid ``act.`` token for ``open_id``, refreshed when (nearly) expired."""
         return await user_access_token(self.sessions, self.tiktok, open_id)
 
-
-async def _session(backend: Backend, request: Request, platform: str | None = None) -> tuple[str, str]:
-    auth = request.headers.get("authorization", "")
-    user = await backend.sessions.session_user(auth[7:]) if auth.startswith("Bearer ") else None
-    if user is None or (platform is not None and user[0] != platform):
-        raise BadRequestError("a valid session is required", status=401, code="unauthorized")
-    return user
+    async def aclose(self) -> None:
+        """Close the TikTok client and every database connection."""
+        await self.tiktok.aclose()
+        await self.ledger.close()
+        await self.sessions.close()
+        await self.leaderboards.close()
 
 
 def build_routes(backend: Backend) -> list[Route]:
@@ -121,7 +129,7 @@ def build_routes(backend: Backend) -> list[Route]:
         return JSONResponse({"session": session, "player_id": info.player_id})
 
     async def tiktok_order(request: Request) -> Response:
-        _, open_id = await _session(backend, request, TIKTOK)
+        _, open_id = await require_session(backend.sessions, request, TIKTOK)
         product = cfg.catalog.get(field(await json_object(request), "product_id", str))
         amount, currency = product.price_for(TIKTOK)
         since = time.time() - cfg.risk.velocity_window_s
@@ -145,7 +153,7 @@ def build_routes(backend: Backend) -> list[Route]:
         )
 
     async def meta_purchase(request: Request) -> Response:
-        _, player_id = await _session(backend, request, META)
+        _, player_id = await require_session(backend.sessions, request, META)
         raw = await read_body(request)
         signed = field(json_from_bytes(raw), "signed_request", str)
         purchase = verify_purchase(signed, cfg.meta.app_secret, max_age_s=cfg.meta.purchase_max_age_s)
@@ -202,14 +210,14 @@ def build_routes(backend: Backend) -> list[Route]:
         return JSONResponse({"ok": True, "outcome": outcome})
 
     async def order_status(request: Request) -> Response:
-        platform, user_id = await _session(backend, request)
+        platform, user_id = await require_session(backend.sessions, request)
         order = await backend.ledger.get_order(request.path_params["order_id"])
         if order is None or order.user_id != user_id or order.platform != platform:
             raise BadRequestError("no such order", status=404, code="not_found")
         return JSONResponse(order.public())
 
     async def grants(request: Request) -> Response:
-        platform, user_id = await _session(backend, request)
+        platform, user_id = await require_session(backend.sessions, request)
         rows = await backend.ledger.grants(user_id, platform)
         totals: dict[str, int] = {}
         for grant in rows:
@@ -230,13 +238,18 @@ def build_routes(backend: Backend) -> list[Route]:
         Route("/api/tiktok/webhook", tiktok_webhook, methods=post),
         Route("/api/orders/{order_id}", order_status, methods=["GET"]),
         Route("/api/grants", grants, methods=["GET"]),
+        web_login_route(cfg.environment, backend.sessions),
+        *leaderboard_routes(backend.leaderboards, backend.sessions),
     ]
 
 
 def open_backend(
     config: ServerConfig, db_path: str | Path, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> Backend:
-    """Open the ledger file and build the TikTok client (``transport`` routes it in-process in tests)."""
+    """Open the ledger file (orders, sessions, nonces, leaderboards) and build the TikTok client.
+
+    ``transport`` routes the TikTok client in-process in tests.
+    """
     return Backend(
         config=config,
         ledger=SqliteLedger(db_path, before_commit=lambda: crash_point("before_commit")),
@@ -247,6 +260,7 @@ def open_backend(
             base_url=config.tiktok.api_base_url, timeout_s=config.tiktok.timeout_s,
             max_retries=config.tiktok.max_retries, transport=transport,
         ),
+        leaderboards=SqliteLeaderboardStore(db_path),
     )  # fmt: skip
 
 
@@ -263,9 +277,7 @@ def create_backend_app(backend: Backend) -> Starlette:
         try:
             yield
         finally:
-            await backend.tiktok.aclose()
-            await backend.ledger.close()
-            await backend.sessions.close()
+            await backend.aclose()
 
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
     return Starlette(

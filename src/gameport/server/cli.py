@@ -114,9 +114,7 @@ async def _offline(args: argparse.Namespace, config: ServerConfig) -> int:
         print(report.render(), flush=True)
         return 0 if report.consistent else 1
     finally:
-        await backend.tiktok.aclose()
-        await backend.ledger.close()
-        await backend.sessions.close()
+        await backend.aclose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
