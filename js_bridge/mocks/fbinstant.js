@@ -51,6 +51,7 @@ export const FB_CODE_CHOICES = Object.freeze({
   shortcutSecondCall: "INVALID_OPERATION",   // once per session (B.8)
   adUsedAfterShow: "INVALID_OPERATION",      // instance single-use (B.6)
   adClosedEarly: "USER_INPUT",               // Meta rewarded-ads guide (B.6, D.10)
+  adErrorAfterDisplay: "NETWORK_FAILURE",    // [unconfirmed] playback failure after display (B.6 lists it for showAsync)
   inviteDismissed: "USER_INPUT",             // [unconfirmed] (B.8)
   signerMissing: "NETWORK_FAILURE",          // never fake a signature
   unsupportedApi: "CLIENT_UNSUPPORTED_OPERATION",
@@ -120,9 +121,9 @@ function promiseApi(api, args, opts) {
   if (step.outcome === "throw") throw apiError(step.code ?? "UNKNOWN", step.message ?? `scripted throw from ${api}`);
   begin?.(step);
   return new Promise((resolve, reject) => {
-    if (step.outcome === "never") return;
+    if (step.outcome === "never" || outcomes[step.outcome] === "never") return;
     const epoch = internal.epoch;
-    internal.later(step.delayMs ?? 0, async () => {
+    internal.later(step.delayMs ?? (step.outcome === "slow_load" ? 1000 : 0), async () => {
       const done = (fn, v) => {
         if (epoch !== internal.epoch) return; // reset() while pending: drop
         settle?.(step);
@@ -132,7 +133,7 @@ function promiseApi(api, args, opts) {
         done(reject, apiError(step.code ?? "UNKNOWN", step.message ?? `scripted failure of ${api}`));
         return;
       }
-      if (step.outcome !== "ok") {
+      if (step.outcome !== "ok" && outcomes[step.outcome] !== "ok") {
         const mapped = outcomes[step.outcome];
         if (mapped === "resolve") done(resolve, undefined);
         else done(reject, apiError(step.code ?? mapped, step.message ?? `${api}: ${step.outcome}`));
@@ -303,7 +304,7 @@ function makeAdInstance(kind, placementID) {
     loadAsync: (...args) => promiseApi(`${id}.loadAsync`, args, {
       gate: null,
       keys: [`${id}.loadAsync`, `${kind}.loadAsync`, "ad.loadAsync"],
-      outcomes: { no_fill: "ADS_NO_FILL", frequent_load: "ADS_FREQUENT_LOAD", network_failure: "NETWORK_FAILURE" },
+      outcomes: { no_fill: "ADS_NO_FILL", frequent_load: "ADS_FREQUENT_LOAD", network_failure: "NETWORK_FAILURE", slow_load: "ok" },
       precheck: () => used() ?? (ad.loading ? apiError("PENDING_REQUEST", "ad is already loading") : null)
         ?? (ad.loaded ? null : tooManyAds()),
       begin: () => { ad.loading = true; },
@@ -313,7 +314,14 @@ function makeAdInstance(kind, placementID) {
     showAsync: (...args) => promiseApi(`${id}.showAsync`, args, {
       gate: null,
       keys: [`${id}.showAsync`, `${kind}.showAsync`, "ad.showAsync"],
-      outcomes: { completed: "resolve", closed_early: FB_CODE_CHOICES.adClosedEarly, network_failure: "NETWORK_FAILURE" },
+      outcomes: {
+        completed: "resolve",
+        closed_early: FB_CODE_CHOICES.adClosedEarly,
+        network_failure: "NETWORK_FAILURE",
+        error_after_display: FB_CODE_CHOICES.adErrorAfterDisplay,
+        slow_load: "ok", // displays after delayMs (default 1000), then resolves as watched
+        never_closes: "never",
+      },
       precheck: () => used() ?? (ad.loaded ? null : apiError("ADS_NOT_LOADED", "showAsync called before a successful loadAsync")),
       begin: () => { ad.used = true; }, // single use from here on, whatever the outcome
       run: () => undefined,

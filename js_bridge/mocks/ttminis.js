@@ -328,7 +328,7 @@ function adError(label, entry, step = {}) {
 }
 
 const AD_SHOW_OUTCOMES = ["ok", "completed", "closed_early", "no_fill", "error_after_display", "slow_load", "never_closes", "fail", "never", "throw"];
-const AD_LOAD_OUTCOMES = ["ok", "no_fill", "fail", "never", "throw"];
+const AD_LOAD_OUTCOMES = ["ok", "slow_load", "no_fill", "fail", "never", "throw"];
 
 function makeAd(kind, adUnitId) {
   const id = `ad#${internal.nextId("ad")}`;
@@ -403,8 +403,8 @@ function makeAd(kind, adUnitId) {
       if (step.outcome === "throw") throw ttThrowable(label, TT_ERROR_CODES.SCRIPTED_FAIL, step);
       return new Promise((resolve, reject) => {
         if (step.outcome === "never") return;
-        internal.later(step.delayMs ?? 0, () => {
-          if (step.outcome === "ok") {
+        internal.later(step.delayMs ?? (step.outcome === "slow_load" ? 1000 : 0), () => {
+          if (step.outcome === "ok" || step.outcome === "slow_load") {
             resolve();
             emit("onLoad", {});
             return;

@@ -8,9 +8,23 @@
     await platform.ready()
     if platform.supports(Capability.SHARE):
         await platform.social.share(ShareContent(text="Beat my score!"))
+    result = await platform.ads.show_rewarded("revive")
+    if result.rewarded:
+        ...                          # grant the reward: the ad was watched to its end
 """
 
 from ._platform import Platform, platform
+from .ad_models import (
+    AdEvent,
+    AdKind,
+    AdLoadResult,
+    AdReason,
+    AdResult,
+    AdState,
+    BannerPosition,
+    BannerResult,
+)
+from .ad_policy import AdPolicy
 from .capabilities import FALLBACKS, Capability, PlatformName
 from .config import Environment, GameConfig, PlatformSettings
 from .errors import (
@@ -45,8 +59,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "FALLBACKS",
+    "AdEvent",
+    "AdKind",
+    "AdLoadResult",
+    "AdPolicy",
+    "AdReason",
+    "AdResult",
+    "AdState",
     "AnalyticsEventError",
     "AuthorizeResult",
+    "BannerPosition",
+    "BannerResult",
     "BridgeError",
     "BridgeTimeoutError",
     "Capability",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from .ad_policy import AdPolicy
 from .capabilities import Capability, PlatformName
 from .config import Environment, GameConfig, PlatformSettings
 from .errors import ConfigError
@@ -19,7 +20,7 @@ _TOP_KEYS: Final = frozenset(
 _STR_FIELDS: Final = ("client_key", "sdk_url", "backend_url", "leaderboard_url", "app_version")
 _MAP_FIELDS: Final = ("placements", "products")
 _URL_FIELDS: Final = ("sdk_url", "backend_url", "leaderboard_url")
-_FIELDS: Final = frozenset({*_STR_FIELDS, *_MAP_FIELDS, "features", "timeouts"})
+_FIELDS: Final = frozenset({*_STR_FIELDS, *_MAP_FIELDS, "features", "timeouts", "ads"})
 _SECRET_WORDS: Final = ("secret", "password", "private_key")
 _SANDBOX_TOKEN: Final = re.compile(r"^(sandbox|staging|test|mock|localhost)")
 _LOOPBACK: Final = frozenset({"127.0.0.1", "0.0.0.0", "::1"})
@@ -124,6 +125,7 @@ def _settings(block: dict[str, object], env: Environment, app_version: str, wher
             raise ConfigError(f"{where}.timeouts.{key}: expected a positive number of seconds")
         timeouts[key] = float(value)
     return PlatformSettings(
+        ads=_ad_policy(block.get("ads", {}), f"{where}.ads"),
         environment=env,
         client_key=strs.get("client_key"),
         sdk_url=strs.get("sdk_url"),
@@ -135,6 +137,26 @@ def _settings(block: dict[str, object], env: Environment, app_version: str, wher
         app_version=strs.get("app_version", app_version),
         timeouts=timeouts,
     )
+
+
+def _ad_policy(value: object, where: str) -> AdPolicy:
+    pacing: dict[str, float] = {}
+    for key, seconds in _table(value, where).items():
+        if key not in AdPolicy.field_names():
+            raise ConfigError(
+                f"{where}.{key}: unknown field; expected one of: {', '.join(AdPolicy.field_names())}"
+            )
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not 0 <= seconds < float("inf")
+        ):
+            raise ConfigError(f"{where}.{key}: expected a number of seconds >= 0")
+        pacing[key] = float(seconds)
+    policy = AdPolicy(**pacing)
+    if policy.show_timeout <= 0 or policy.load_timeout <= 0:
+        raise ConfigError(f"{where}: show_timeout and load_timeout must be more than 0")
+    return policy
 
 
 def _refuse_mixing(settings: PlatformSettings, production_hosts: tuple[str, ...], where: str) -> None:

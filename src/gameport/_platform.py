@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from ._session import Session
 from .adapters import load_adapter
+from .ads import Ads
 from .analytics import Analytics
 from .bridge import Bridge, default_bridge
 from .capabilities import Capability, PlatformName
@@ -36,9 +38,16 @@ class Platform:
     Args:
         bridge: the JavaScript bridge; None: :func:`gameport.bridge.default_bridge` at ``init`` time.
         config: the game's configuration; None: defaults (sandbox, no keys).
+        clock: monotonic seconds for ad pacing (tests pass a controllable one).
     """
 
-    def __init__(self, bridge: Bridge | None = None, config: GameConfig | None = None) -> None:
+    def __init__(
+        self,
+        bridge: Bridge | None = None,
+        config: GameConfig | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._bridge = bridge
         self._config = config
         self._session: Session | None = None
@@ -51,6 +60,7 @@ class Platform:
         self.social: Final = Social(self._current)
         self.leaderboards: Final = Leaderboards(self._current)
         self.analytics: Final = Analytics(self._current)
+        self.ads: Final = Ads(self._current, self.lifecycle, clock)
 
     # -- start-up ---------------------------------------------------------------------------------------
 
@@ -161,6 +171,7 @@ class Platform:
         task, self._init_task, self._ready_task = self._init_task, None, None
         if task is not None and not task.done():
             task.cancel()
+        self.ads._close()
         self.lifecycle._stop()
         self._session = None
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .ad_policy import AdPolicy
 from .capabilities import PlatformName
 
 
@@ -53,6 +54,7 @@ class PlatformSettings:
         features: switches that turn a capability off for this platform/environment (name -> enabled).
         app_version: reported as an analytics dimension.
         timeouts: seconds for non-interactive calls (``"sdk_load"``, ``"login"``, ...), overriding defaults.
+        ads: ad pacing (frequency capping, ad timeouts, back-off): see :class:`~gameport.ad_policy.AdPolicy`.
     """
 
     environment: Environment = Environment.SANDBOX
@@ -65,6 +67,7 @@ class PlatformSettings:
     features: dict[str, bool] = field(default_factory=dict)
     app_version: str = "0.0.0"
     timeouts: dict[str, float] = field(default_factory=dict)
+    ads: AdPolicy = field(default_factory=AdPolicy)
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,12 @@ class FakeBridge:
             subscription.callback(payload)
         return len(targets)
 
+    def emit_on(self, target: Json, member: str, payload: Json = None) -> int:
+        """Fire ``member`` (e.g. ``"onClose"``) of every live handle whose value equals ``target``, as a JS
+        object would fire its own listeners; returns how many listeners received it."""
+        ids = [hid for hid, value in self._handles.items() if value == target]
+        return sum(self.emit(f"@{hid}.{member}", payload) for hid in ids)
+
     # -- the Bridge protocol ------------------------------------------------------------------------------
 
     def has(self, path: str) -> bool:

@@ -394,6 +394,29 @@ test("ads: rewarded closed early -> USER_INPUT; completed resolves", async () =>
   assert.equal(M.stats().liveAds, 0);
 });
 
+test("ads: error_after_display rejects with the chosen code; slow_load resolves late; never_closes never settles", async () => {
+  await boot();
+  M.script("ad.showAsync", "error_after_display", { outcome: "slow_load", delayMs: 40 }, "never_closes");
+  M.script("ad.loadAsync", "ok", { outcome: "slow_load", delayMs: 40 }, "ok");
+  const a = await F().getRewardedVideoAsync("p");
+  await a.loadAsync();
+  await assert.rejects(a.showAsync(), code(FB_CODE_CHOICES.adErrorAfterDisplay));
+  const b = await F().getRewardedVideoAsync("p");
+  const started = Date.now();
+  await b.loadAsync();
+  assert.equal(M.stats().fbAds["ad#2"], "loaded", "a slow load still loads");
+  const shown = b.showAsync();
+  assert.equal(await shown, undefined);
+  assert.ok(Date.now() - started >= 70, "both slow steps waited for their delay");
+  const c = await F().getRewardedVideoAsync("p");
+  await c.loadAsync();
+  let settled = false;
+  c.showAsync().then(() => { settled = true; }, () => { settled = true; });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(settled, false, "never_closes: showAsync stays pending");
+  assert.equal(M.stats().fbAds["ad#3"], "used");
+});
+
 test("banner: load/hide, position validation, CLIENT_UNSUPPORTED_OPERATION toggle", async () => {
   await boot();
   await F().loadBannerAdAsync("b1", "top");

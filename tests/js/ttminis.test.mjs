@@ -549,6 +549,18 @@ test("ad slow_load delays show; a second concurrent show rejects", async () => {
   assert.deepEqual(p.events, [["close", { isEnded: true }]]);
 });
 
+test("ad load slow_load resolves after its delay and fires onLoad", async () => {
+  initHtml();
+  M.script("ad.load", { outcome: "slow_load", delayMs: 50 });
+  const ad = g().createRewardedVideoAd({ adUnitId: "u" });
+  let loads = 0;
+  ad.onLoad(() => { loads += 1; });
+  const loading = ad.load();
+  assert.equal((await settleWithin(loading, 20)).state, "pending");
+  assert.equal((await settleWithin(loading, 150)).state, "resolved");
+  assert.equal(loads, 1);
+});
+
 test("ad never_closes: show resolves and nothing else ever happens", async () => {
   initHtml();
   M.script("ad.show", "never_closes");

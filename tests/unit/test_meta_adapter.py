@@ -82,10 +82,11 @@ async def test_sdk_is_loaded_from_sdk_url_before_initialize_or_refused_without_o
     assert bridge.calls[0].args == ("https://example.test/fbinstant.8.0.js",)
 
 
-def test_meta_never_declares_authorize_revisit_shortcut_reward_or_ads() -> None:
+def test_meta_never_declares_authorize_revisit_or_shortcut_reward_and_declares_every_ad() -> None:
     absent = {Capability.AUTHORIZE, Capability.REVISIT, Capability.SHORTCUT_REWARD, Capability.PURCHASES}
-    absent |= {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD, Capability.BANNER_AD}
     assert not absent & MetaAdapter.CAPABILITIES
+    ads = {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD, Capability.BANNER_AD}
+    assert ads <= MetaAdapter.CAPABILITIES
 
 
 async def test_base_defaults_raise_unsupported_with_fallback_for_absent_capabilities() -> None:

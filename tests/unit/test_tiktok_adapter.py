@@ -112,11 +112,12 @@ async def test_fake_refuses_calls_before_init_in_html_runtime() -> None:
 # -- capabilities ----------------------------------------------------------------------------------------
 
 
-async def test_current_client_has_every_capability_and_no_leaderboards_or_ads() -> None:
+async def test_current_client_has_every_capability_and_no_leaderboards_banner_or_purchases() -> None:
     adapter, _, _ = await started(leaderboard_url="https://scores.example")
     assert adapter.name is PlatformName.TIKTOK
     assert await adapter.init() == ALL
-    for absent in (Capability.LEADERBOARDS, Capability.REWARDED_AD, Capability.PURCHASES):
+    assert {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD} <= ALL
+    for absent in (Capability.LEADERBOARDS, Capability.BANNER_AD, Capability.PURCHASES):
         assert absent not in ALL
     with pytest.raises(UnsupportedCapabilityError):
         await adapter.submit_score("main", 10)
@@ -127,9 +128,10 @@ async def test_current_client_has_every_capability_and_no_leaderboards_or_ads() 
     [
         (
             "40.0.0",
-            {Capability.SHORTCUT, Capability.SHORTCUT_REWARD, Capability.REVISIT, Capability.ANALYTICS},
+            {Capability.SHORTCUT, Capability.SHORTCUT_REWARD, Capability.REVISIT, Capability.ANALYTICS}
+            | {Capability.INTERSTITIAL_AD},
         ),
-        ("42.0.0", {Capability.ANALYTICS}),
+        ("42.0.0", {Capability.ANALYTICS, Capability.INTERSTITIAL_AD}),
         ("43.0.0", set()),
     ],
 )

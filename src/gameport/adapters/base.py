@@ -27,6 +27,7 @@ from ..models import (
     ShortcutResult,
 )
 from ..values import Json, JsonObject
+from .ad_driver import AdDriver
 
 ErrorMap = Mapping[str | int, Callable[[PlatformError], Exception]]
 
@@ -159,6 +160,12 @@ class Adapter(ABC):
     async def top_scores(self, board: str, count: int = 10, offset: int = 0) -> list[LeaderboardEntry]:
         """Read ``count`` entries from ``offset``."""
         self.unsupported(Capability.LEADERBOARDS)
+
+    # -- ads ------------------------------------------------------------------------------------------
+
+    def ad_driver(self) -> AdDriver:
+        """This platform's ads; ``platform.ads`` builds it once per session, after :meth:`init`."""
+        self.unsupported(Capability.REWARDED_AD)
 
     # -- analytics --------------------------------------------------------------------------------------
 

@@ -40,7 +40,9 @@ from ..models import (
     ShortcutResult,
 )
 from ..values import Json, JsonObject
+from .ad_driver import AdDriver
 from .base import Adapter, ErrorMap, map_errors
+from .meta_ads import MetaAds
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,9 @@ REQUIRED_APIS: Final[dict[Capability, tuple[str, ...]]] = {
     Capability.INVITE: ("inviteAsync",),
     Capability.LEADERBOARDS: ("getLeaderboardAsync",),
     Capability.ANALYTICS: ("logEvent",),
+    Capability.REWARDED_AD: ("getRewardedVideoAsync",),
+    Capability.INTERSTITIAL_AD: ("getInterstitialAdAsync",),
+    Capability.BANNER_AD: ("loadBannerAdAsync", "hideBannerAdAsync"),
 }
 """[unconfirmed] The ``getSupportedAPIs()`` names each capability needs (exact 8.0 strings to verify on a
 device). ANALYTICS also needs ``FBInstant.logEvent`` to exist: its presence in 8.0 is unconfirmed."""
@@ -477,6 +482,12 @@ class MetaAdapter(Adapter):
                 self.bridge.release(rows)
         finally:
             self.bridge.release(lb)
+
+    # -- ads ------------------------------------------------------------------------------------------
+
+    def ad_driver(self) -> AdDriver:
+        """Rewarded, interstitial and banner ads (:mod:`~gameport.adapters.meta_ads`)."""
+        return MetaAds(self.bridge)
 
     # -- analytics --------------------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ has no shortcut or entrance mission, < 43.0.0 no ``reportEvent``), then from ``s
 Facts the TikTok documentation does not confirm live in :data:`UNCONFIRMED`, the only place they appear;
 an adapter instance may be given a corrected copy (``TikTokAdapter(bridge, settings, unconfirmed=...)``).
 
+Ads: :mod:`gameport.adapters.tiktok_ads`.
+
 Leaderboards are not offered: TikTok has none, and the game-backend route (``leaderboard_url``) is not
 implemented for TikTok yet, so ``LEADERBOARDS`` raises the unsupported error with its fallback.
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import parse_qsl, urlencode
 
+from ..ad_models import AdKind, AdReason
 from ..bridge import Bridge, Subscription
 from ..capabilities import Capability, PlatformName
 from ..config import PlatformSettings
@@ -38,7 +41,9 @@ from ..models import (
     ShortcutResult,
 )
 from ..values import Json, JsonObject
+from .ad_driver import AdDriver
 from .base import Adapter, map_errors
+from .tiktok_ads import FACTORIES, TikTokAds
 
 NS: Final = "TTMinis.game"
 """The JavaScript namespace of every TikTok Mini Games call."""
@@ -59,6 +64,9 @@ class Unconfirmed:
         storage_limit_codes: codes meaning "storage is full", raised as StorageLimitError [A.11: cap unknown].
         progress_scale: what ``setLoadingProgress({progress})`` calls complete [A.2]: 1.0 for a 0-1 range
             (the only known caller sends ``progress: 1`` when done), 100.0 for a 0-100 range.
+        ad_no_fill_codes: ad ``onError`` / ``show()`` codes meaning "no ad to show" [A.7: 1004 is the
+            WeChat/Douyin code]. ad_network_codes: the same for network failures [A.14: 10401].
+        ad_rate_limit_codes: the same for "too frequent" [A.7: none documented].
     """
 
     cancel_codes: frozenset[str | int] = frozenset({90001})
@@ -66,6 +74,20 @@ class Unconfirmed:
     storage_missing_text: str = "not found"
     storage_limit_codes: frozenset[str | int] = frozenset({90004})
     progress_scale: float = 1.0
+    ad_no_fill_codes: frozenset[str | int] = frozenset({1004})
+    ad_network_codes: frozenset[str | int] = frozenset({10401})
+    ad_rate_limit_codes: frozenset[str | int] = frozenset()
+
+    def ad_reason(self, code: str | int | None) -> AdReason:
+        """The ad reason a TikTok ad error ``code`` stands for (UNKNOWN when the table has no entry)."""
+        for codes, reason in (
+            (self.ad_no_fill_codes, AdReason.NO_FILL),
+            (self.ad_network_codes, AdReason.NETWORK),
+            (self.ad_rate_limit_codes, AdReason.RATE_LIMITED),
+        ):
+            if code in codes:
+                return reason
+        return AdReason.UNKNOWN
 
 
 UNCONFIRMED: Final = Unconfirmed()
@@ -97,6 +119,8 @@ _NEEDS: Final[dict[Capability, tuple[str, ...]]] = {
     Capability.SHARE: ("shareAppMessage",),
     Capability.INVITE: ("shareAppMessage",),
     Capability.ANALYTICS: ("reportEvent",),
+    Capability.REWARDED_AD: (FACTORIES[AdKind.REWARDED],),
+    Capability.INTERSTITIAL_AD: (FACTORIES[AdKind.INTERSTITIAL],),
 }
 
 
@@ -357,6 +381,15 @@ class TikTokAdapter(Adapter):
     async def log_event(self, name: str, params: JsonObject) -> None:
         """``reportEvent({eventName, params})`` (TikTok >= 43.0.0)."""
         await self._call(Capability.ANALYTICS, "reportEvent", {"eventName": name, "params": params}, 5.0)
+
+    # -- ads --------------------------------------------------------------------------------------------
+
+    def ad_driver(self) -> AdDriver:
+        """Rewarded and interstitial ads (:mod:`.tiktok_ads`); ``load()`` where ``canIUse`` says so."""
+        loadable = frozenset(
+            kind for kind, factory in FACTORIES.items() if self._can_i_use(f"{factory}.return.load")
+        )
+        return TikTokAds(self.bridge, can_load=loadable, classify=self.unconfirmed.ad_reason)
 
     # -- internals --------------------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 What it does, honestly: a local login (a random player id kept in ``localStorage`` and an *unsigned* dev
 token your backend must accept only in development), storage in ``localStorage``, pause/resume from the
 page's ``visibilitychange``, launch data from the URL query, ``navigator.share`` where the browser has it,
-and analytics kept in memory (:attr:`WebAdapter.events`) and logged. No ads, purchases, shortcut, revisit,
+analytics kept in memory (:attr:`WebAdapter.events`) and logged, and rewarded / interstitial ads when the
+page installs an ad provider (:mod:`gameport.adapters.web_ads`). No banner, purchases, shortcut, revisit,
 invite or authorization. Leaderboards through ``leaderboard_url`` are not built yet (a later issue), so
 LEADERBOARDS is unsupported here even when it is configured.
 
@@ -26,7 +27,9 @@ from ..detect import url_query
 from ..errors import PlatformError, StorageError, StorageLimitError, UserCancelledError
 from ..models import LaunchData, LifecycleEvent, LoginResult, ShareContent, ShareResult
 from ..values import Json, JsonObject
+from .ad_driver import AdDriver
 from .base import Adapter
+from .web_ads import PROVIDER, WebAds
 
 PLAYER_ID_KEY: Final = "gameport:web:player_id"
 """The ``localStorage`` key of the web platform's local player id."""
@@ -53,6 +56,8 @@ class WebAdapter(Adapter):
             Capability.STORAGE,
             Capability.SHARE,
             Capability.ANALYTICS,
+            Capability.REWARDED_AD,
+            Capability.INTERSTITIAL_AD,
         }
     )
 
@@ -73,6 +78,8 @@ class WebAdapter(Adapter):
             Capability.LIFECYCLE: "document.addEventListener",
             Capability.LAUNCH_DATA: "location.search",
             Capability.SHARE: "navigator.share",
+            Capability.REWARDED_AD: f"{PROVIDER}.show",
+            Capability.INTERSTITIAL_AD: f"{PROVIDER}.show",
         }
         available = {c for c in self.CAPABILITIES if c not in needs or self.bridge.has(needs[c])}
         available -= {Capability(k) for k, on in self.settings.features.items() if not on}
@@ -194,6 +201,12 @@ class WebAdapter(Adapter):
                 raise UserCancelledError("the player closed the share sheet", platform="web") from exc
             raise
         return ShareResult(completed=True, method="share")
+
+    # -- ads ------------------------------------------------------------------------------------------
+
+    def ad_driver(self) -> AdDriver:
+        """Ads from the page's provider, ``globalThis.gameportWebAds`` (see :mod:`.web_ads`)."""
+        return WebAds(self.bridge)
 
     # -- analytics --------------------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ scenario drives both the host tests and the Chromium tests::
 Objects kept behind handles (SignedPlayerInfo, Leaderboard, LeaderboardEntry, entry arrays, players) are
 JSON dicts tagged ``"__fb"``; member paths on them (``"@h2.0.getScore"``) resolve as the JS bridge does.
 The fake never signs anything itself: pass ``sign`` (a function of the payload), or signed calls reject
-``NETWORK_FAILURE`` as the JS mock does without a signer. Ads and payments are not emulated yet.
+``NETWORK_FAILURE`` as the JS mock does without a signer. Ads: :mod:`gameport.fakes.meta_ads`. Payments
+are not emulated yet.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Final, TypeAlias
 from ..errors import JsPathError
 from ..testing import NO_ANSWER, Call, FakeBridge, HandlerResult, SdkFailure
 from ..values import Json, JsonObject
+from .meta_ads import AD_APIS, ALL_OUTCOMES, GETTERS, FakeMetaAds
 
 FB_IMPLEMENTED_APIS: Final = (
     *("initializeAsync", "setLoadingProgress", "startGameAsync", "getSDKVersion", "getSupportedAPIs"),
@@ -35,6 +37,7 @@ FB_IMPLEMENTED_APIS: Final = (
     *("player.getSignedPlayerInfoAsync", "player.getDataAsync", "player.setDataAsync"),
     *("player.flushDataAsync", "context.getID", "shareAsync", "inviteAsync", "canCreateShortcutAsync"),
     *("createShortcutAsync", "logEvent", "getLeaderboardAsync"),
+    *AD_APIS,
 )
 """Dotted names of the emulated APIs: the default ``getSupportedAPIs()`` answer."""
 
@@ -60,6 +63,8 @@ DEFAULT_SCENARIO: Final[JsonObject] = {
     "playerDataLimitBytes": 1024 * 1024,
     "leaderboards": {},
     "shortcutEligible": True,
+    "bannerSupported": True,
+    "maxUnshownAds": 3,
 }
 """The FBInstant knobs of ``DEFAULT_SCENARIO`` in scenario.js that this fake honours, with their defaults."""
 
@@ -125,13 +130,17 @@ class FakeMeta:
         self.loading_progress: float | None = None
         self._boards: dict[str, list[_Row]] = {}
         self._queues: dict[str, list[JsonObject]] = {}
+        self.ads = FakeMetaAds(self)
+        """Ad instances and the banner (:mod:`gameport.fakes.meta_ads`)."""
 
     def script(self, api: str, *steps: str | JsonObject) -> None:
         """Queue outcomes for the next calls of ``api`` like ``__gpMock.script``: ``"ok"``, ``"fail"``,
         ``"never"``, ``"throw"``, ``"cancel"``, or ``{"outcome", "code", "message", "value", "delayMs"}``."""
+        member = api.rsplit(".", 1)[-1]
+        allowed = ALL_OUTCOMES.get(member, frozenset({"ok", "fail", "never", "throw", "cancel"}))
         for step in steps:
             full: JsonObject = {"outcome": step} if isinstance(step, str) else {"outcome": "ok", **step}
-            if full["outcome"] not in ("ok", "fail", "never", "throw", "cancel"):
+            if full["outcome"] not in allowed:
                 raise ValueError(f"unknown outcome {full['outcome']!r}")
             self._queues.setdefault(api, []).append(full)
 
@@ -156,6 +165,9 @@ class FakeMeta:
         """Answer one bridge call as FBInstant 8.0 would."""
         if call.path == "document.visibilityState":
             return self.visibility
+        target = call.target
+        if call.path.startswith("@") and isinstance(target, dict) and target.get("__fb") == "AdInstance":
+            return self.ads.member(target, call.path.rsplit(".", 1)[-1])
         if call.path.startswith("@"):
             return self._member(call)
         api, arg = call.path.removeprefix("FBInstant."), call.args[0] if call.args else None
@@ -204,14 +216,25 @@ class FakeMeta:
             return p(api, self._shortcut)
         if api == "getLeaderboardAsync":
             return p(api, lambda: self._board_object(arg))
+        if api in GETTERS:
+            return p(api, lambda: self.ads.get(api, arg))
+        if api in ("loadBannerAdAsync", "hideBannerAdAsync"):
+            return p(api, lambda: self.ads.banner(api, call.args))
         raise JsPathError(f"FBInstant.{api} is not emulated by fake_meta", path=call.path)
 
     def _flag(self, name: str) -> Callable[[], Json]:
         return lambda: setattr(self, name, True)
 
     def _next(self, api: str) -> JsonObject:
-        queue = self._queues.get(api)
-        return queue.pop(0) if queue else {"outcome": "ok"}
+        return self.next_step((api,))
+
+    def next_step(self, keys: tuple[str, ...]) -> JsonObject:
+        """The next scripted step of the first of ``keys`` with one queued, else ``{"outcome": "ok"}``."""
+        for key in keys:
+            queue = self._queues.get(key)
+            if queue:
+                return queue.pop(0)
+        return {"outcome": "ok"}
 
     def _sync(self, api: str, run: Callable[[], Json]) -> Json:
         step = self._next(api)

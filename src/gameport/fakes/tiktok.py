@@ -11,7 +11,8 @@ Knob names are the mock's scenario knobs (``runtime``, ``clientVersion``, ``laun
 ``shortcutRewardAvailable``, ...); step outcomes are the mock's (``ok``, ``fail``, ``never``, ``throw``,
 ``ok_twice``, ``ok_then_late_complete``, ``cancel``) with the same step fields (``delayMs``, ``code``,
 ``message``, ``value``, ``extra``, ``lateMs``). Error codes are the mock's ``TT_ERROR_CODES`` (mostly
-[unconfirmed] choices). Not emulated here: ``pay``, ads, the ``platformUrl`` server round trips.
+[unconfirmed] choices). Ad objects: :mod:`gameport.fakes.tiktok_ads`. Not emulated here: ``pay``, the
+``platformUrl`` server round trips.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Final
 from ..errors import BridgeError, JsPathError
 from ..testing import NO_ANSWER, Call, Callbacks, FakeBridge, HandlerResult, SdkFailure
 from ..values import Json, JsonObject
+from .tiktok_ads import FACTORIES, LOAD_OUTCOMES, PRELOAD_VERSION, SHOW_OUTCOMES, FakeTikTokAds
 
 NS: Final = "TTMinis.game"
 
@@ -62,8 +64,13 @@ _MISSIONS: Final = (
     "startEntranceMission",
     "getEntranceMissionReward",
 )
-TT_API_MIN_VERSION: Final = dict.fromkeys(_MISSIONS, "41.0.0") | {"reportEvent": "43.0.0"}
-_SCHEMA_MIN_VERSION: Final = {"shareAppMessage.object.query": "42.9.0"}
+TT_API_MIN_VERSION: Final = dict.fromkeys(_MISSIONS, "41.0.0") | {
+    "reportEvent": "43.0.0",
+    "createInterstitialAd": "42.9.0",
+}
+_SCHEMA_MIN_VERSION: Final = {"shareAppMessage.object.query": "42.9.0"} | {
+    f"{factory}.return.{m}": PRELOAD_VERSION for factory in FACTORIES for m in ("load", "onLoad", "offLoad")
+}
 
 _GENERIC: Final = frozenset({"ok", "fail", "never", "throw", "ok_twice", "ok_then_late_complete"})
 _CANCELLABLE: Final = frozenset(
@@ -78,6 +85,7 @@ _SYNC_APIS: Final = frozenset(
     {"init", "canIUse", "getSystemInfoSync", "getLaunchOptionsSync", "getEnterOptionsSync"}
 )
 _LISTENERS: Final = frozenset({"onShow", "offShow", "onHide", "offHide"})
+_FACTORIES: Final = frozenset(FACTORIES)
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -114,6 +122,8 @@ class FakeTikTok:
         self._queues: dict[str, deque[JsonObject]] = {}
         self._logins = 0
         self._bridge: FakeBridge | None = None
+        self.ads = FakeTikTokAds(self)
+        """The ad objects created so far (``ads.states``)."""
         self.configure(**knobs)
 
     # -- set-up --------------------------------------------------------------------------------------
@@ -137,6 +147,8 @@ class FakeTikTok:
         allowed = _GENERIC | ({"cancel"} if api in _CANCELLABLE else set())
         if api in _SYNC_APIS:
             allowed = frozenset({"ok", "fail", "throw"})
+        if api.endswith((".show", ".load")) and api.startswith(("ad#", "ad.", "rewarded.", "interstitial.")):
+            allowed = SHOW_OUTCOMES if api.endswith(".show") else LOAD_OUTCOMES
         for step in steps:
             normal: JsonObject = {"outcome": step} if isinstance(step, str) else dict(step)
             normal.setdefault("outcome", "ok")
@@ -148,7 +160,7 @@ class FakeTikTok:
         """Whether ``TTMinis.game.<member>`` exists for the current runtime and client version."""
         if member == "init":
             return self.scenario["runtime"] == "html"
-        if member not in _CALLBACK_APIS | _SYNC_APIS | _LISTENERS:
+        if member not in _CALLBACK_APIS | _SYNC_APIS | _LISTENERS | _FACTORIES:
             return False
         minimum = TT_API_MIN_VERSION.get(member)
         return minimum is None or self._at_least(minimum)
@@ -156,7 +168,7 @@ class FakeTikTok:
     @property
     def globals(self) -> frozenset[str]:
         """The present members as FakeBridge ``globals`` (a snapshot: call after :meth:`configure`)."""
-        members: Iterable[str] = _CALLBACK_APIS | _SYNC_APIS | _LISTENERS
+        members: Iterable[str] = _CALLBACK_APIS | _SYNC_APIS | _LISTENERS | _FACTORIES
         return frozenset(f"{NS}.{m}" for m in members if self.present(m))
 
     def bridge(self) -> FakeBridge:
@@ -176,9 +188,19 @@ class FakeTikTok:
 
     def handler(self, call: Call) -> HandlerResult | Awaitable[HandlerResult]:
         """Answer one bridge call like ``TTMinis.game`` would."""
+        target = call.target
+        if call.path.startswith("@") and isinstance(target, dict) and target.get("__tt") == "ad":
+            ad_member = call.path.split(".", 1)[1]
+            if call.kind == "call" and ad_member in ("show", "load") and self._bridge is not None:
+                return self.ads.call(target, ad_member, self._bridge)
+            raise BridgeError(f"{call.kind}({call.path}) is not how an ad object is used", path=call.path)
         member = call.path.removeprefix(NS + ".")
         if call.path == member or not self.present(member):
             raise JsPathError(f"{call.path} does not exist in this fake", path=call.path)
+        if call.kind == "create" and member in _FACTORIES:
+            if self._needs_init():
+                raise SdkFailure(_payload(member, "NOT_INITIALIZED"))
+            return self.ads.create(member, call.args)
         if call.kind == "call_sync" and member in _SYNC_APIS:
             return self._sync(member, call.args)
         if call.kind == "call_cb" and member in _CALLBACK_APIS and call.callbacks is not None:
@@ -287,8 +309,19 @@ class FakeTikTok:
         return True, {}
 
     def _next(self, api: str) -> JsonObject:
-        queue = self._queues.get(api)
-        return queue.popleft() if queue else {"outcome": "ok"}
+        return self.next_step((api,))
+
+    def next_step(self, keys: Iterable[str]) -> JsonObject:
+        """The next scripted step of the first of ``keys`` with one queued, else ``{"outcome": "ok"}``."""
+        for key in keys:
+            queue = self._queues.get(key)
+            if queue:
+                return queue.popleft()
+        return {"outcome": "ok"}
+
+    def at_least(self, minimum: str) -> bool:
+        """Whether the emulated client version is ``minimum`` or newer."""
+        return self._at_least(minimum)
 
     def _needs_init(self) -> bool:
         return self.scenario["runtime"] == "html" and not self.initialized
@@ -319,6 +352,10 @@ class _TikTokBridge(FakeBridge):
 
     def has(self, path: str) -> bool:
         if path.startswith("@"):
+            head, _, member = path[1:].partition(".")
+            value = self._handles.get(head)
+            if isinstance(value, dict) and value.get("__tt") == "ad" and member:
+                return member in self._fake.ads.members()
             return super().has(path)
         if path in ("TTMinis", NS):
             return True

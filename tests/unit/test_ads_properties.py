@@ -1,0 +1,52 @@
+"""Property: over any sequence of scripted ad outcomes, a reward is granted exactly when a rewarded ad
+completed, never twice for one show, and an ad that never closes ends in TIMEOUT without blocking the next."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gameport import AdEvent, AdKind, AdReason, AdState
+
+from .ads_doubles import ad_setup
+
+OUTCOMES = ["completed", "closed_early", "no_fill", "error_after_display", "never_closes"]
+STEPS = st.lists(
+    st.tuples(st.sampled_from(OUTCOMES), st.sampled_from([AdKind.REWARDED, AdKind.INTERSTITIAL])),
+    min_size=1,
+    max_size=8,
+)
+
+
+async def run(name: str, steps: list[tuple[str, AdKind]]) -> None:
+    s = await ad_setup(name, show_timeout=0.05, load_timeout=0.05)
+    listeners, handles = s.bridge.listeners(), s.bridge.live_handles
+    rewards: list[AdEvent] = []
+    s.platform.ads.on(lambda e: rewards.append(e) if e.state is AdState.REWARDED else None)
+    for i, (outcome, kind) in enumerate(steps):
+        s.script(outcome)
+        before = len(rewards)
+        if kind is AdKind.REWARDED:
+            result = await s.platform.ads.show_rewarded("revive")
+        else:
+            result = await s.platform.ads.show_interstitial("break")
+        earned = kind is AdKind.REWARDED and outcome == "completed"
+        assert result.rewarded is earned, (i, outcome, kind, result)
+        assert len(rewards) - before == (1 if earned else 0), "one REWARDED event per earned show, at most"
+        if outcome == "never_closes":
+            assert result.reason is AdReason.TIMEOUT
+        if outcome == "completed":
+            assert result.reason is None
+        assert not s.platform.ads.showing, "nothing is left running after a show"
+    assert (s.bridge.listeners(), s.bridge.live_handles) == (listeners, handles)
+    await s.platform.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS, name=st.sampled_from(["tiktok", "meta", "web"]))
+def test_rewards_follow_completion_exactly_and_timeouts_never_block(
+    steps: list[tuple[str, AdKind]], name: str
+) -> None:
+    asyncio.run(run(name, steps))
