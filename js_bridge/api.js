@@ -4,6 +4,7 @@
 // Nothing here throws or rejects, and every Promise it returns settles (timeouts included), so Python
 // never holds a resolver that waits forever.
 
+import { FetchRefused, FetchTimeout, NetworkFailure, fetchJson } from "./fetch_json.js";
 import { stringifySafe, toJsonSafe } from "./jsonsafe.js";
 import { MissingPath, exists, resolve } from "./paths.js";
 import { SdkLoadFailure, loadSdk } from "./sdk_loader.js";
@@ -21,7 +22,15 @@ function failure(kind, path, fields) {
 function classify(error, path) {
   if (error instanceof MissingPath) return failure("missing", path, { message: error.message });
   if (error instanceof SdkLoadFailure) return failure("sdk_load", path, { message: error.message });
-  if (error instanceof BridgeFault) return failure("bridge", path, { message: error.message });
+  if (error instanceof BridgeFault || error instanceof FetchRefused) {
+    return failure("bridge", path, { message: error.message });
+  }
+  if (error instanceof NetworkFailure) {
+    return failure("network", path, { message: error.message, url: error.url });
+  }
+  if (error instanceof FetchTimeout) {
+    return failure("timeout", path, { timeoutMs: error.timeoutMs, message: error.message });
+  }
   return failure("platform", path, { raw: error });
 }
 
@@ -206,6 +215,13 @@ export function createBridgeApi() {
 
     loadScript(url, globalPath, timeoutMs, isModule) {
       return settle(globalPath, 0, () => loadSdk(url, globalPath, timeoutMs, { module: !!isModule, handles }));
+    },
+
+    // `settle` registers its timer before fetchJson registers the one that aborts the request, so with
+    // the same delay the timeout envelope answers first and the abort only frees the connection.
+    fetchJson(method, url, bodyText, headersJson, timeoutMs) {
+      const path = `${String(method).toUpperCase()} ${url}`;
+      return settle(path, timeoutMs, () => fetchJson(method, url, bodyText, headersJson, timeoutMs));
     },
 
     /** Live counts, for leak tests: handles kept, subscriptions active, calls in flight. */

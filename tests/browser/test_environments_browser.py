@@ -25,6 +25,8 @@ try:
 except PlatformError as exc:
     out["error_code"] = exc.code
 out["has_document"] = bridge.has("document")
+info = (await bridge.fetch_json("GET", "/build-info.json")).body
+out["fetch"] = info["wheels"]["gameport"].endswith(".whl")
 json.dumps(out)
 """
 
@@ -68,12 +70,13 @@ def test_bridge_works_in_a_module_web_worker(browser: Browser, site_url: str) ->
         "timeout": 0.2,
         "error_code": "W1",
         "has_document": False,
+        "fetch": True,
     }
 
 
 def test_worker_works_under_a_csp_without_unsafe_eval(browser: Browser, site_url: str) -> None:
     got = _run_worker(browser, site_url, csp=True)
-    assert got["promise"] == {"w": 1} and got["error_code"] == "W1"
+    assert got["promise"] == {"w": 1} and got["error_code"] == "W1" and got["fetch"] is True
 
 
 def test_page_works_under_a_csp_without_unsafe_eval(browser: Browser, site_url: str) -> None:
@@ -90,6 +93,39 @@ result = [await bridge.call("testjs.resolveLater", "csp ok"), await bridge.call_
 """,
         )
         assert got == ["csp ok", {"done": True}]
+    finally:
+        page.context.close()
+
+
+CONNECT_PROBE = """() => {
+  const blocked = (window.__connectBlocked = []);
+  document.addEventListener("securitypolicyviolation", (e) => blocked.push(e.effectiveDirective));
+}"""
+
+
+def test_fetch_json_to_an_origin_the_csp_does_not_allow_is_a_network_error(
+    browser: Browser, site_url: str
+) -> None:
+    page = open_harness(browser, f"{site_url}/_test/harness.html?csp=1")
+    try:
+        page.evaluate(CONNECT_PROBE)
+        other_origin = site_url.replace("127.0.0.1", "localhost") + "/build-info.json"
+        got = run_py(
+            page,
+            f"""
+from gameport.bridge.pyodide_bridge import PyodideBridge
+from gameport.errors import NetworkError
+bridge = PyodideBridge()
+same = await bridge.fetch_json("GET", "/build-info.json")
+try:
+    await bridge.fetch_json("GET", {other_origin!r})
+    result = ["answered"]
+except NetworkError as exc:
+    result = [same.status, exc.url]
+""",
+        )
+        assert got == [200, other_origin]
+        assert page.evaluate("() => window.__connectBlocked") == ["connect-src"]
     finally:
         page.context.close()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import BridgeError
+from .fetch import HttpReply, HttpRequest
 from .protocol import DEFAULT_TIMEOUT, Bridge, Handle, Subscription
 
 IN_PYODIDE = sys.platform == "emscripten"
@@ -31,4 +32,13 @@ def default_bridge() -> Bridge:
     return PyodideBridge()
 
 
-__all__ = ["DEFAULT_TIMEOUT", "IN_PYODIDE", "Bridge", "Handle", "Subscription", "default_bridge"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "IN_PYODIDE",
+    "Bridge",
+    "Handle",
+    "HttpReply",
+    "HttpRequest",
+    "Subscription",
+    "default_bridge",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ..errors import BridgeError, BridgeTimeoutError, JsPathError, SdkLoadError
+from ..errors import BridgeError, BridgeTimeoutError, JsPathError, NetworkError, SdkLoadError
 from ..values import Json
 from .failures import platform_error
 
@@ -21,6 +21,7 @@ def decode(text: object, path: str) -> Json:
         PlatformError: the JavaScript function failed (``kind`` ``"platform"``).
         JsPathError: the path does not exist (``"missing"``).
         SdkLoadError: a script failed to load (``"sdk_load"``).
+        NetworkError: an HTTP request got no answer (``"network"``).
         BridgeTimeoutError: the call timed out (``"timeout"``).
         BridgeError: the envelope is malformed, or the glue failed (``"bridge"``).
     """
@@ -55,4 +56,7 @@ def _error_for(error: dict[str, Json], path: str) -> Exception:
         return JsPathError(text, path=path)
     if kind == "sdk_load":
         return SdkLoadError(text, path=path)
+    if kind == "network":
+        url = error.get("url")
+        return NetworkError(text, url=url if isinstance(url, str) else path)
     return BridgeError(text, path=path)

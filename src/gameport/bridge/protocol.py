@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from ..values import Json
+from .fetch import HttpReply
 
 DEFAULT_TIMEOUT: Final = 10.0
 """Seconds a call may wait when the caller does not say: SDK calls with no person in the loop."""
@@ -122,5 +123,30 @@ class Bridge(Protocol):
 
         Raises:
             SdkLoadError: the script failed to load or did not define ``global_path`` in time.
+        """
+        ...
+
+    async def fetch_json(
+        self,
+        method: str,
+        url: str,
+        body: Json = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> HttpReply:
+        """Send an HTTP request with a JSON body and answer the status and the JSON body that came back.
+
+        The browser bridge uses the global ``fetch`` (pages and Web Workers), without cookies
+        (``credentials: "omit"``) and without the HTTP cache; a cross-origin URL must answer CORS and be
+        allowed by the page's ``connect-src``. ``body`` None sends no body; any other value is sent as
+        JSON with ``Content-Type: application/json``. ``Accept: application/json`` is sent unless
+        ``headers`` says otherwise. Every status is an answer (a 404 or 500 is an :class:`HttpReply`,
+        not an error): deciding what a status means is the caller's job.
+
+        Raises:
+            NetworkError: no answer (offline, DNS, refused connection, blocked by CORS or the CSP).
+            BridgeTimeoutError: no complete answer within ``timeout`` seconds; the request is aborted.
+            BridgeError: a request that cannot be sent (see :func:`gameport.bridge.fetch.http_request`).
         """
         ...

@@ -21,6 +21,7 @@ from pyodide.ffi import JsException, create_proxy  # type: ignore[import-not-fou
 from ..errors import BridgeError
 from ..values import Json
 from .envelope import decode
+from .fetch import HttpReply, http_reply, http_request
 from .protocol import DEFAULT_TIMEOUT, Handle
 
 
@@ -37,6 +38,9 @@ class _JsApi(Protocol):
     def on(self, path: str, off: str | None, args: str, listener: object) -> str: ...
     def off(self, subscription_id: str) -> bool: ...
     def loadScript(self, url: str, global_path: str, timeout_ms: float, module: bool) -> Awaitable[str]: ...
+    def fetchJson(
+        self, method: str, url: str, body: str, headers: str, timeout_ms: float
+    ) -> Awaitable[str]: ...
 
 
 class _Proxy(Protocol):
@@ -197,3 +201,20 @@ class PyodideBridge:
         with _glue(url):
             text = await self._api.loadScript(url, global_path, _ms(timeout), module)
         decode(text, global_path)
+
+    async def fetch_json(
+        self,
+        method: str,
+        url: str,
+        body: Json = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> HttpReply:
+        request = http_request(method, url, body, headers, timeout)
+        # "" means no body: JSON text is never empty, and a Python None would arrive as undefined.
+        body_text = request.body_text or ""
+        headers_text = json.dumps(dict(request.headers))
+        with _glue(request.path):
+            text = await self._api.fetchJson(request.method, url, body_text, headers_text, _ms(timeout))
+        return http_reply(decode(text, request.path), request.path)
