@@ -143,14 +143,14 @@ class Ads:
         state.session.require(Capability.BANNER_AD)
         unit = _unit(state.session, placement)
         assert state.driver is not None  # BANNER_AD is available, so the driver was built
-        return await state.driver.show_banner(unit, where)
+        return await state.driver.show_banner(unit, where, state.pacer.policy.load_timeout)
 
     async def hide_banner(self) -> BannerResult:
         """Hide the banner, best effort. Raises UnsupportedCapabilityError as :meth:`show_banner`."""
         state = self._current()
         state.session.require(Capability.BANNER_AD)
         assert state.driver is not None
-        return await state.driver.hide_banner()
+        return await state.driver.hide_banner(state.pacer.policy.load_timeout)
 
     # -- events -----------------------------------------------------------------------------------------
 

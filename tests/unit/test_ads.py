@@ -263,6 +263,18 @@ async def test_meta_reuses_a_preloaded_instance_and_stays_under_the_instance_lim
     assert s.bridge.live_handles == 0
 
 
+async def test_meta_counts_a_load_that_timed_out_against_the_instance_limit() -> None:
+    s = await ad_setup("meta", load_timeout=0.05)
+    assert s.meta is not None
+    s.meta.script("ad.loadAsync", {"outcome": "slow_load", "delayMs": 100})
+    assert (await s.platform.ads.preload("revive")).reason is AdReason.TIMEOUT
+    await asyncio.sleep(0.15)
+    assert s.meta.ads.unshown == 1, "the late load finished out of reach"
+    assert (await s.platform.ads.preload("break", "interstitial")).ready
+    assert (await s.platform.ads.preload("chest")).reason is AdReason.FREQUENCY_CAP
+    assert (await s.platform.ads.show_rewarded("chest")).rewarded, "Meta's limit was never reached"
+
+
 async def test_meta_banner_is_best_effort_and_tiktok_has_none() -> None:
     s = await ad_setup("meta")
     assert s.meta is not None

@@ -67,11 +67,11 @@ class AdDriver(ABC):
         raises for what the platform answers: that is the outcome.
         """
 
-    async def show_banner(self, unit: str, position: BannerPosition) -> BannerResult:
+    async def show_banner(self, unit: str, position: BannerPosition, timeout: float) -> BannerResult:
         """Show a banner; best effort. Drivers of platforms with banners override this."""
         return BannerResult(visible=False, reason=AdReason.NOT_SUPPORTED, detail="no banner ads here")
 
-    async def hide_banner(self) -> BannerResult:
+    async def hide_banner(self, timeout: float) -> BannerResult:
         """Hide the banner; best effort."""
         return BannerResult(visible=False, reason=AdReason.NOT_SUPPORTED, detail="no banner ads here")
 

@@ -54,11 +54,12 @@ class MetaAds(AdDriver):
         self.bridge = bridge
         self.limit = limit
         self._held: dict[tuple[AdKind, str], Handle] = {}
+        self._lost = 0
 
     @property
     def held(self) -> int:
-        """Loaded instances kept for a later show."""
-        return len(self._held)
+        """Loaded instances kept for a later show, plus loads that timed out (see :meth:`load`)."""
+        return len(self._held) + self._lost
 
     async def _loaded_instance(self, kind: AdKind, unit: str, timeout: float) -> Handle:
         try:
@@ -69,6 +70,10 @@ class MetaAds(AdDriver):
             await self.bridge.call(instance.member("loadAsync"), timeout=timeout)
         except BaseException as exc:
             self.bridge.release(instance)
+            if isinstance(exc, BridgeTimeoutError):
+                # It may still finish loading, out of our reach, and then count against Meta's limit
+                # until the app restarts: keep its slot taken.
+                self._lost += 1
             raise reason_of(exc) from None
         return instance
 
@@ -81,10 +86,10 @@ class MetaAds(AdDriver):
         key = (kind, unit)
         if key in self._held:
             return
-        if len(self._held) >= self.limit - 1:
+        if self.held >= self.limit - 1:
             raise AdFailure(
                 AdReason.FREQUENCY_CAP,
-                f"{len(self._held)} preloaded ads are waiting to be shown; Meta refuses more at {self.limit}",
+                f"{self.held} preloaded ads are waiting to be shown; Meta refuses more at {self.limit}",
             )
         self._held[key] = await self._loaded_instance(kind, unit, timeout)
 
@@ -114,19 +119,19 @@ class MetaAds(AdDriver):
         finally:
             self.bridge.release(instance)
 
-    async def show_banner(self, unit: str, position: BannerPosition) -> BannerResult:
+    async def show_banner(self, unit: str, position: BannerPosition, timeout: float) -> BannerResult:
         """``loadBannerAdAsync(unit, position)``; a refusal is a result (banners are deprecated)."""
         try:
-            await self.bridge.call("FBInstant.loadBannerAdAsync", unit, position.value, timeout=15)
+            await self.bridge.call("FBInstant.loadBannerAdAsync", unit, position.value, timeout=timeout)
         except (PlatformError, BridgeTimeoutError) as exc:
             failure = reason_of(exc)
             return BannerResult(visible=False, reason=failure.reason, detail=failure.detail)
         return BannerResult(visible=True)
 
-    async def hide_banner(self) -> BannerResult:
+    async def hide_banner(self, timeout: float) -> BannerResult:
         """``hideBannerAdAsync()``; a refusal is a result."""
         try:
-            await self.bridge.call("FBInstant.hideBannerAdAsync", timeout=15)
+            await self.bridge.call("FBInstant.hideBannerAdAsync", timeout=timeout)
         except (PlatformError, BridgeTimeoutError) as exc:
             failure = reason_of(exc)
             return BannerResult(visible=False, reason=failure.reason, detail=failure.detail)

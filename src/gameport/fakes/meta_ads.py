@@ -154,12 +154,15 @@ def _later(seconds: float, settle: Callable[[], Json]) -> asyncio.Future[Json]:
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Json] = loop.create_future()
 
-    def run() -> None:
-        if not future.done():
-            try:
-                future.set_result(settle())
-            except SdkFailure as failure:
+    def run() -> None:  # the SDK's own work happens even when the caller stopped waiting
+        try:
+            value = settle()
+        except SdkFailure as failure:
+            if not future.done():
                 future.set_exception(failure)
+            return
+        if not future.done():
+            future.set_result(value)
 
     loop.call_later(seconds, run)
     return future

@@ -143,13 +143,15 @@ class FakeTikTokAds:
     def _later(delay: float, settle: Callable[[], Json]) -> asyncio.Future[Json]:
         future: asyncio.Future[Json] = asyncio.get_running_loop().create_future()
 
-        def run() -> None:
-            if future.done():
-                return
+        def run() -> None:  # the SDK's own work happens even when the caller stopped waiting
             try:
-                future.set_result(settle())
+                value = settle()
             except SdkFailure as failure:
-                future.set_exception(failure)
+                if not future.done():
+                    future.set_exception(failure)
+                return
+            if not future.done():
+                future.set_result(value)
 
         asyncio.get_running_loop().call_later(delay, run)
         return future
