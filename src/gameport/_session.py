@@ -6,13 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .adapters.base import Adapter
+from .backend_leaderboards import BackendLeaderboards
+from .backend_session import BackendSession
 from .capabilities import Capability, PlatformName
 from .config import Environment, PlatformSettings
 
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """What ``platform.init()`` settled: the platform, its adapter and this session's capabilities."""
+    """What ``platform.init()`` settled: the platform, its adapter and this session's capabilities.
+
+    ``backend`` is the game-backend session when ``backend_url`` is configured; ``backend_leaderboards``
+    serves LEADERBOARDS on platforms without their own when ``leaderboard_url`` is configured.
+    """
 
     name: PlatformName
     adapter: Adapter
@@ -20,6 +26,8 @@ class Session:
     settings: PlatformSettings
     environment: Environment
     storage_limit: int
+    backend: BackendSession | None = None
+    backend_leaderboards: BackendLeaderboards | None = None
 
     def require(self, capability: Capability) -> Adapter:
         """The adapter, when ``capability`` is available in this session.

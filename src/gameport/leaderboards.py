@@ -3,40 +3,56 @@
 from __future__ import annotations
 
 from ._session import SessionGetter
+from .adapters.base import Adapter
+from .backend_leaderboards import BackendLeaderboards
 from .capabilities import Capability
 from .errors import InvalidArgumentError
 from .models import LeaderboardEntry
 
 
 class Leaderboards:
-    """Meta's contextual leaderboards; elsewhere a game backend (``leaderboard_url``) or unsupported."""
+    """Meta's contextual leaderboards; elsewhere a game backend (``leaderboard_url``) or unsupported.
+
+    On TikTok and the web, configure ``leaderboard_url`` and ``backend_url``: scores then go to your
+    backend's leaderboard routes with the player's backend session (see :mod:`gameport.backend_leaderboards`
+    for the rules: best score kept, higher is better, boards per platform).
+    """
 
     def __init__(self, session: SessionGetter) -> None:
         self._session = session
+
+    def _source(self) -> Adapter | BackendLeaderboards:
+        session = self._session()
+        adapter = session.require(Capability.LEADERBOARDS)
+        return session.backend_leaderboards or adapter
 
     async def submit(self, board: str, score: int, extra: str | None = None) -> LeaderboardEntry | None:
         """Submit ``score`` to ``board``; returns the player's entry when the platform reports it.
 
         Raises:
-            InvalidArgumentError: empty board name or a score that is not a whole number.
+            InvalidArgumentError: empty board name or a score that is not a whole number; through the
+                backend also a board name, score or extra beyond its limits.
             NotInitializedError, UnsupportedCapabilityError (LEADERBOARDS), PlatformError.
+            Through the backend: BackendError, NetworkError, BridgeTimeoutError, and the login's errors.
         """
-        adapter = self._session().require(Capability.LEADERBOARDS)
+        source = self._source()
         if isinstance(score, bool) or not isinstance(score, int):
             raise InvalidArgumentError(f"a leaderboard score must be an int, got {score!r}")
-        return await adapter.submit_score(_board(board), score, extra)
+        return await source.submit_score(_board(board), score, extra)
 
     async def top(self, board: str, count: int = 10, offset: int = 0) -> list[LeaderboardEntry]:
         """Read ``count`` entries of ``board`` starting at ``offset`` (0: the best).
 
         Raises:
-            InvalidArgumentError: empty board name, ``count`` < 1 or ``offset`` < 0.
+            InvalidArgumentError: empty board name, ``count`` < 1 or ``offset`` < 0; through the backend
+                also a bad board name, ``count`` > 100 or ``offset`` > 100000.
             NotInitializedError, UnsupportedCapabilityError (LEADERBOARDS), PlatformError.
+            Through the backend: BackendError, NetworkError, BridgeTimeoutError, and the login's errors.
         """
-        adapter = self._session().require(Capability.LEADERBOARDS)
+        source = self._source()
         if count < 1 or offset < 0:
             raise InvalidArgumentError(f"need count >= 1 and offset >= 0, got count={count}, offset={offset}")
-        return await adapter.top_scores(_board(board), count, offset)
+        return await source.top_scores(_board(board), count, offset)
 
 
 def _board(board: str) -> str:

@@ -1,10 +1,12 @@
-"""The README's capability x platform table says exactly what the adapters declare."""
+"""The README's capability x platform table says exactly what the adapters declare, and what a platform gets
+through the game backend when configured (``leaderboard_url``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from gameport.adapters import load_adapter
+from gameport.backend_leaderboards import BACKEND_CAPABILITIES
 from gameport.capabilities import FALLBACKS, Capability
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -19,8 +21,14 @@ def expected_table() -> str:
         "| capability | TikTok | Meta | web | fallback when unsupported |",
         "|---|---|---|---|---|",
     ]
+
+    def mark(capability: Capability, name: str) -> str:
+        if capability in declared[name]:
+            return "yes"
+        return "via `leaderboard_url`" if capability in BACKEND_CAPABILITIES else "no"
+
     for capability in Capability:
-        marks = " | ".join("yes" if capability in declared[name] else "no" for name in PLATFORMS)
+        marks = " | ".join(mark(capability, name) for name in PLATFORMS)
         lines.append(f"| `{capability.value}` | {marks} | {FALLBACKS[capability]} |")
     return "\n".join(lines)
 
