@@ -14,13 +14,12 @@ import secrets
 from collections.abc import Callable
 from typing import ClassVar, Final
 
-from ..bridge import Bridge, Handle, Subscription
+from ..bridge import Bridge, Subscription
 from ..bridge.failures import platform_error
 from ..capabilities import FALLBACKS, Capability, PlatformName
 from ..config import PlatformSettings
 from ..errors import (
     AnalyticsEventError,
-    GameportError,
     InvalidArgumentError,
     NotInitializedError,
     PlatformError,
@@ -40,9 +39,12 @@ from ..models import (
     ShortcutResult,
 )
 from ..values import Json, JsonObject
+from . import meta_social
 from .ad_driver import AdDriver
 from .base import Adapter, ErrorMap, map_errors
 from .meta_ads import MetaAds
+from .meta_leaderboards import MetaLeaderboards
+from .meta_social import InvalidContentError as InvalidContentError  # importable from here, as before
 
 logger = logging.getLogger(__name__)
 
@@ -79,13 +81,6 @@ the pairing is partly inferred: invite dismissal as USER_INPUT, the storage limi
 
 PLAYER_DATA_LIMIT: Final = 1024 * 1024
 """Bytes of player data Meta stores per player (``setDataAsync``)."""
-
-SHARE_DATA_LIMIT: Final = 1000
-"""Characters of ``ShareContent.data`` as JSON that Meta accepts."""
-
-
-class InvalidContentError(GameportError):
-    """Share or invite content Meta refuses: no image, or ``data`` over 1000 characters as JSON."""
 
 
 class MetaAdapter(Adapter):
@@ -371,18 +366,6 @@ class MetaAdapter(Adapter):
 
     # -- social -----------------------------------------------------------------------------------------
 
-    def _payload(self, content: ShareContent) -> JsonObject:
-        if not content.image:
-            raise InvalidContentError("Meta needs ShareContent.image (a base64 data: URL)", platform="meta")
-        payload: JsonObject = {"image": content.image, "text": content.text}
-        if content.data is not None:
-            if len(json.dumps(content.data, separators=(",", ":"))) > SHARE_DATA_LIMIT:
-                raise InvalidContentError(
-                    "ShareContent.data is over 1000 characters as JSON", platform="meta"
-                )
-            payload["data"] = content.data
-        return payload
-
     async def share(self, content: ShareContent) -> ShareResult:
         """``shareAsync``. Meta resolves whether or not the player shared: ``completed`` is always None.
 
@@ -391,10 +374,7 @@ class MetaAdapter(Adapter):
             UnsupportedCapabilityError, PlatformError: Meta refused.
         """
         self._need(Capability.SHARE)
-        payload = self._payload(content)
-        with map_errors(self._codes(Capability.SHARE)):
-            await self.bridge.call("FBInstant.shareAsync", payload, timeout=None)
-        return ShareResult(completed=None, method="share")
+        return await meta_social.share(self.bridge, content, self._codes(Capability.SHARE))
 
     async def invite(self, content: ShareContent) -> ShareResult:
         """``inviteAsync``.
@@ -405,45 +385,17 @@ class MetaAdapter(Adapter):
             UnsupportedCapabilityError, PlatformError: Meta refused.
         """
         self._need(Capability.INVITE)
-        payload = self._payload(content)
-        with map_errors(self._codes(Capability.INVITE)):
-            await self.bridge.call("FBInstant.inviteAsync", payload, timeout=None)
-        return ShareResult(completed=True, method="invite")
+        return await meta_social.invite(self.bridge, content, self._codes(Capability.INVITE))
 
     # -- leaderboards -----------------------------------------------------------------------------------
 
-    async def _board(self, board: str) -> Handle:
-        def gone(exc: PlatformError) -> Exception:
-            reason = (
-                f"no board {board!r}: global leaderboards were removed on 31 Dec 2025; only contextual boards"
-            )
-            return UnsupportedCapabilityError(
-                Capability.LEADERBOARDS.value, self.name.value, FALLBACKS[Capability.LEADERBOARDS], reason
-            )
-
+    def _leaderboards(self) -> MetaLeaderboards:
         self._need(Capability.LEADERBOARDS)
-        with map_errors(self._codes(Capability.LEADERBOARDS, board_not_found=gone)):
-            return await self.bridge.create(
-                "FBInstant.getLeaderboardAsync", board, timeout=self.timeout("leaderboard", 10)
-            )
-
-    async def _entry(self, path: str) -> LeaderboardEntry:
-        player = await self.bridge.create(f"{path}.getPlayer", timeout=self.timeout("leaderboard", 10))
-        try:
-            player_id = self.bridge.call_sync(player.member("getID"))
-        finally:
-            self.bridge.release(player)
-        score, rank = self.bridge.call_sync(f"{path}.getScore"), self.bridge.call_sync(f"{path}.getRank")
-        extra = self.bridge.call_sync(f"{path}.getExtraData")
-        if not isinstance(score, int | float) or isinstance(score, bool):
-            raise PlatformError(
-                "a leaderboard entry has no numeric score", code=None, raw=score, path=path, platform="meta"
-            )
-        return LeaderboardEntry(
-            player_id=str(player_id),
-            score=int(score),
-            rank=int(rank) if isinstance(rank, int | float) and not isinstance(rank, bool) else None,
-            extra=extra if isinstance(extra, str) else None,
+        return MetaLeaderboards(
+            self.bridge,
+            self._codes(Capability.LEADERBOARDS),
+            not_found=META_CODES["board_not_found"],
+            timeout=self.timeout("leaderboard", 10),
         )
 
     async def submit_score(self, board: str, score: int, extra: str | None = None) -> LeaderboardEntry | None:
@@ -453,35 +405,11 @@ class MetaAdapter(Adapter):
             UnsupportedCapabilityError: the board does not exist (global boards were removed in 2025).
             PlatformError: e.g. ``LEADERBOARD_WRONG_CONTEXT`` when the player is in another context.
         """
-        lb = await self._board(board)
-        try:
-            with map_errors(self._codes(Capability.LEADERBOARDS)):
-                entry = await self.bridge.create(
-                    lb.member("setScoreAsync"), score, extra, timeout=self.timeout("leaderboard", 10)
-                )
-            try:
-                return await self._entry(f"@{entry.id}")
-            finally:
-                self.bridge.release(entry)
-        finally:
-            self.bridge.release(lb)
+        return await self._leaderboards().submit_score(board, score, extra)
 
     async def top_scores(self, board: str, count: int = 10, offset: int = 0) -> list[LeaderboardEntry]:
         """``getEntriesAsync(count, offset)`` on a contextual board. Raises as :meth:`submit_score`."""
-        lb = await self._board(board)
-        try:
-            with map_errors(self._codes(Capability.LEADERBOARDS)):
-                rows = await self.bridge.create(
-                    lb.member("getEntriesAsync"), count, offset, timeout=self.timeout("leaderboard", 10)
-                )
-            try:
-                length = self.bridge.get(rows.member("length"))
-                n = int(length) if isinstance(length, int) else 0
-                return [await self._entry(rows.member(str(i))) for i in range(n)]
-            finally:
-                self.bridge.release(rows)
-        finally:
-            self.bridge.release(lb)
+        return await self._leaderboards().top_scores(board, count, offset)
 
     # -- ads ------------------------------------------------------------------------------------------
 
