@@ -12,8 +12,8 @@ scenario drives both the host tests and the Chromium tests::
 Objects kept behind handles (SignedPlayerInfo, Leaderboard, LeaderboardEntry, entry arrays, players) are
 JSON dicts tagged ``"__fb"``; member paths on them (``"@h2.0.getScore"``) resolve as the JS bridge does.
 The fake never signs anything itself: pass ``sign`` (a function of the payload), or signed calls reject
-``NETWORK_FAILURE`` as the JS mock does without a signer. Ads: :mod:`gameport.fakes.meta_ads`. Payments
-are not emulated yet.
+``NETWORK_FAILURE`` as the JS mock does without a signer. Ads: :mod:`gameport.fakes.meta_ads`; leaderboards:
+:mod:`gameport.fakes.meta_leaderboards`. Payments are not emulated yet.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ import copy
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from ..errors import JsPathError
 from ..testing import NO_ANSWER, Call, FakeBridge, HandlerResult, SdkFailure
 from ..values import Json, JsonObject
 from .meta_ads import AD_APIS, ALL_OUTCOMES, GETTERS, FakeMetaAds
+from .meta_leaderboards import ENTRY_FIELDS, FakeMetaLeaderboards
 
 FB_IMPLEMENTED_APIS: Final = (
     *("initializeAsync", "setLoadingProgress", "startGameAsync", "getSDKVersion", "getSupportedAPIs"),
@@ -72,42 +72,11 @@ Signer: TypeAlias = Callable[[JsonObject], str]
 Answer: TypeAlias = "HandlerResult | Awaitable[HandlerResult]"
 _CANCEL: Final = {"shareAsync": "resolve", "inviteAsync": "USER_INPUT", "createShortcutAsync": "USER_INPUT"}
 _NAME = re.compile(r"^[A-Za-z0-9 _-]{2,40}$")
-_ENTRY_FIELDS: Final = {"getScore": "score", "getRank": "rank", "getExtraData": "extraData"}
-_MEMBERS: Final = {"getPlayerID": "playerID", "getSignature": "signature", "getID": "id", **_ENTRY_FIELDS}
+_MEMBERS: Final = {"getPlayerID": "playerID", "getSignature": "signature", "getID": "id", **ENTRY_FIELDS}
 
 
 def _fail(code: Json, message: str) -> SdkFailure:
     return SdkFailure({"code": code, "message": message})
-
-
-def _count(value: Json) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
-
-
-def _text(value: Json) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-@dataclass
-class _Row:
-    player: str
-    score: int
-    extra: str | None
-    t: int
-
-
-def _show(board: list[_Row]) -> list[JsonObject]:
-    ranked = sorted(board, key=lambda r: (-r.score, r.t))
-    return [
-        {
-            "__fb": "LeaderboardEntry",
-            "playerId": r.player,
-            "score": r.score,
-            "rank": i + 1,
-            "extraData": r.extra,
-        }
-        for i, r in enumerate(ranked)
-    ]
 
 
 class FakeMeta:
@@ -128,10 +97,11 @@ class FakeMeta:
         self.player_data: JsonObject = {}
         self.initialized = self.started = self.flush_pending = self.shortcut_called = False
         self.loading_progress: float | None = None
-        self._boards: dict[str, list[_Row]] = {}
         self._queues: dict[str, list[JsonObject]] = {}
         self.ads = FakeMetaAds(self)
         """Ad instances and the banner (:mod:`gameport.fakes.meta_ads`)."""
+        self.leaderboards = FakeMetaLeaderboards(self)
+        """Contextual leaderboards (:mod:`gameport.fakes.meta_leaderboards`)."""
 
     def script(self, api: str, *steps: str | JsonObject) -> None:
         """Queue outcomes for the next calls of ``api`` like ``__gpMock.script``: ``"ok"``, ``"fail"``,
@@ -186,7 +156,7 @@ class FakeMeta:
             return self._sync(api, getters[api])
         if api == "logEvent":
             return self._log_event(arg, call.args[2] if len(call.args) > 2 else None)
-        p = self._promise
+        p = self.promise
         if api == "initializeAsync":
             return p(api, self._flag("initialized"), needs_init=False, gate=False)
         if api == "startGameAsync":
@@ -215,7 +185,7 @@ class FakeMeta:
         if api == "createShortcutAsync":
             return p(api, self._shortcut)
         if api == "getLeaderboardAsync":
-            return p(api, lambda: self._board_object(arg))
+            return p(api, lambda: self.leaderboards.board_object(arg))
         if api in GETTERS:
             return p(api, lambda: self.ads.get(api, arg))
         if api in ("loadBannerAdAsync", "hideBannerAdAsync"):
@@ -245,7 +215,7 @@ class FakeMeta:
         value = run()
         return copy.deepcopy(step["value"]) if "value" in step else value
 
-    def _promise(
+    def promise(
         self,
         api: str,
         run: Callable[[], Json],
@@ -356,37 +326,13 @@ class FakeMeta:
             pre = _fail(FB_CODE_CHOICES["setDataDuringFlush"], "setDataAsync while flushDataAsync is pending")
         elif isinstance(limit, int) and size > limit:
             pre = _fail(FB_CODE_CHOICES["playerDataTooLarge"], f"player data would exceed {limit} bytes")
-        return self._promise("player.setDataAsync", lambda: setattr(self, "player_data", merged), pre=pre)
+        return self.promise("player.setDataAsync", lambda: setattr(self, "player_data", merged), pre=pre)
 
     def _shortcut(self) -> Json:
         if self.shortcut_called:
             raise _fail(FB_CODE_CHOICES["shortcutSecondCall"], "createShortcutAsync may be called once")
         self.shortcut_called = True
         return None
-
-    def _board(self, name: str) -> list[_Row] | None:
-        config = self.scenario["leaderboards"]
-        if name not in self._boards and isinstance(config, dict | list) and name in config:
-            one = config.get(name) if isinstance(config, dict) else None
-            rows = one.get("entries") if isinstance(one, dict) else None
-            self._boards[name] = [
-                _Row(str(r["playerId"]), int(str(r["score"])), _text(r.get("extraData")), i)
-                for i, r in enumerate(rows if isinstance(rows, list) else [])
-                if isinstance(r, dict)
-            ]
-        return self._boards.get(name)
-
-    def _context_of(self, name: str) -> Json:
-        config, dot = self.scenario["leaderboards"], name.rfind(".")
-        one = config.get(name) if isinstance(config, dict) else None
-        if isinstance(one, dict) and "contextID" in one:
-            return one["contextID"]
-        return name[dot + 1 :] if dot > 0 else None
-
-    def _board_object(self, name: Json) -> Json:
-        if not isinstance(name, str) or self._board(name) is None:
-            raise _fail("LEADERBOARD_NOT_FOUND", f"leaderboard {name} not found (global boards were removed)")
-        return {"__fb": "Leaderboard", "name": name}
 
     def _member(self, call: Call) -> Answer:
         *walk, name = call.path.split(".")[1:]
@@ -398,43 +344,7 @@ class FakeMeta:
             return len(obj)
         if isinstance(obj, dict) and name in _MEMBERS and _MEMBERS[name] in obj:
             return obj[_MEMBERS[name]]
-        if isinstance(obj, dict) and name == "getPlayer" and "playerId" in obj:
-            return {"__fb": "Player", "id": obj["playerId"]}
-        board_name = (
-            str(obj.get("name")) if isinstance(obj, dict) and obj.get("__fb") == "Leaderboard" else ""
-        )
-        board = self._board(board_name)
-        if board is None or name not in ("setScoreAsync", "getEntriesAsync"):
-            raise JsPathError(f"{call.path} does not exist (or is not emulated)", path=call.path)
-        first, second = (*call.args, None, None)[:2]
-        api = f"leaderboard.{name}"
-        if name == "getEntriesAsync":
-            count, offset = _count(10 if first is None else first), _count(0 if second is None else second)
-
-            def window() -> Json:
-                return list[Json](_show(board)[offset or 0 :][: min(count or 0, 100)])
-
-            return self._promise(api, window, gate=False, pre=(count is None or offset is None) and "count")
-        ctx, here = self._context_of(board_name), self.scenario["contextId"] if self.started else None
-        extra = _text(second)
-        bad: SdkFailure | str | bool = (
-            not isinstance(first, int) or isinstance(first, bool) or extra != second
-        )
-        if bad:
-            bad = "score or extraData"
-        elif ctx is not None and ctx != here:
-            bad = _fail("LEADERBOARD_WRONG_CONTEXT", f"leaderboard {board_name} belongs to context {ctx}")
-
-        def submit() -> Json:
-            me, value = str(self.scenario["playerId"]), int(str(first))
-            row = next((r for r in board if r.player == me), None)
-            if row is None:
-                board.append(_Row(me, value, extra, len(board)))
-            elif value > row.score:
-                row.score, row.extra = value, extra
-            return next(e for e in _show(board) if e["playerId"] == me)
-
-        return self._promise(api, submit, gate=False, pre=bad)
+        return self.leaderboards.member(call.path, obj, name, call.args)
 
 
 def fake_meta(*, sign: Signer | None = None, **knobs: Json) -> FakeMeta:
