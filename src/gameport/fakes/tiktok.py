@@ -11,8 +11,9 @@ Knob names are the mock's scenario knobs (``runtime``, ``clientVersion``, ``laun
 ``shortcutRewardAvailable``, ...); step outcomes are the mock's (``ok``, ``fail``, ``never``, ``throw``,
 ``ok_twice``, ``ok_then_late_complete``, ``cancel``) with the same step fields (``delayMs``, ``code``,
 ``message``, ``value``, ``extra``, ``lateMs``). Error codes are the mock's ``TT_ERROR_CODES`` (mostly
-[unconfirmed] choices). Ad objects: :mod:`gameport.fakes.tiktok_ads`. Not emulated here: ``pay``, the
-``platformUrl`` server round trips.
+[unconfirmed] choices). The knobs and which members exist per runtime and client version:
+:mod:`gameport.fakes.tiktok_client`; ad objects: :mod:`gameport.fakes.tiktok_ads`. Not emulated here:
+``pay``, the ``platformUrl`` server round trips.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import re
 from collections import deque
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Final
@@ -28,24 +28,10 @@ from typing import Final
 from ..errors import BridgeError, JsPathError
 from ..testing import NO_ANSWER, Call, Callbacks, FakeBridge, HandlerResult, SdkFailure
 from ..values import Json, JsonObject
-from .tiktok_ads import FACTORIES, LOAD_OUTCOMES, PRELOAD_VERSION, SHOW_OUTCOMES, FakeTikTokAds
-
-NS: Final = "TTMinis.game"
-
-DEFAULT_SCENARIO: Final[JsonObject] = {
-    "runtime": "html",
-    "clientVersion": "46.3.0",
-    "openId": None,
-    "locale": "en_US",
-    "systemInfo": {},
-    "launchOptions": {"scene": "mock_scene", "query": {}},
-    "enterOptions": None,
-    "storageLimitBytes": 10 * 1024 * 1024,
-    "shortcutRewardAvailable": False,
-    "entranceRewardAvailable": False,
-    "canIUseOverrides": {},
-}
-"""The TikTok knobs of ``js_bridge/mocks/scenario.js`` and their defaults."""
+from . import tiktok_client as client
+from .tiktok_ads import LOAD_OUTCOMES, SHOW_OUTCOMES, FakeTikTokAds
+from .tiktok_client import CALLBACK_APIS, CANCELLABLE, DEFAULT_SCENARIO, NS, SYNC_APIS
+from .tiktok_client import TT_API_MIN_VERSION as TT_API_MIN_VERSION  # importable from here, as before
 
 TT_ERROR_CODES: Final[dict[str, tuple[int, str]]] = {
     "LOGIN_NOT_CONFIGURED": (102102, "login failed: Terms of Service / Privacy Policy URL not configured"),
@@ -58,38 +44,7 @@ TT_ERROR_CODES: Final[dict[str, tuple[int, str]]] = {
 }
 """The mock's codes (ttminis.js ``TT_ERROR_CODES``); only 102102 is a documented TikTok code."""
 
-_MISSIONS: Final = (
-    "addShortcut",
-    "getShortcutMissionReward",
-    "startEntranceMission",
-    "getEntranceMissionReward",
-)
-TT_API_MIN_VERSION: Final = dict.fromkeys(_MISSIONS, "41.0.0") | {
-    "reportEvent": "43.0.0",
-    "createInterstitialAd": "42.9.0",
-}
-_SCHEMA_MIN_VERSION: Final = {"shareAppMessage.object.query": "42.9.0"} | {
-    f"{factory}.return.{m}": PRELOAD_VERSION for factory in FACTORIES for m in ("load", "onLoad", "offLoad")
-}
-
 _GENERIC: Final = frozenset({"ok", "fail", "never", "throw", "ok_twice", "ok_then_late_complete"})
-_CANCELLABLE: Final = frozenset(
-    {"authorize", "addShortcut", "startEntranceMission", "shareAppMessage", "shareToStory"}
-)
-_CALLBACK_APIS: Final = frozenset(
-    {"login", "setLoadingProgress", "setStorage", "getStorage", "removeStorage", "clearStorage"}
-    | {"getShortcutMissionReward", "getEntranceMissionReward", "reportEvent"}
-    | _CANCELLABLE
-)
-_SYNC_APIS: Final = frozenset(
-    {"init", "canIUse", "getSystemInfoSync", "getLaunchOptionsSync", "getEnterOptionsSync"}
-)
-_LISTENERS: Final = frozenset({"onShow", "offShow", "onHide", "offHide"})
-_FACTORIES: Final = frozenset(FACTORIES)
-
-
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
 
 
 def _payload(api: str, entry: str, step: JsonObject | None = None) -> JsonObject:
@@ -131,21 +86,14 @@ class FakeTikTok:
     def configure(self, **knobs: Json) -> None:
         """Change knobs, as ``__gpMock.configure``. Raises TypeError on an unknown knob or a bad value."""
         for key, value in knobs.items():
-            if key not in DEFAULT_SCENARIO:
-                raise TypeError(f"unknown TikTok knob {key!r} (known: {', '.join(DEFAULT_SCENARIO)})")
-            if key == "runtime" and value not in ("html", "native"):
-                raise TypeError('runtime must be "html" or "native"')
-            if key == "clientVersion" and not (
-                isinstance(value, str) and re.fullmatch(r"\d+(\.\d+){0,3}", value)
-            ):
-                raise TypeError('clientVersion must look like "46.1.0"')
+            client.check_knob(key, value)
             self.scenario[key] = copy.deepcopy(value)
 
     def script(self, api: str, *steps: str | JsonObject) -> None:
         """Queue outcomes for the next calls of ``api`` (a member name such as ``"login"``), as
         ``__gpMock.script``. A step is an outcome string or ``{"outcome", "delayMs", "code", ...}``."""
-        allowed = _GENERIC | ({"cancel"} if api in _CANCELLABLE else set())
-        if api in _SYNC_APIS:
+        allowed = _GENERIC | ({"cancel"} if api in CANCELLABLE else set())
+        if api in SYNC_APIS:
             allowed = frozenset({"ok", "fail", "throw"})
         if api.endswith((".show", ".load")) and api.startswith(("ad#", "ad.", "rewarded.", "interstitial.")):
             allowed = SHOW_OUTCOMES if api.endswith(".show") else LOAD_OUTCOMES
@@ -158,18 +106,12 @@ class FakeTikTok:
 
     def present(self, member: str) -> bool:
         """Whether ``TTMinis.game.<member>`` exists for the current runtime and client version."""
-        if member == "init":
-            return self.scenario["runtime"] == "html"
-        if member not in _CALLBACK_APIS | _SYNC_APIS | _LISTENERS | _FACTORIES:
-            return False
-        minimum = TT_API_MIN_VERSION.get(member)
-        return minimum is None or self._at_least(minimum)
+        return client.present(self.scenario, member)
 
     @property
     def globals(self) -> frozenset[str]:
         """The present members as FakeBridge ``globals`` (a snapshot: call after :meth:`configure`)."""
-        members: Iterable[str] = _CALLBACK_APIS | _SYNC_APIS | _LISTENERS | _FACTORIES
-        return frozenset(f"{NS}.{m}" for m in members if self.present(m))
+        return frozenset(f"{NS}.{m}" for m in client.ALL_MEMBERS if self.present(m))
 
     def bridge(self) -> FakeBridge:
         """A FakeBridge answered by this fake whose ``has`` follows later :meth:`configure` calls too."""
@@ -197,13 +139,13 @@ class FakeTikTok:
         member = call.path.removeprefix(NS + ".")
         if call.path == member or not self.present(member):
             raise JsPathError(f"{call.path} does not exist in this fake", path=call.path)
-        if call.kind == "create" and member in _FACTORIES:
+        if call.kind == "create" and member in client.AD_FACTORIES:
             if self._needs_init():
                 raise SdkFailure(_payload(member, "NOT_INITIALIZED"))
             return self.ads.create(member, call.args)
-        if call.kind == "call_sync" and member in _SYNC_APIS:
+        if call.kind == "call_sync" and member in SYNC_APIS:
             return self._sync(member, call.args)
-        if call.kind == "call_cb" and member in _CALLBACK_APIS and call.callbacks is not None:
+        if call.kind == "call_cb" and member in CALLBACK_APIS and call.callbacks is not None:
             return self._callback(member, call.options or {}, call.callbacks)
         raise BridgeError(f"{call.kind}({call.path}) is not how {NS}.{member} is called", path=call.path)
 
@@ -223,7 +165,7 @@ class FakeTikTok:
                 )
             self.initialized, self.client_key = True, key
         elif member == "canIUse":
-            value = self._can_i_use(arg)
+            value = client.can_i_use(self.scenario, arg)
         elif member == "getSystemInfoSync":
             info = {"platform": "ios", "language": str(self.scenario["locale"]).replace("_", "-")}
             value = {**info, "version": self.scenario["clientVersion"], **_obj(self.scenario["systemInfo"])}
@@ -321,28 +263,14 @@ class FakeTikTok:
 
     def at_least(self, minimum: str) -> bool:
         """Whether the emulated client version is ``minimum`` or newer."""
-        return self._at_least(minimum)
+        return client.at_least(self.scenario, minimum)
 
     def _needs_init(self) -> bool:
         return self.scenario["runtime"] == "html" and not self.initialized
 
-    def _at_least(self, minimum: str) -> bool:
-        return _version(str(self.scenario["clientVersion"])) >= _version(minimum)
-
     def _enter_options(self) -> Json:
         enter = self.scenario["enterOptions"]
         return copy.deepcopy(enter if enter is not None else self.scenario["launchOptions"])
-
-    def _can_i_use(self, schema: Json) -> bool:
-        if not isinstance(schema, str) or not schema:
-            return False
-        overrides = _obj(self.scenario["canIUseOverrides"])
-        if schema in overrides:
-            return bool(overrides[schema])
-        if not self.present(schema.split(".")[0]):
-            return False
-        minimum = _SCHEMA_MIN_VERSION.get(schema)
-        return minimum is None or self._at_least(minimum)
 
 
 class _TikTokBridge(FakeBridge):
