@@ -12,6 +12,8 @@ from ._session import Session
 from .adapters import load_adapter
 from .ads import Ads
 from .analytics import Analytics
+from .backend_leaderboards import BACKEND_CAPABILITIES, backend_leaderboards_for
+from .backend_session import open_backend_session
 from .bridge import Bridge, default_bridge
 from .capabilities import Capability, PlatformName
 from .config import Environment, GameConfig
@@ -129,7 +131,11 @@ class Platform:
         switched_off = {Capability(k) for k, on in settings.features.items() if not on}
         capabilities = frozenset(available) & adapter.CAPABILITIES - switched_off
         limit = game_config.storage_limits.get(platform_name, DEFAULT_STORAGE_LIMITS[platform_name])
-        session = Session(platform_name, adapter, capabilities, settings, env, limit)
+        backend = open_backend_session(bridge, adapter, settings)
+        boards = backend_leaderboards_for(adapter, settings, capabilities, backend)
+        if boards is not None:
+            capabilities |= BACKEND_CAPABILITIES
+        session = Session(platform_name, adapter, capabilities, settings, env, limit, backend, boards)
         if Capability.LIFECYCLE in capabilities:
             self.lifecycle._start(adapter.watch_lifecycle(self.lifecycle._emit))
         self._session = session

@@ -218,10 +218,10 @@ class Ads:
 
         try:
             outcome = await self._run(state, kind, unit, notify)
-        finally:
+            return self._finish(state, kind, placement, unit, outcome, notify)
+        finally:  # after the closing events: the game resumes once the ad is over, not before
             self._busy = False
             resumed()
-        return self._finish(state, kind, placement, unit, outcome, notify)
 
     async def _run(
         self, state: _SessionAds, kind: AdKind, unit: str, notify: Callable[[AdState], None]

@@ -49,8 +49,11 @@ class PlatformSettings:
             native runtime).
         placements: game-level ad placement name -> the platform's ad unit id.
         products: game-level product name -> the platform's product id.
-        backend_url: the game backend (login exchange, orders, leaderboards when the platform has none).
-        leaderboard_url: a leaderboard service for platforms without one (None: unsupported there).
+        backend_url: the game backend (login exchange, orders); gameport logs into it for its backend
+            features (:mod:`gameport.backend_session`).
+        leaderboard_url: base URL of the leaderboard routes for platforms without leaderboards (TikTok,
+            web), usually the same as ``backend_url``, which it needs for the session (``platform.init``
+            raises ConfigError without it). None: LEADERBOARDS unsupported there. Ignored on Meta.
         features: switches that turn a capability off for this platform/environment (name -> enabled).
         app_version: reported as an analytics dimension.
         timeouts: seconds for non-interactive calls (``"sdk_load"``, ``"login"``, ...), overriding defaults.

@@ -12,6 +12,8 @@ Catch :class:`GameportError` to handle anything the SDK raises; catch a subclass
     │   └── StorageLimitError          the value is larger than the platform stores
     ├── AnalyticsEventError            an event breaks the platforms' name/parameter limits
     ├── PlatformError                  the platform SDK reported a failure; ``.code``, ``.message``, ``.raw``
+    ├── NetworkError                   an HTTP request got no answer (offline, refused, CORS/CSP); ``.url``
+    ├── BackendError                   the game backend refused a request; ``.status``, ``.code``, ``.url``
     └── BridgeError                    the Python/JavaScript glue itself failed; ``.path``
         ├── JsPathError                a JavaScript name (SDK function, handle, global) does not exist
         ├── SdkLoadError               a platform SDK script failed to load or never defined its global
@@ -138,3 +140,36 @@ class StorageLimitError(StorageError):
 
 class AnalyticsEventError(GameportError):
     """An analytics event breaks the platforms' limits (name 2-40 chars of ``[A-Za-z0-9 _-]``, ...)."""
+
+
+class NetworkError(GameportError):
+    """An HTTP request got no answer: offline, DNS failure, connection refused, or refused by the browser
+    (CORS, the page's Content-Security-Policy ``connect-src``). Retrying later may help.
+
+    Attributes:
+        url: the URL requested.
+    """
+
+    def __init__(self, message: str, *, url: str, platform: str | None = None) -> None:
+        super().__init__(message, platform=platform)
+        self.url = url
+
+
+class BackendError(GameportError):
+    """The game backend answered with an HTTP error, or with an answer gameport cannot use.
+
+    Attributes:
+        status: the HTTP status (401, 400, 503, ...; the 2xx status for a malformed success answer).
+        code: the backend's error code from ``{"error": {"code": ...}}`` (``"bad_score"``,
+            ``"dev_login_disabled"``, ...); ``"malformed_response"`` for an answer without the expected
+            fields; None when the body named no code.
+        url: the URL requested.
+    """
+
+    def __init__(
+        self, message: str, *, status: int, code: str | None, url: str, platform: str | None = None
+    ) -> None:
+        super().__init__(message, platform=platform)
+        self.status = status
+        self.code = code
+        self.url = url

@@ -14,6 +14,12 @@ A handler may be ``async``; it fails the JavaScript call by raising :class:`SdkF
 platform would send, and returns :data:`NO_ANSWER` for a call that never answers (the bridge's timeout then
 decides). Callback-style calls (:meth:`FakeBridge.call_cb`) also hand the handler ``call.callbacks``, to fire
 ``success`` / ``fail`` / ``complete`` itself: twice, late, or after a delay, exactly as a real SDK might.
+
+HTTP (:meth:`FakeBridge.fetch_json`) goes to a separate ``http`` handler, which takes an
+:class:`~gameport.bridge.HttpRequest` and returns an :class:`~gameport.bridge.HttpReply` (or raises
+:class:`~gameport.errors.NetworkError`): a function standing in for a server, or
+:func:`gameport.testing_http.urllib_http` for real HTTP to a real server. Without one, every request fails
+with ``NetworkError`` (offline).
 """
 
 from __future__ import annotations
@@ -23,11 +29,12 @@ import inspect
 import itertools
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypeVar
 
 from .bridge.failures import platform_error
+from .bridge.fetch import HttpReply, HttpRequest, http_request
 from .bridge.protocol import DEFAULT_TIMEOUT, Handle
-from .errors import BridgeError, BridgeTimeoutError, GameportError, JsPathError, SdkLoadError
+from .errors import BridgeError, BridgeTimeoutError, GameportError, JsPathError, NetworkError, SdkLoadError
 from .values import Json
 
 
@@ -89,7 +96,8 @@ class Call:
     """One call made through a :class:`FakeBridge`.
 
     Attributes:
-        kind: ``"get"``, ``"call_sync"``, ``"call"``, ``"call_cb"``, ``"create"`` or ``"load_script"``.
+        kind: ``"get"``, ``"call_sync"``, ``"call"``, ``"call_cb"``, ``"create"``, ``"load_script"`` or
+            ``"fetch_json"`` (``path`` is the URL, ``args`` ``(method, body)``, ``options`` the headers).
         path: the JavaScript path, e.g. ``"TTMinis.game.login"`` or ``"@h1.show"``.
         args: positional arguments (for ``call_cb``: empty; see ``options``).
         options: the options object of a callback-style call, without the callbacks.
@@ -107,6 +115,8 @@ class Call:
 
 HandlerResult: TypeAlias = "Json | _NoAnswer"
 Handler: TypeAlias = Callable[[Call], "HandlerResult | Awaitable[HandlerResult]"]
+HttpHandler: TypeAlias = Callable[[HttpRequest], "HttpReply | Awaitable[HttpReply]"]
+_T = TypeVar("_T")
 
 
 class _FakeSubscription:
@@ -133,10 +143,19 @@ class FakeBridge:
         handler: answers every call (see the module docstring); the default answers ``None``.
         globals: the JavaScript paths that exist. A path exists when it is listed or is a prefix of a listed
             path. ``None`` (the default) means every path exists.
+        http: answers :meth:`fetch_json` (see the module docstring); also settable later as :attr:`http`,
+            e.g. on the bridge of a platform fake. None: every request fails with ``NetworkError``.
     """
 
-    def __init__(self, handler: Handler | None = None, *, globals: Iterable[str] | None = None) -> None:  # noqa: A002
+    def __init__(
+        self,
+        handler: Handler | None = None,
+        *,
+        globals: Iterable[str] | None = None,  # noqa: A002
+        http: HttpHandler | None = None,
+    ) -> None:
         self._handler: Handler = handler or (lambda call: None)
+        self.http: HttpHandler | None = http
         self._globals = None if globals is None else frozenset(globals)
         self._handles: dict[str, Json] = {}
         self._ids = itertools.count(1)
@@ -248,6 +267,26 @@ class FakeBridge:
         except GameportError as exc:
             raise SdkLoadError(f"could not load {url}: {exc}", path=global_path) from None
 
+    async def fetch_json(
+        self,
+        method: str,
+        url: str,
+        body: Json = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> HttpReply:
+        request = http_request(method, url, body, headers, timeout)
+        self.calls.append(Call("fetch_json", url, (request.method, body), dict(request.headers)))
+
+        async def answer() -> HttpReply:
+            if self.http is None:
+                raise NetworkError(f"{request.path}: this FakeBridge has no http handler (offline)", url=url)
+            reply = self.http(request)
+            return await reply if inspect.isawaitable(reply) else reply
+
+        return await _bounded(answer(), request.path, request.timeout)
+
     # -- internals ----------------------------------------------------------------------------------------
 
     def _require(self, path: str) -> None:
@@ -290,7 +329,7 @@ class FakeBridge:
         return result
 
 
-async def _bounded(awaitable: Awaitable[Json], path: str, timeout: float | None) -> Json:
+async def _bounded(awaitable: Awaitable[_T], path: str, timeout: float | None) -> _T:
     if timeout is None:
         return await awaitable
     try:
@@ -302,4 +341,4 @@ async def _bounded(awaitable: Awaitable[Json], path: str, timeout: float | None)
         ) from None
 
 
-__all__ = ["NO_ANSWER", "Call", "Callbacks", "FakeBridge", "Handler", "SdkFailure"]
+__all__ = ["NO_ANSWER", "Call", "Callbacks", "FakeBridge", "Handler", "HttpHandler", "SdkFailure"]

@@ -138,10 +138,38 @@ def test_interstitials_close_normally_without_reward(env: tuple[str, Page]) -> N
     assert got == [[True, False, None], [True, False, None]]
 
 
+def test_the_game_is_paused_and_muted_while_the_ad_runs(env: tuple[str, Page]) -> None:
+    name, page = env
+    got = run_py(
+        page,
+        f"""
+p = await fresh({name!r})
+seen = []
+for event in ("pause", "mute", "unmute", "resume"):
+    p.lifecycle.on(event, lambda e: seen.append([e.value, p.lifecycle.paused, p.lifecycle.muted]))
+during = []
+p.ads.on(lambda e: during.append([e.state.value, p.lifecycle.paused, p.lifecycle.muted]))
+await p.ads.show_rewarded('revive')
+result = [seen, during, p.lifecycle.paused]
+await p.close()
+""",
+    )
+    seen, during, paused_after = got
+    assert seen == [
+        ["pause", True, False],
+        ["mute", True, True],
+        ["unmute", True, False],
+        ["resume", False, False],
+    ]
+    assert all(
+        paused and muted for state, paused, muted in during if state in ("shown", "rewarded", "closed")
+    )
+    assert paused_after is False
+
+
+@pytest.mark.parametrize("ads_page", ["tiktok", "meta"], indirect=True)
 def test_platform_call_sequences(env: tuple[str, Page]) -> None:
     name, page = env
-    if name == "web":
-        pytest.skip("the web simulator has no SDK call sequence of its own")
     run_py(
         page,
         f"p = await fresh({name!r})\nr1 = await p.ads.preload('revive')\n"
@@ -178,10 +206,9 @@ def test_platform_call_sequences(env: tuple[str, Page]) -> None:
         ]
 
 
+@pytest.mark.parametrize("ads_page", ["tiktok"], indirect=True)
 def test_tiktok_old_client_gets_no_preload_and_no_interstitial(env: tuple[str, Page]) -> None:
-    name, page = env
-    if name != "tiktok":
-        pytest.skip("TikTok's client-version gates")
+    _, page = env
     page.evaluate("() => __gpMock.configure({clientVersion: '42.0.0'})")
     got = run_py(
         page,
@@ -193,10 +220,9 @@ def test_tiktok_old_client_gets_no_preload_and_no_interstitial(env: tuple[str, P
     assert not any(c.endswith(".load") for c in page.evaluate("() => __gpMock.calls.map((c) => c.api)"))
 
 
+@pytest.mark.parametrize("ads_page", ["meta"], indirect=True)
 def test_meta_banner_best_effort(env: tuple[str, Page]) -> None:
-    name, page = env
-    if name != "meta":
-        pytest.skip("only Meta has banners")
+    _, page = env
     got = run_py(
         page,
         "p = await fresh('meta')\nshown = await p.ads.show_banner('bar', 'top')\n"

@@ -143,6 +143,7 @@ async def test_events_follow_each_show(name: str) -> None:
     assert states.index(AdState.SHOWN) < states.index(AdState.REWARDED) < states.index(AdState.CLOSED)
     last = events[-1].result
     assert last is not None and last.rewarded
+    assert s.platform.lifecycle.paused is False
     events.clear()
     s.script("no_fill")
     await s.platform.ads.show_rewarded("revive")

@@ -8,8 +8,9 @@ an adapter instance may be given a corrected copy (``TikTokAdapter(bridge, setti
 
 Ads: :mod:`gameport.adapters.tiktok_ads`.
 
-Leaderboards are not offered: TikTok has none, and the game-backend route (``leaderboard_url``) is not
-implemented for TikTok yet, so ``LEADERBOARDS`` raises the unsupported error with its fallback.
+Leaderboards are not offered by this adapter: TikTok has none. With ``leaderboard_url`` and ``backend_url``
+configured the facade offers LEADERBOARDS through the game backend (:mod:`gameport.backend_leaderboards`);
+without them ``LEADERBOARDS`` raises the unsupported error with its fallback.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ token your backend must accept only in development), storage in ``localStorage``
 page's ``visibilitychange``, launch data from the URL query, ``navigator.share`` where the browser has it,
 analytics kept in memory (:attr:`WebAdapter.events`) and logged, and rewarded / interstitial ads when the
 page installs an ad provider (:mod:`gameport.adapters.web_ads`). No banner, purchases, shortcut, revisit,
-invite or authorization. Leaderboards through ``leaderboard_url`` are not built yet (a later issue), so
-LEADERBOARDS is unsupported here even when it is configured.
+invite or authorization. Leaderboards come from the game backend when ``leaderboard_url`` and
+``backend_url`` are configured (the facade does it: :mod:`gameport.backend_leaderboards`, logging in with
+the dev token); otherwise LEADERBOARDS is unsupported here.
 
 Every capability can be switched off with ``features = { share = false }`` in the configuration, or with
 the ``capabilities`` argument, so game code's fallbacks can be exercised on the web.
