@@ -13,7 +13,6 @@ from gameport.errors import (
     AnalyticsEventError,
     BridgeTimeoutError,
     InvalidArgumentError,
-    JsPathError,
     NotInitializedError,
     PlatformError,
     SdkLoadError,
@@ -70,16 +69,13 @@ async def test_concurrent_init_initializes_once() -> None:
     assert first == second and fb_paths(bridge).count("initializeAsync") == 1
 
 
-async def test_sdk_is_loaded_from_sdk_url_before_initialize_or_refused_without_one() -> None:
-    fake = fake_meta()
-    bridge = FakeBridge(lambda call: None if call.kind == "load_script" else fake.handler(call), globals=[])
-    with pytest.raises(SdkLoadError):
+async def test_a_missing_sdk_is_an_sdk_load_error_and_the_adapter_never_loads_it_itself() -> None:
+    bridge = FakeBridge(fake_meta().handler, globals=[])
+    with pytest.raises(SdkLoadError, match="set sdk_url"):
         await MetaAdapter(bridge, PlatformSettings()).init()
-    adapter = MetaAdapter(bridge, PlatformSettings(sdk_url="https://example.test/fbinstant.8.0.js"))
-    with pytest.raises(JsPathError):  # the fake "script" defines nothing: the adapter goes on to initialize
-        await adapter.init()
-    assert [(c.kind, c.path) for c in bridge.calls] == [("load_script", "FBInstant")]
-    assert bridge.calls[0].args == ("https://example.test/fbinstant.8.0.js",)
+    with pytest.raises(SdkLoadError, match="did not load"):  # loading is platform.init's job, done once
+        await MetaAdapter(bridge, PlatformSettings(sdk_url="https://example.test/fbinstant.8.0.js")).init()
+    assert bridge.calls == []
 
 
 def test_meta_never_declares_authorize_revisit_or_shortcut_reward_and_declares_every_ad() -> None:

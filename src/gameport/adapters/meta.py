@@ -105,10 +105,10 @@ class MetaAdapter(Adapter):
     # -- start-up ---------------------------------------------------------------------------------------
 
     async def init(self) -> frozenset[Capability]:
-        """Load the SDK when ``sdk_url`` is set, ``initializeAsync``, then read ``getSupportedAPIs()``.
+        """``initializeAsync``, then read ``getSupportedAPIs()`` (``platform.init`` loads the SDK first).
 
         Raises:
-            SdkLoadError: FBInstant is not on the page and could not be loaded.
+            SdkLoadError: FBInstant is not on the page.
             PlatformError, BridgeTimeoutError: ``initializeAsync`` failed or did not answer.
         """
         async with self._init_lock:
@@ -118,13 +118,10 @@ class MetaAdapter(Adapter):
 
     async def _init(self) -> frozenset[Capability]:
         if not self.bridge.has("FBInstant"):
-            if self.settings.sdk_url is None:
-                raise SdkLoadError(
-                    "FBInstant is not on the page and no sdk_url is configured", path="FBInstant"
-                )
-            await self.bridge.load_script(
-                self.settings.sdk_url, "FBInstant", timeout=self.timeout("sdk_load", 15)
+            where = (
+                "set sdk_url (platform.init loads it)" if self.settings.sdk_url is None else "it did not load"
             )
+            raise SdkLoadError(f"FBInstant is not on the page: {where}", path="FBInstant", platform="meta")
         await self.bridge.call("FBInstant.initializeAsync", timeout=self.timeout("init", 10))
         apis = self._supported_apis()
         for cap, needed in REQUIRED_APIS.items():

@@ -160,19 +160,17 @@ class TikTokAdapter(Adapter):
     # -- start-up ---------------------------------------------------------------------------------------
 
     async def init(self) -> frozenset[Capability]:
-        """Load the SDK if ``sdk_url`` is set, ``init({clientKey})`` in the HTML runtime, probe ``canIUse``.
+        """``init({clientKey})`` in the HTML runtime, then probe ``canIUse`` (``platform.init`` loads the SDK
+        from ``sdk_url`` first).
 
         Raises:
             ConfigError: the HTML runtime is present but ``settings.client_key`` is not set.
-            SdkLoadError: ``TTMinis.game`` is not on the page and could not be loaded.
+            SdkLoadError: ``TTMinis.game`` is not on the page.
             PlatformError: ``TTMinis.game.init`` threw.
         """
         if not self.bridge.has(NS):
-            if self.settings.sdk_url is None:
-                raise SdkLoadError(
-                    f"{NS} is not on the page: set sdk_url for the HTML runtime", path=NS, platform="tiktok"
-                )
-            await self.bridge.load_script(self.settings.sdk_url, NS, timeout=self.timeout("sdk_load", 15.0))
+            where = "set sdk_url for the HTML runtime" if self.settings.sdk_url is None else "it did not load"
+            raise SdkLoadError(f"{NS} is not on the page: {where}", path=NS, platform="tiktok")
         if self.bridge.has(f"{NS}.init"):
             if not self.settings.client_key:
                 raise ConfigError(
