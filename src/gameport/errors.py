@@ -6,6 +6,7 @@ Catch :class:`GameportError` to handle anything the SDK raises; catch a subclass
     ├── NotInitializedError            a capability was used before ``await platform.init()``
     ├── ConfigError                    the game's configuration is invalid or mixes environments
     ├── InvalidArgumentError           a call's argument is out of range (also a ``ValueError``)
+    │   └── InvalidContentError        share / invite content the platform refuses (Meta: no image, ...)
     ├── UnsupportedCapabilityError     not available here; ``.capability``, ``.fallback`` (what to do instead)
     ├── UserCancelledError             the player closed the platform's dialog
     ├── StorageError                   storage failed
@@ -104,6 +105,11 @@ class ConfigError(GameportError):
 
 class InvalidArgumentError(GameportError, ValueError):
     """An argument is invalid (a NaN progress, a negative leaderboard offset, an empty storage key)."""
+
+
+class InvalidContentError(InvalidArgumentError):
+    """Share or invite content the platform refuses, found before calling it (Meta: no image, or ``data``
+    over 1000 characters as JSON)."""
 
 
 class UnsupportedCapabilityError(GameportError):

@@ -6,13 +6,14 @@ import asyncio
 
 import pytest
 
-from gameport.adapters.meta import InvalidContentError, MetaAdapter
+from gameport.adapters.meta import MetaAdapter
 from gameport.capabilities import Capability
 from gameport.config import PlatformSettings
 from gameport.errors import (
     AnalyticsEventError,
     BridgeTimeoutError,
     InvalidArgumentError,
+    InvalidContentError,
     NotInitializedError,
     PlatformError,
     SdkLoadError,

@@ -44,7 +44,6 @@ from .ad_driver import AdDriver
 from .base import Adapter, ErrorMap, map_errors
 from .meta_ads import MetaAds
 from .meta_leaderboards import MetaLeaderboards
-from .meta_social import InvalidContentError as InvalidContentError  # importable from here, as before
 
 logger = logging.getLogger(__name__)
 

@@ -10,17 +10,13 @@ import json
 from typing import Final
 
 from ..bridge import Bridge
-from ..errors import GameportError
+from ..errors import InvalidContentError
 from ..models import ShareContent, ShareResult
 from ..values import JsonObject
 from .base import ErrorMap, map_errors
 
 SHARE_DATA_LIMIT: Final = 1000
 """Characters of ``ShareContent.data`` as JSON that Meta accepts."""
-
-
-class InvalidContentError(GameportError):
-    """Share or invite content Meta refuses: no image, or ``data`` over 1000 characters as JSON."""
 
 
 def share_payload(content: ShareContent) -> JsonObject:
