@@ -8,12 +8,9 @@ import dataclasses
 import pytest
 
 from gameport.adapters import tiktok
-from gameport.adapters.tiktok import (
-    UNCONFIRMED,
-    TikTokAdapter,
-    TikTokLoginNotConfiguredError,
-    TikTokResponseError,
-)
+from gameport.adapters.tiktok import TikTokAdapter
+from gameport.adapters.tiktok_errors import TikTokLoginNotConfiguredError, TikTokResponseError
+from gameport.adapters.tiktok_unconfirmed import UNCONFIRMED
 from gameport.capabilities import FALLBACKS, Capability, PlatformName
 from gameport.config import PlatformSettings
 from gameport.errors import (

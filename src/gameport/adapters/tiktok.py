@@ -3,10 +3,11 @@ runtime (pre-loaded SDK, no ``init`` member).
 
 What is available in a session comes from ``canIUse`` and from the function being present (TikTok < 41.0.0
 has no shortcut or entrance mission, < 43.0.0 no ``reportEvent``), then from ``settings.features``.
-Facts the TikTok documentation does not confirm live in :data:`UNCONFIRMED`, the only place they appear;
+Facts the TikTok documentation does not confirm live in :mod:`.tiktok_unconfirmed`, the only place they are;
 an adapter instance may be given a corrected copy (``TikTokAdapter(bridge, settings, unconfirmed=...)``).
 
-Ads: :mod:`gameport.adapters.tiktok_ads`.
+Ads: :mod:`.tiktok_ads`. Errors: :mod:`.tiktok_errors` (``TikTokLoginNotConfiguredError``,
+``TikTokResponseError``).
 
 Leaderboards are not offered by this adapter: TikTok has none. With ``leaderboard_url`` and ``backend_url``
 configured the facade offers LEADERBOARDS through the game backend (:mod:`gameport.backend_leaderboards`);
@@ -16,11 +17,10 @@ without them ``LEADERBOARDS`` raises the unsupported error with its fallback.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Final
 from urllib.parse import parse_qsl, urlencode
 
-from ..ad_models import AdKind, AdReason
+from ..ad_models import AdKind
 from ..bridge import Bridge, Subscription
 from ..capabilities import Capability, PlatformName
 from ..config import PlatformSettings
@@ -29,8 +29,6 @@ from ..errors import (
     NotInitializedError,
     PlatformError,
     SdkLoadError,
-    StorageLimitError,
-    UserCancelledError,
 )
 from ..models import (
     AuthorizeResult,
@@ -45,65 +43,17 @@ from ..values import Json, JsonObject
 from .ad_driver import AdDriver
 from .base import Adapter, map_errors
 from .tiktok_ads import FACTORIES, TikTokAds
+from .tiktok_errors import (
+    LOGIN_NOT_CONFIGURED,
+    cancelled,
+    login_not_configured,
+    malformed,
+    storage_full,
+)
+from .tiktok_unconfirmed import UNCONFIRMED, Unconfirmed
 
 NS: Final = "TTMinis.game"
 """The JavaScript namespace of every TikTok Mini Games call."""
-
-LOGIN_NOT_CONFIGURED: Final = 102102
-"""TikTok's documented login failure: ToS / Privacy Policy URLs missing in the app settings (A.5, A.14)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Unconfirmed:
-    """TikTok facts no retrievable TikTok page documents, with the values this adapter assumes.
-
-    Attributes (reference sections in brackets; every default is the headless mock's choice):
-        cancel_codes: ``error_code`` values meaning "the player closed the dialog" (share, authorize,
-            shortcut, entrance mission) [A.6, A.14: cancel arrives through ``fail``, code undocumented].
-        storage_missing_codes: ``getStorage`` codes meaning "no such key", answered as None [A.11, wx style].
-        storage_missing_text: the same for a failure without a code (wx ``"getStorage:fail data not found"``).
-        storage_limit_codes: codes meaning "storage is full", raised as StorageLimitError [A.11: cap unknown].
-        progress_scale: what ``setLoadingProgress({progress})`` calls complete [A.2]: 1.0 for a 0-1 range
-            (the only known caller sends ``progress: 1`` when done), 100.0 for a 0-100 range.
-        ad_no_fill_codes: ad ``onError`` / ``show()`` codes meaning "no ad to show" [A.7: 1004 is the
-            WeChat/Douyin code]. ad_network_codes: the same for network failures [A.14: 10401].
-        ad_rate_limit_codes: the same for "too frequent" [A.7: none documented].
-    """
-
-    cancel_codes: frozenset[str | int] = frozenset({90001})
-    storage_missing_codes: frozenset[str | int] = frozenset({90005})
-    storage_missing_text: str = "not found"
-    storage_limit_codes: frozenset[str | int] = frozenset({90004})
-    progress_scale: float = 1.0
-    ad_no_fill_codes: frozenset[str | int] = frozenset({1004})
-    ad_network_codes: frozenset[str | int] = frozenset({10401})
-    ad_rate_limit_codes: frozenset[str | int] = frozenset()
-
-    def ad_reason(self, code: str | int | None) -> AdReason:
-        """The ad reason a TikTok ad error ``code`` stands for (UNKNOWN when the table has no entry)."""
-        for codes, reason in (
-            (self.ad_no_fill_codes, AdReason.NO_FILL),
-            (self.ad_network_codes, AdReason.NETWORK),
-            (self.ad_rate_limit_codes, AdReason.RATE_LIMITED),
-        ):
-            if code in codes:
-                return reason
-        return AdReason.UNKNOWN
-
-
-UNCONFIRMED: Final = Unconfirmed()
-"""[unconfirmed] THE table of TikTok assumptions; nothing outside it hard-codes an undocumented fact."""
-
-
-class TikTokLoginNotConfiguredError(PlatformError):
-    """``login`` failed with 102102: set the Terms of Service and Privacy Policy URLs of the TikTok app (and
-    use the client key of that same app). ``code``, ``raw`` and ``path`` are the platform's."""
-
-
-class TikTokResponseError(PlatformError):
-    """TikTok reported success with a payload lacking what its documentation promises (a login without
-    ``code``, a mission reward without a boolean ``canReceiveReward``). ``code`` is None; ``raw`` is the
-    payload."""
 
 
 # Capability -> the TTMinis.game members it needs (each asked of canIUse and checked for presence).
@@ -225,11 +175,11 @@ class TikTokAdapter(Adapter):
             TikTokLoginNotConfiguredError: 102102, the app's ToS / Privacy Policy URLs are not set.
             TikTokResponseError: success without a non-empty ``code``.
         """
-        with map_errors({LOGIN_NOT_CONFIGURED: _login_not_configured}):
+        with map_errors({LOGIN_NOT_CONFIGURED: login_not_configured}):
             payload = await self._call(Capability.LOGIN, "login", {}, 10.0)
         code = payload.get("code") if isinstance(payload, dict) else None
         if not isinstance(code, str) or not code:
-            raise _malformed("login", payload, "no code in the success payload")
+            raise malformed(f"{NS}.login", payload, "no code in the success payload")
         return LoginResult(platform="tiktok", player_id=None, credential=code, credential_kind="tiktok_code")
 
     async def authorize(self, scopes: Sequence[str]) -> AuthorizeResult:
@@ -288,7 +238,7 @@ class TikTokAdapter(Adapter):
                 return None
             raise
         if not isinstance(payload, dict) or "data" not in payload:
-            raise _malformed("getStorage", payload, "no data in the success payload")
+            raise malformed(f"{NS}.getStorage", payload, "no data in the success payload")
         return payload["data"]
 
     async def storage_set(self, key: str, value: Json) -> None:
@@ -297,7 +247,7 @@ class TikTokAdapter(Adapter):
         Raises:
             StorageLimitError: TikTok's storage is full (codes in ``unconfirmed.storage_limit_codes``).
         """
-        with map_errors({c: _storage_full for c in self.unconfirmed.storage_limit_codes}):
+        with map_errors({c: storage_full for c in self.unconfirmed.storage_limit_codes}):
             await self._call(Capability.STORAGE, "setStorage", {"key": key, "data": value}, 5.0)
 
     async def storage_delete(self, key: str) -> None:
@@ -346,7 +296,7 @@ class TikTokAdapter(Adapter):
         payload = await self._call(cap, member, {}, 10.0)
         can = payload.get("canReceiveReward") if isinstance(payload, dict) else None
         if not isinstance(can, bool):
-            raise _malformed(member, payload, "no boolean canReceiveReward in the success payload")
+            raise malformed(f"{NS}.{member}", payload, "no boolean canReceiveReward in the success payload")
         return can
 
     # -- social -----------------------------------------------------------------------------------------
@@ -399,7 +349,7 @@ class TikTokAdapter(Adapter):
         return await self.bridge.call_cb(f"{NS}.{member}", options, timeout=timeout)
 
     def _cancel_table(self) -> dict[str | int, Callable[[PlatformError], Exception]]:
-        return {code: _cancelled for code in self.unconfirmed.cancel_codes}
+        return {code: cancelled for code in self.unconfirmed.cancel_codes}
 
 
 def _emitter(emit: Callable[[LifecycleEvent], None], event: LifecycleEvent) -> Callable[[Json], None]:
@@ -412,32 +362,6 @@ def _query_dict(query: Json) -> dict[str, str]:
     if isinstance(query, dict):
         return {k: v if isinstance(v, str) else str(v) for k, v in query.items() if v is not None}
     return {}
-
-
-def _login_not_configured(exc: PlatformError) -> Exception:
-    return TikTokLoginNotConfiguredError(
-        f"{exc.message}. Set the Terms of Service and Privacy Policy URLs in the TikTok Developer Portal "
-        "(and use the client key of that same app), then retry",
-        code=exc.code,
-        raw=exc.raw,
-        path=exc.path,
-        platform="tiktok",
-    )
-
-
-def _cancelled(exc: PlatformError) -> Exception:
-    return UserCancelledError(f"the player closed TikTok's dialog ({exc.path})", platform="tiktok")
-
-
-def _storage_full(exc: PlatformError) -> Exception:
-    return StorageLimitError(
-        f"TikTok storage is full ({exc.message}): store less, or keep large state on your backend",
-        platform="tiktok",
-    )
-
-
-def _malformed(member: str, payload: Json, what: str) -> TikTokResponseError:
-    return TikTokResponseError(what, code=None, raw=payload, path=f"{NS}.{member}", platform="tiktok")
 
 
 adapter_class = TikTokAdapter

@@ -69,7 +69,7 @@ class TikTokAds(AdDriver):
         bridge: the JavaScript bridge.
         can_load: the kinds whose ad objects have ``load()`` on this client (TikTok >= 46.1.0, ``canIUse``).
         classify: maps a TikTok ad error payload's code to an :class:`AdReason` (the codes are
-            [unconfirmed]: see ``adapters.tiktok.UNCONFIRMED``).
+            [unconfirmed]: see ``adapters.tiktok_unconfirmed.UNCONFIRMED``).
     """
 
     def __init__(
