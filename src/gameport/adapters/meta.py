@@ -8,7 +8,6 @@ Start-up order is Meta's: ``initializeAsync`` first, ``setLoadingProgress`` whil
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 from collections.abc import Callable
@@ -24,7 +23,6 @@ from ..errors import (
     NotInitializedError,
     PlatformError,
     SdkLoadError,
-    StorageError,
     StorageLimitError,
     UnsupportedCapabilityError,
     UserCancelledError,
@@ -44,6 +42,7 @@ from .ad_driver import AdDriver
 from .base import Adapter, ErrorMap, map_errors
 from .meta_ads import MetaAds
 from .meta_leaderboards import MetaLeaderboards
+from .meta_player_data import MetaPlayerData
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +77,6 @@ META_CODES: Final = {
 the pairing is partly inferred: invite dismissal as USER_INPUT, the storage limit as INVALID_OPERATION
 ("e.g. storage limits"), a removed global board as LEADERBOARD_NOT_FOUND."""
 
-PLAYER_DATA_LIMIT: Final = 1024 * 1024
-"""Bytes of player data Meta stores per player (``setDataAsync``)."""
-
 
 class MetaAdapter(Adapter):
     """``FBInstant`` 8.0. Meta has no explicit authorization, shortcut reward or revisit mission."""
@@ -99,7 +95,7 @@ class MetaAdapter(Adapter):
         self._started = False
         self._start_lock = asyncio.Lock()
         self._init_lock = asyncio.Lock()
-        self._write_lock = asyncio.Lock()
+        self._data = MetaPlayerData(bridge)
 
     # -- start-up ---------------------------------------------------------------------------------------
 
@@ -285,12 +281,9 @@ class MetaAdapter(Adapter):
     async def storage_get(self, key: str) -> Json:
         """``player.getDataAsync([key])[key]``, after any write in flight. Raises as :meth:`storage_set`."""
         self._need(Capability.STORAGE)
-        async with self._write_lock:
-            with map_errors(self._codes(Capability.STORAGE)):
-                found = await self.bridge.call(
-                    "FBInstant.player.getDataAsync", [key], timeout=self.timeout("storage", 10)
-                )
-        return found.get(key) if isinstance(found, dict) else None
+        return await self._data.get(
+            key, codes=self._codes(Capability.STORAGE), timeout=self._storage_timeout()
+        )
 
     async def storage_set(self, key: str, value: Json) -> None:
         """``player.setDataAsync({key: value})``, one write at a time. Resolving means "scheduled" on Meta.
@@ -298,48 +291,26 @@ class MetaAdapter(Adapter):
         Raises:
             StorageLimitError: the value is over 1 MB as JSON (checked before calling), or Meta refused the
                 write for the 1 MB total ([unconfirmed] code INVALID_OPERATION).
-            StorageError: Meta kept answering PENDING_REQUEST (a flush in flight) after one retry.
+            StorageError: not JSON, or Meta kept answering PENDING_REQUEST (a flush in flight) after a retry.
             PlatformError, BridgeTimeoutError: any other failure.
         """
         self._need(Capability.STORAGE)
-        try:
-            size = len(
-                json.dumps({key: value}, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-            )
-        except ValueError as exc:
-            raise StorageError(f"{key!r} is not JSON-serialisable: {exc}", platform=self.name.value) from None
-        if size > PLAYER_DATA_LIMIT:
-            raise StorageLimitError(
-                f"{key!r} is {size} bytes as JSON; Meta stores at most {PLAYER_DATA_LIMIT} bytes per player",
-                platform=self.name.value,
-            )
-        async with self._write_lock:
-            await self._write({key: value})
+
+        def too_big(exc: PlatformError) -> Exception:
+            return StorageLimitError(f"Meta refused the write: {exc.message}", platform=self.name.value)
+
+        codes = self._codes(Capability.STORAGE, storage_limit=too_big)
+        timeout, delay = self._storage_timeout(), self.pending_retry_delay
+        await self._data.set(
+            key, value, codes=codes, timeout=timeout, retry_delay=delay, pending=META_CODES["pending"]
+        )
 
     async def storage_delete(self, key: str) -> None:
         """Meta has no delete: stores None under ``key`` (reads then answer None). Raises as storage_set."""
         await self.storage_set(key, None)
 
-    async def _write(self, data: JsonObject) -> None:
-        def too_big(exc: PlatformError) -> Exception:
-            return StorageLimitError(f"Meta refused the write: {exc.message}", platform=self.name.value)
-
-        codes = self._codes(Capability.STORAGE, storage_limit=too_big)
-        for attempt in (1, 2):
-            try:
-                with map_errors(codes):
-                    await self.bridge.call(
-                        "FBInstant.player.setDataAsync", data, timeout=self.timeout("storage", 10)
-                    )
-                return
-            except PlatformError as exc:
-                if exc.code != META_CODES["pending"]:
-                    raise
-                if attempt == 2:
-                    raise StorageError(
-                        "Meta refused the write twice: a flushDataAsync is pending", platform=self.name.value
-                    ) from exc
-                await asyncio.sleep(self.pending_retry_delay)
+    def _storage_timeout(self) -> float:
+        return self.timeout("storage", 10)
 
     # -- retention --------------------------------------------------------------------------------------
 
