@@ -12,12 +12,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from ..testing import NO_ANSWER, HandlerResult, SdkFailure
 from ..values import Json, JsonObject
+from .timing import seconds, settle_later
 
 if TYPE_CHECKING:
     from .meta import FakeMeta
@@ -127,12 +127,7 @@ class FakeMetaAds:
                 ad.loaded = True
             return None
 
-        delay = step.get("delayMs")
-        default = 1000 if outcome == "slow_load" else 0
-        seconds = (
-            delay if isinstance(delay, int | float) and not isinstance(delay, bool) else default
-        ) / 1000
-        return _later(seconds, settle)
+        return settle_later(seconds(step.get("delayMs"), 1000 if outcome == "slow_load" else 0), settle)
 
     def banner(self, api: str, args: tuple[Json, ...]) -> Json:
         """``loadBannerAdAsync(placementID, position?)`` / ``hideBannerAdAsync()`` (after the step)."""
@@ -148,21 +143,3 @@ class FakeMetaAds:
             raise fail("INVALID_PARAM", "loadBannerAdAsync(placementID, 'top' | 'bottom')")
         self.banner_state = {"placementID": placement, "position": position, "visible": True}
         return None
-
-
-def _later(seconds: float, settle: Callable[[], Json]) -> asyncio.Future[Json]:
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[Json] = loop.create_future()
-
-    def run() -> None:  # the SDK's own work happens even when the caller stopped waiting
-        try:
-            value = settle()
-        except SdkFailure as failure:
-            if not future.done():
-                future.set_exception(failure)
-            return
-        if not future.done():
-            future.set_result(value)
-
-    loop.call_later(seconds, run)
-    return future

@@ -32,6 +32,7 @@ from . import tiktok_client as client
 from .tiktok_ads import LOAD_OUTCOMES, SHOW_OUTCOMES, FakeTikTokAds
 from .tiktok_client import CALLBACK_APIS, CANCELLABLE, DEFAULT_SCENARIO, NS, SYNC_APIS
 from .tiktok_client import TT_API_MIN_VERSION as TT_API_MIN_VERSION  # importable from here, as before
+from .timing import seconds
 
 TT_ERROR_CODES: Final[dict[str, tuple[int, str]]] = {
     "LOGIN_NOT_CONFIGURED": (102102, "login failed: Terms of Service / Privacy Policy URL not configured"),
@@ -188,7 +189,7 @@ class FakeTikTok:
             )
         if outcome == "never":
             return NO_ANSWER
-        await asyncio.sleep(_seconds(step.get("delayMs"), 0))
+        await asyncio.sleep(seconds(step.get("delayMs"), 0))
         if outcome in ("fail", "cancel"):
             entry = "LOGIN_NOT_CONFIGURED" if member == "login" else "SCRIPTED_FAIL"
             ok, payload = False, _payload(member, "USER_CANCEL" if outcome == "cancel" else entry, step)
@@ -300,12 +301,8 @@ def _deliver(cbs: Callbacks, ok: bool, payload: Json, step: JsonObject) -> Handl
             cbs.success(payload)
     cbs.complete(payload)
     if step["outcome"] == "ok_then_late_complete":
-        asyncio.get_running_loop().call_later(_seconds(step.get("lateMs"), 50), cbs.complete)
+        asyncio.get_running_loop().call_later(seconds(step.get("lateMs"), 50), cbs.complete)
     return NO_ANSWER
-
-
-def _seconds(ms: Json, default: float) -> float:
-    return (ms if isinstance(ms, int | float) and not isinstance(ms, bool) else default) / 1000
 
 
 def _obj(value: Json) -> dict[str, Json]:

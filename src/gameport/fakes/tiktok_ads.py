@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from ..testing import NO_ANSWER, FakeBridge, HandlerResult, SdkFailure
 from ..values import Json, JsonObject
+from .timing import seconds, settle_later
 
 if TYPE_CHECKING:
     from .tiktok import FakeTikTok
@@ -98,8 +99,8 @@ class FakeTikTokAds:
     ) -> HandlerResult | asyncio.Future[Json]:
         if outcome == "never":
             return NO_ANSWER
-        delay = _ms(step.get("delayMs"), 1000 if outcome == "slow_load" else 0)
-        return self._later(delay, lambda: self._settle_load(outcome, step, label, emit))
+        delay = seconds(step.get("delayMs"), 1000 if outcome == "slow_load" else 0)
+        return settle_later(delay, lambda: self._settle_load(outcome, step, label, emit))
 
     def _settle_load(
         self, outcome: str, step: JsonObject, label: str, emit: Callable[[str, Json], int]
@@ -116,7 +117,7 @@ class FakeTikTokAds:
     ) -> HandlerResult | asyncio.Future[Json]:
         if outcome == "never":
             return NO_ANSWER
-        delay = _ms(step.get("delayMs"), 1000 if outcome == "slow_load" else 0)
+        delay = seconds(step.get("delayMs"), 1000 if outcome == "slow_load" else 0)
 
         def settle() -> Json:
             if outcome in ("no_fill", "fail"):
@@ -127,7 +128,7 @@ class FakeTikTokAds:
                 raise SdkFailure(error)
             self.states[ad_id] = "used"  # displayed: single use from here on
             if outcome != "never_closes":
-                asyncio.get_running_loop().call_later(_ms(step.get("closeAfterMs"), 0), close)
+                asyncio.get_running_loop().call_later(seconds(step.get("closeAfterMs"), 0), close)
             return None
 
         def close() -> None:
@@ -137,25 +138,4 @@ class FakeTikTokAds:
             else:
                 emit("onClose", {"isEnded": outcome != "closed_early"})
 
-        return self._later(delay, settle)
-
-    @staticmethod
-    def _later(delay: float, settle: Callable[[], Json]) -> asyncio.Future[Json]:
-        future: asyncio.Future[Json] = asyncio.get_running_loop().create_future()
-
-        def run() -> None:  # the SDK's own work happens even when the caller stopped waiting
-            try:
-                value = settle()
-            except SdkFailure as failure:
-                if not future.done():
-                    future.set_exception(failure)
-                return
-            if not future.done():
-                future.set_result(value)
-
-        asyncio.get_running_loop().call_later(delay, run)
-        return future
-
-
-def _ms(value: Json, default_ms: float) -> float:
-    return (value if isinstance(value, int | float) and not isinstance(value, bool) else default_ms) / 1000
+        return settle_later(delay, settle)
