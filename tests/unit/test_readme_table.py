@@ -24,7 +24,8 @@ def expected_table() -> str:
 
     def mark(capability: Capability, name: str) -> str:
         if capability in declared[name]:
-            return "yes"
+            condition = load_adapter(name).CONDITIONS.get(capability)
+            return f"yes ({condition})" if condition else "yes"
         return "via `leaderboard_url`" if capability in BACKEND_CAPABILITIES else "no"
 
     for capability in Capability:

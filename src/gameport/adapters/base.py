@@ -54,10 +54,14 @@ class Adapter(ABC):
         name: the platform.
         CAPABILITIES: everything this adapter can ever do; :meth:`init` returns the subset available in
             this session (client version, ``canIUse``, ``getSupportedAPIs``, configuration).
+        CONDITIONS: see the attribute.
     """
 
     name: ClassVar[PlatformName]
     CAPABILITIES: ClassVar[frozenset[Capability]]
+    CONDITIONS: ClassVar[Mapping[Capability, str]] = {}
+    """What a declared capability needs beyond the platform itself (a client version, a browser API), in a
+    few words for the README's capability table; absent: nothing more."""
 
     def __init__(self, bridge: Bridge, settings: PlatformSettings) -> None:
         self.bridge = bridge

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import ClassVar, Final
 
 from ..bridge import Bridge, Subscription
@@ -83,6 +83,10 @@ class MetaAdapter(Adapter):
 
     name = PlatformName.META
     CAPABILITIES: ClassVar[frozenset[Capability]] = frozenset(REQUIRED_APIS)
+    CONDITIONS: ClassVar[Mapping[Capability, str]] = {
+        Capability.LEADERBOARDS: "contextual boards",
+        Capability.BANNER_AD: "deprecated, best effort",
+    }
     pending_retry_delay: float = 0.2
     """Seconds to wait before retrying a write Meta refused with PENDING_REQUEST."""
 

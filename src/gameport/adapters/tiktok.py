@@ -16,8 +16,8 @@ without them ``LEADERBOARDS`` raises the unsupported error with its fallback.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import ClassVar, Final
 from urllib.parse import parse_qsl, urlencode
 
 from ..ad_models import AdKind
@@ -97,6 +97,13 @@ class TikTokAdapter(Adapter):
 
     name = PlatformName.TIKTOK
     CAPABILITIES = frozenset(_NEEDS)
+    CONDITIONS: ClassVar[Mapping[Capability, str]] = {
+        Capability.SHORTCUT: "client 41.0.0+",
+        Capability.SHORTCUT_REWARD: "client 41.0.0+",
+        Capability.REVISIT: "client 41.0.0+",
+        Capability.INTERSTITIAL_AD: "client 42.9.0+",
+        Capability.ANALYTICS: "client 43.0.0+",
+    }
 
     def __init__(
         self, bridge: Bridge, settings: PlatformSettings, *, unconfirmed: Unconfirmed = UNCONFIRMED

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, Final
 
 from ..bridge import Bridge, Subscription
@@ -61,6 +61,13 @@ class WebAdapter(Adapter):
             Capability.INTERSTITIAL_AD,
         }
     )
+
+    CONDITIONS: ClassVar[Mapping[Capability, str]] = {
+        Capability.LOGIN: "unsigned dev token",
+        Capability.SHARE: "where the browser has navigator.share",
+        Capability.REWARDED_AD: "with a page ad provider",
+        Capability.INTERSTITIAL_AD: "with a page ad provider",
+    }
 
     def __init__(
         self, bridge: Bridge, settings: PlatformSettings, *, capabilities: Iterable[Capability] | None = None
