@@ -333,3 +333,20 @@ def test_the_ads_table_of_the_configuration_is_validated() -> None:
     for bad in ({"gap": 1}, {"show_timeout": 0}, {"backoff": -1}, {"backoff": True}):
         with pytest.raises(ConfigError):
             GameConfig.from_dict({"platforms": {"meta": {"sandbox": {"ads": bad}}}})
+
+
+async def test_ads_before_init_and_after_close_raise_not_initialized() -> None:
+    from gameport import NotInitializedError, Platform
+
+    p = Platform(bridge=fake_tiktok().bridge(), config=GameConfig())
+    with pytest.raises(NotInitializedError):
+        await p.ads.show_rewarded("revive")
+    with pytest.raises(NotInitializedError):
+        p.ads.on(lambda event: None)
+    s = await ad_setup("meta")
+    assert s.meta is not None
+    assert (await s.platform.ads.preload("revive")).ready
+    await s.platform.close()
+    assert s.bridge.live_handles == 0, "close() releases the preloaded instance"
+    with pytest.raises(NotInitializedError):
+        await s.platform.ads.show_interstitial("break")
