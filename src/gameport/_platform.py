@@ -139,6 +139,7 @@ class Platform:
         if Capability.LIFECYCLE in capabilities:
             self.lifecycle._start(adapter.watch_lifecycle(self.lifecycle._emit))
         self._session = session
+        self.ads._start(session)
         return session
 
     async def ready(self) -> None:

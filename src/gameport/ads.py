@@ -171,18 +171,23 @@ class Ads:
 
     # -- internals --------------------------------------------------------------------------------------
 
+    def _start(self, session: Session) -> None:
+        """A new session started now: pacing (the interstitial start delay) counts from here."""
+        self._release()
+        offers_ads = any(_CAPABILITY[kind] in session.capabilities for kind in AdKind)
+        policy = session.settings.ads
+        self._state = _SessionAds(
+            session,
+            session.adapter.ad_driver() if offers_ads else None,
+            Pacer(policy, self._clock),
+            Backoff(policy, self._clock),
+        )
+
     def _current(self) -> _SessionAds:
         session = self._session()
         if self._state is None or self._state.session is not session:
-            self._release()
-            offers_ads = any(_CAPABILITY[kind] in session.capabilities for kind in AdKind)
-            policy = session.settings.ads
-            self._state = _SessionAds(
-                session,
-                session.adapter.ad_driver() if offers_ads else None,
-                Pacer(policy, self._clock),
-                Backoff(policy, self._clock),
-            )
+            self._start(session)
+        assert self._state is not None
         return self._state
 
     def _prepare(self, kind: AdKind, placement: str) -> tuple[_SessionAds, str, tuple[AdReason, str] | None]:

@@ -168,6 +168,13 @@ async def test_pacing_start_delay_and_gaps_are_frequency_caps() -> None:
     assert s.tiktok is not None and len(s.tiktok.ads.states) == 2, "capped shows never reached TikTok"
 
 
+async def test_the_interstitial_start_delay_counts_from_init_not_from_the_first_ad() -> None:
+    clock = Clock()
+    s = await ad_setup("tiktok", clock, interstitial_start_delay=30)
+    clock.now += 31
+    assert (await s.platform.ads.show_interstitial("break")).completed
+
+
 @pytest.mark.parametrize("name", ["tiktok", "meta"])
 async def test_no_fill_backs_off_doubling_without_asking_the_platform(name: str) -> None:
     clock = Clock()
