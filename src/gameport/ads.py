@@ -28,7 +28,7 @@ from .ad_models import (
     BannerPosition,
     BannerResult,
 )
-from .ad_policy import Backoff, Pacer
+from .ad_policy import AdPolicy, Backoff, Pacer
 from .adapters.ad_driver import AdDriver, AdFailure, AdOutcome
 from .capabilities import Capability
 from .errors import ConfigError, InvalidArgumentError
@@ -140,17 +140,14 @@ class Ads:
                 f"banner position must be 'top' or 'bottom', got {position!r}"
             ) from None
         state = self._current()
-        state.session.require(Capability.BANNER_AD)
+        driver = _banner_driver(state)
         unit = _unit(state.session, placement)
-        assert state.driver is not None  # BANNER_AD is available, so the driver was built
-        return await state.driver.show_banner(unit, where, state.pacer.policy.load_timeout)
+        return await driver.show_banner(unit, where, state.pacer.policy.load_timeout)
 
     async def hide_banner(self) -> BannerResult:
         """Hide the banner, best effort. Raises UnsupportedCapabilityError as :meth:`show_banner`."""
         state = self._current()
-        state.session.require(Capability.BANNER_AD)
-        assert state.driver is not None
-        return await state.driver.hide_banner(state.pacer.policy.load_timeout)
+        return await _banner_driver(state).hide_banner(state.pacer.policy.load_timeout)
 
     # -- events -----------------------------------------------------------------------------------------
 
@@ -171,7 +168,7 @@ class Ads:
 
     # -- internals --------------------------------------------------------------------------------------
 
-    def _start(self, session: Session) -> None:
+    def _start(self, session: Session) -> _SessionAds:
         """A new session started now: pacing (the interstitial start delay) counts from here."""
         self._release()
         offers_ads = any(_CAPABILITY[kind] in session.capabilities for kind in AdKind)
@@ -182,12 +179,12 @@ class Ads:
             Pacer(policy, self._clock),
             Backoff(policy, self._clock),
         )
+        return self._state
 
     def _current(self) -> _SessionAds:
         session = self._session()
         if self._state is None or self._state.session is not session:
-            self._start(session)
-        assert self._state is not None
+            return self._start(session)
         return self._state
 
     def _prepare(self, kind: AdKind, placement: str) -> tuple[_SessionAds, str, tuple[AdReason, str] | None]:
@@ -206,7 +203,8 @@ class Ads:
             refusal = AdReason.ANOTHER_AD_SHOWING, "another ad is on screen; gameport shows one at a time"
         if refusal is None:
             refusal = state.pacer.refusal(kind) or state.backoff.blocked(unit)
-        if refusal is not None or state.driver is None:
+        driver = state.driver
+        if refusal is not None or driver is None:
             reason, detail = refusal or (AdReason.NOT_SUPPORTED, "")
             result = AdResult(kind, placement, False, False, reason, detail)
             self._emit(AdEvent(kind, placement, AdState.FAILED, result))
@@ -222,29 +220,11 @@ class Ads:
                 self._emit(AdEvent(kind, placement, step))
 
         try:
-            outcome = await self._run(state, kind, unit, notify)
+            outcome = await _run(driver, state.pacer.policy, kind, unit, notify)
             return self._finish(state, kind, placement, unit, outcome, notify)
         finally:  # after the closing events: the game resumes once the ad is over, not before
             self._busy = False
             resumed()
-
-    async def _run(
-        self, state: _SessionAds, kind: AdKind, unit: str, notify: Callable[[AdState], None]
-    ) -> AdOutcome:
-        assert state.driver is not None
-        policy = state.pacer.policy
-        limit = policy.show_timeout + policy.load_timeout + 1.0  # drivers time out first; this is a backstop
-        try:
-            async with asyncio.timeout(limit):
-                return await state.driver.show(
-                    kind,
-                    unit,
-                    load_timeout=policy.load_timeout,
-                    show_timeout=policy.show_timeout,
-                    notify=notify,
-                )
-        except TimeoutError:
-            return AdOutcome(False, False, AdReason.TIMEOUT, f"the ad did not finish within {limit:g} s")
 
     def _finish(
         self,
@@ -303,6 +283,26 @@ class Ads:
         self._release()
         self._busy = False
         self._callbacks.clear()
+
+
+async def _run(
+    driver: AdDriver, policy: AdPolicy, kind: AdKind, unit: str, notify: Callable[[AdState], None]
+) -> AdOutcome:
+    limit = policy.show_timeout + policy.load_timeout + 1.0  # drivers time out first; this is a backstop
+    try:
+        async with asyncio.timeout(limit):
+            return await driver.show(
+                kind, unit, load_timeout=policy.load_timeout, show_timeout=policy.show_timeout, notify=notify
+            )
+    except TimeoutError:
+        return AdOutcome(False, False, AdReason.TIMEOUT, f"the ad did not finish within {limit:g} s")
+
+
+def _banner_driver(state: _SessionAds) -> AdDriver:
+    adapter = state.session.require(Capability.BANNER_AD)
+    if state.driver is None:  # BANNER_AD is available, so the driver was built: never reached
+        adapter.unsupported(Capability.BANNER_AD, "no ad driver in this session")
+    return state.driver
 
 
 def _full_screen(kind: AdKind | str) -> AdKind:
