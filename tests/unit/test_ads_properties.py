@@ -1,5 +1,7 @@
 """Property: over any sequence of scripted ad outcomes, a reward is granted exactly when a rewarded ad
-completed, never twice for one show, and an ad that never closes ends in TIMEOUT without blocking the next."""
+completed, never twice for one show, an ad that never closes ends in TIMEOUT without blocking the next, and
+every show ends in exactly one terminal event (CLOSED or FAILED) carrying its result: no state is left
+hanging (a peer SDK's banner stays "loading" forever, peers.md section 2)."""
 
 from __future__ import annotations
 
@@ -23,18 +25,23 @@ STEPS = st.lists(
 async def run(name: str, steps: list[tuple[str, AdKind]]) -> None:
     s = await ad_setup(name, show_timeout=0.05, load_timeout=0.05)
     listeners, handles = s.bridge.listeners(), s.bridge.live_handles
-    rewards: list[AdEvent] = []
-    s.platform.ads.on(lambda e: rewards.append(e) if e.state is AdState.REWARDED else None)
+    events: list[AdEvent] = []
+    s.platform.ads.on(events.append)
     for i, (outcome, kind) in enumerate(steps):
         s.script(outcome)
-        before = len(rewards)
+        first = len(events)
         if kind is AdKind.REWARDED:
             result = await s.platform.ads.show_rewarded("revive")
         else:
             result = await s.platform.ads.show_interstitial("break")
         earned = kind is AdKind.REWARDED and outcome == "completed"
         assert result.rewarded is earned, (i, outcome, kind, result)
-        assert len(rewards) - before == (1 if earned else 0), "one REWARDED event per earned show, at most"
+        mine = events[first:]
+        states = [e.state for e in mine]
+        assert states.count(AdState.REWARDED) == (1 if earned else 0), "one REWARDED per earned show, at most"
+        terminal = [e for e in mine if e.state in (AdState.CLOSED, AdState.FAILED)]
+        assert len(terminal) == 1 and terminal[0] is mine[-1] and terminal[0].result == result
+        assert states[0] is AdState.REQUESTED
         if outcome == "never_closes":
             assert result.reason is AdReason.TIMEOUT
         if outcome == "completed":
