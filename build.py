@@ -5,6 +5,7 @@
     python3 build.py build    # the self-contained static site in dist/ (nothing loaded from a CDN)
     python3 build.py test     # setup + build, then lint, types, JS tests and the whole pytest suite
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL
+    python3 build.py bench    # setup + build, then sizes, boot, bridge and ad costs as figures and ratios
     python3 build.py servers  # the reference game backend + the mock of TikTok's/Meta's servers on 127.0.0.1
 
 Every step is idempotent and quiet when already done.
@@ -400,8 +401,8 @@ def test(pytest_args: list[str]) -> int:
     setup()
     build()
     checks = [
-        ([venv_bin("ruff"), "check", "src", "tests", "build.py"], "ruff check"),
-        ([venv_bin("ruff"), "format", "--check", "src", "tests", "build.py"], "ruff format --check"),
+        ([venv_bin("ruff"), "check", "src", "tests", "bench", "build.py"], "ruff check"),
+        ([venv_bin("ruff"), "format", "--check", "src", "tests", "bench", "build.py"], "ruff format --check"),
         ([venv_bin("mypy")], "mypy --strict src"),
     ]
     if (ROOT / "tests" / "js").is_dir():
@@ -413,6 +414,15 @@ def test(pytest_args: list[str]) -> int:
         [venv_bin("python"), "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False
     )
     return result.returncode
+
+
+def bench(quick: bool) -> int:
+    """Measure in one run and print figures and ratios (bench/run_bench.py, in .venv with Chromium)."""
+    setup()
+    build()
+    env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM)}
+    cmd = [venv_bin("python"), "-m", "bench.run_bench", *(["--quick"] if quick else [])]
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
 
 
 def demo(port: int) -> None:
@@ -437,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     test_cmd.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
     demo_cmd = commands.add_parser("demo", help="setup + build, then serve dist/ on 127.0.0.1")
     demo_cmd.add_argument("--port", type=int, default=8000)
+    bench_cmd = commands.add_parser("bench", help="setup + build, then measure sizes, boot and call costs")
+    bench_cmd.add_argument("--quick", action="store_true", help="fewest samples: a smoke run")
     servers_cmd = commands.add_parser(
         "servers", help="run the reference backend and the mock platform servers"
     )
@@ -449,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
             build()
         elif args.command == "test":
             return test(args.pytest_args)
+        elif args.command == "bench":
+            return bench(args.quick)
         elif args.command == "demo":
             demo(args.port)
         elif args.command == "servers":

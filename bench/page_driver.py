@@ -1,0 +1,92 @@
+"""Serve the built site with the benchmark pages, and drive them in Debian's headless Chromium.
+
+``served_site()`` serves ``dist/`` at ``/`` and ``bench/pages/`` at ``/_bench/`` (build.py's own server);
+``open_bench_page`` boots gameport in a fresh browser context and answers the page with its boot marks.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Page
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = Path(__file__).resolve().parent / "pages"
+CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BOOT_TIMEOUT_MS = 120_000
+
+# The mocks' query strings on the bench page, per platform ("" boots the plain web platform).
+SDK_QUERIES = {
+    "tiktok": "sdk=/js_bridge/mocks/ttminis.js&global=TTMinis.game",
+    "meta": "sdk=/js_bridge/mocks/fbinstant.js&global=FBInstant",
+    "web": "",
+}
+
+
+def _build_script() -> Any:
+    # build.py is a script, not a package; "build" is also a PyPI package's name, hence a private name.
+    spec = importlib.util.spec_from_file_location("gameport_build_script", ROOT / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def served_site() -> Iterator[str]:
+    """Serve dist/ and the bench pages on a free 127.0.0.1 port; yields the base URL."""
+    server = _build_script().make_server({"/": ROOT / "dist", "/_bench/": PAGES}, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def launch_args() -> dict[str, Any]:
+    """Keyword arguments for ``playwright.chromium.launch``: Debian's Chromium, headless."""
+    if not CHROMIUM.exists():
+        raise SystemExit(f"Chromium not found at {CHROMIUM}: run `python3 build.py setup`")
+    return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
+
+
+def open_bench_page(browser: Browser, base_url: str, platform: str) -> tuple[Page, dict[str, float]]:
+    """A fresh context and page with gameport booted (and ``platform``'s mock SDK loaded).
+
+    Answers the page and its boot marks (ms since navigation start: runtime, packages, sdk?, ready).
+    Raises RuntimeError when the boot fails.
+    """
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(BOOT_TIMEOUT_MS)
+    page.goto(f"{base_url}/_bench/bench.html?{SDK_QUERIES[platform]}")
+    outcome = page.evaluate("() => window.gpBench")
+    if not outcome.get("ok"):
+        context.close()
+        raise RuntimeError(f"gameport did not boot on the {platform} bench page: {outcome}")
+    return page, outcome["marks"]
+
+
+def run_py(page: Page, code: str) -> Any:
+    """Run Python (top-level await allowed) in the page; it must set ``result`` to a JSON-like value."""
+    wrapped = code + "\n__import__('json').dumps(result)"
+    return json.loads(page.evaluate("(code) => window.gp.pyodide.runPythonAsync(code)", wrapped))

@@ -1,0 +1,27 @@
+"""``python3 build.py bench --quick`` runs every section to the end in real Chromium.
+
+Only that it completes and what it prints are checked: timings are never asserted (noisy machines).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADINGS = ("\n== size ==\n", "\n== boot (", "\n== bridge (", "\n== ads (", "\nOne run in ")
+
+
+def test_quick_bench_prints_every_section() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "bench", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert [h for h in HEADINGS if h not in result.stdout] == []
+    for row in ("gameport wheel", "platform.init()", "bridge.call (Promise)", "meta"):
+        assert row in result.stdout
