@@ -156,6 +156,10 @@ def _ad_policy(value: object, where: str) -> AdPolicy:
     policy = AdPolicy(**pacing)
     if policy.show_timeout <= 0 or policy.load_timeout <= 0:
         raise ConfigError(f"{where}: show_timeout and load_timeout must be more than 0")
+    if policy.backoff_max < policy.backoff:
+        raise ConfigError(
+            f"{where}: backoff_max ({policy.backoff_max:g}) is less than backoff ({policy.backoff:g})"
+        )
     return policy
 
 

@@ -99,7 +99,7 @@ class Backoff:
     def failed(self, key: str, reason: AdReason) -> None:
         """Start (or double) the back-off of ``key``."""
         previous = self._until.get(key)
-        span = self._policy.backoff if previous is None else min(previous[1] * 2, self._policy.backoff_max)
+        span = min(self._policy.backoff if previous is None else previous[1] * 2, self._policy.backoff_max)
         self._until[key] = (self._clock() + span, span, reason)
 
     def succeeded(self, key: str) -> None:

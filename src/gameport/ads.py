@@ -33,7 +33,6 @@ from .adapters.ad_driver import AdDriver, AdFailure, AdOutcome
 from .capabilities import Capability
 from .errors import ConfigError, InvalidArgumentError
 from .lifecycle import Lifecycle
-from .models import LifecycleEvent
 
 _log = logging.getLogger("gameport.ads")
 
@@ -42,7 +41,6 @@ _CAPABILITY = {
     AdKind.INTERSTITIAL: Capability.INTERSTITIAL_AD,
     AdKind.BANNER: Capability.BANNER_AD,
 }
-_BACK_OFF_REASONS = frozenset({AdReason.NO_FILL, AdReason.RATE_LIMITED})
 
 AdCallback = Callable[[AdEvent], None]
 """A game callback for ad state changes."""
@@ -54,6 +52,11 @@ class _SessionAds:
     driver: AdDriver | None
     pacer: Pacer
     backoff: Backoff
+    busy: bool = False  # per session: a show left over from a closed session never blocks the new one
+
+
+RATE_LIMIT_KEY = "*"
+"""Back-off key of "too frequent": platforms rate-limit the app, not one ad unit (no-fill is per unit)."""
 
 
 class Ads:
@@ -73,7 +76,6 @@ class Ads:
         self._lifecycle = lifecycle
         self._clock = clock
         self._state: _SessionAds | None = None
-        self._busy = False
         self._callbacks: list[AdCallback] = []
 
     # -- full-screen ads --------------------------------------------------------------------------------
@@ -102,15 +104,14 @@ class Ads:
         ad_kind = _full_screen(kind)
         state, unit, refusal = self._prepare(ad_kind, placement)
         if refusal is None:
-            refusal = state.backoff.blocked(unit)
+            refusal = _backing_off(state, unit)
         if refusal is not None or state.driver is None:
             reason, detail = refusal or (AdReason.NOT_SUPPORTED, "")
             return AdLoadResult(ad_kind, placement, False, reason, detail)
         try:
             await state.driver.load(ad_kind, unit, state.pacer.policy.load_timeout)
         except AdFailure as failure:
-            if failure.reason in _BACK_OFF_REASONS:
-                state.backoff.failed(unit, failure.reason)
+            _back_off(state, unit, failure.reason)
             return AdLoadResult(ad_kind, placement, False, failure.reason, failure.detail)
         state.backoff.succeeded(unit)
         self._emit(AdEvent(ad_kind, placement, AdState.LOADED))
@@ -118,8 +119,8 @@ class Ads:
 
     @property
     def showing(self) -> bool:
-        """Whether a full-screen ad is running now."""
-        return self._busy
+        """Whether a full-screen ad is running now (False before ``platform.init()``)."""
+        return self._state is not None and self._state.busy
 
     # -- banners ----------------------------------------------------------------------------------------
 
@@ -199,19 +200,19 @@ class Ads:
 
     async def _show(self, kind: AdKind, placement: str) -> AdResult:
         state, unit, refusal = self._prepare(kind, placement)
-        if refusal is None and self._busy:
+        if refusal is None and state.busy:
             refusal = AdReason.ANOTHER_AD_SHOWING, "another ad is on screen; gameport shows one at a time"
         if refusal is None:
-            refusal = state.pacer.refusal(kind) or state.backoff.blocked(unit)
+            refusal = state.pacer.refusal(kind) or _backing_off(state, unit)
         driver = state.driver
         if refusal is not None or driver is None:
             reason, detail = refusal or (AdReason.NOT_SUPPORTED, "")
             result = AdResult(kind, placement, False, False, reason, detail)
             self._emit(AdEvent(kind, placement, AdState.FAILED, result))
             return result
-        self._busy = True
+        state.busy = True
         self._emit(AdEvent(kind, placement, AdState.REQUESTED))
-        resumed = self._hold_lifecycle()
+        resume = self._lifecycle._hold()
         seen: set[AdState] = set()
 
         def notify(step: AdState) -> None:
@@ -223,8 +224,9 @@ class Ads:
             outcome = await _run(driver, state.pacer.policy, kind, unit, notify)
             return self._finish(state, kind, placement, unit, outcome, notify)
         finally:  # after the closing events: the game resumes once the ad is over, not before
-            self._busy = False
-            resumed()
+            state.busy = False
+            if self._state is state:  # a session closed meanwhile has a new lifecycle: leave it alone
+                resume()
 
     def _finish(
         self,
@@ -242,29 +244,12 @@ class Ads:
             state.pacer.ad_ended()
             state.backoff.succeeded(unit)
             notify(AdState.SHOWN)
-        elif reason in _BACK_OFF_REASONS:
-            state.backoff.failed(unit, reason)
+        elif reason is not None:
+            _back_off(state, unit, reason)
         if rewarded:
             notify(AdState.REWARDED)
         self._emit(AdEvent(kind, placement, AdState.CLOSED if outcome.shown else AdState.FAILED, result))
         return result
-
-    def _hold_lifecycle(self) -> Callable[[], None]:
-        """Report paused and muted while the ad runs; the returned function undoes what this did."""
-        lifecycle = self._lifecycle
-        pause, mute = not lifecycle.paused, not lifecycle.muted
-        if pause:
-            lifecycle._emit(LifecycleEvent.PAUSE)
-        if mute:
-            lifecycle._emit(LifecycleEvent.MUTE)
-
-        def resume() -> None:
-            if mute:
-                lifecycle._emit(LifecycleEvent.UNMUTE)
-            if pause:
-                lifecycle._emit(LifecycleEvent.RESUME)
-
-        return resume
 
     def _emit(self, event: AdEvent) -> None:
         for callback in list(self._callbacks):
@@ -281,7 +266,6 @@ class Ads:
     def _close(self) -> None:
         """Forget the session (``platform.close()``): release held ads and drop every callback."""
         self._release()
-        self._busy = False
         self._callbacks.clear()
 
 
@@ -296,6 +280,17 @@ async def _run(
             )
     except TimeoutError:
         return AdOutcome(False, False, AdReason.TIMEOUT, f"the ad did not finish within {limit:g} s")
+
+
+def _backing_off(state: _SessionAds, unit: str) -> tuple[AdReason, str] | None:
+    return state.backoff.blocked(RATE_LIMIT_KEY) or state.backoff.blocked(unit)
+
+
+def _back_off(state: _SessionAds, unit: str, reason: AdReason) -> None:
+    if reason is AdReason.NO_FILL:
+        state.backoff.failed(unit, reason)
+    elif reason is AdReason.RATE_LIMITED:
+        state.backoff.failed(RATE_LIMIT_KEY, reason)
 
 
 def _banner_driver(state: _SessionAds) -> AdDriver:

@@ -21,12 +21,19 @@ class Lifecycle:
 
     Events change the flags first, then reach callbacks; a repeated event (two pauses in a row) is dropped,
     so callbacks see only changes. A callback that raises is logged and does not stop the others.
+
+    The game is paused (and muted) while the platform says so *or* while gameport holds it (an ad on
+    screen); it resumes only when both are over, so an ad ending never resumes a game the platform paused
+    meanwhile.
     """
 
     def __init__(self, session: SessionGetter) -> None:
         self._session = session
         self._paused = False
         self._muted = False
+        self._platform_paused = False
+        self._platform_muted = False
+        self._holds = 0
         self._callbacks: list[tuple[LifecycleEvent, LifecycleCallback]] = []
         self._subscriptions: list[Subscription] = []
         self._launch: LaunchData | None = None
@@ -90,20 +97,49 @@ class Lifecycle:
             subscription.cancel()
         self._subscriptions = []
         self._callbacks.clear()
-        self._paused = self._muted = False
+        self._paused = self._muted = self._platform_paused = self._platform_muted = False
+        self._holds = 0
         self._launch = None
 
     def _emit(self, event: LifecycleEvent) -> None:
+        """A platform signal (onHide/onShow, onPause, visibility, audio)."""
         if event in (LifecycleEvent.PAUSE, LifecycleEvent.RESUME):
-            paused = event is LifecycleEvent.PAUSE
-            if paused == self._paused:
-                return
-            self._paused = paused
+            self._platform_paused = event is LifecycleEvent.PAUSE
         else:
-            muted = event is LifecycleEvent.MUTE
-            if muted == self._muted:
-                return
+            self._platform_muted = event is LifecycleEvent.MUTE
+        self._publish()
+
+    def _hold(self) -> Callable[[], None]:
+        """Pause and mute the game while something of gameport's is on screen (an ad); the returned function
+        ends this hold (calling it again does nothing)."""
+        self._holds += 1
+        self._publish()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._holds -= 1
+                self._publish()
+
+        return release
+
+    def _publish(self) -> None:
+        # Flags change one at a time, each just before its event, so a callback sees the state it announces.
+        paused = self._platform_paused or self._holds > 0
+        muted = self._platform_muted or self._holds > 0
+        if paused and not self._paused:
+            self._paused = True
+            self._notify(LifecycleEvent.PAUSE)
+        if muted != self._muted:
             self._muted = muted
+            self._notify(LifecycleEvent.MUTE if muted else LifecycleEvent.UNMUTE)
+        if not paused and self._paused:
+            self._paused = False
+            self._notify(LifecycleEvent.RESUME)
+
+    def _notify(self, event: LifecycleEvent) -> None:
         for wanted, callback in list(self._callbacks):
             if wanted is event:
                 try:

@@ -250,7 +250,10 @@ COUNTS = (
 def test_a_thousand_shows_leave_no_listeners_and_no_live_proxies(env: tuple[str, Page]) -> None:
     name, page = env
     page.evaluate("() => window.gp.pyodide._module.enable_pyproxy_allocation_tracing()")
-    mix = ["completed", "closed_early", "no_fill", "error_after_display", "completed"]
+    # Meta's no-fill comes from loadAsync, a queue of its own: keep Meta's mix on showAsync so the count
+    # of completed rewarded shows below is exact on every platform.
+    failure = "network_failure" if name == "meta" else "no_fill"
+    mix = ["completed", "closed_early", failure, "error_after_display", "completed"]
     page.evaluate(
         f"(mix) => {{ for (let i = 0; i < 1000; i++) ({SCRIPT[name]})(mix[i % mix.length]); }}", mix
     )
@@ -267,8 +270,8 @@ async def churn(n):
     baseline, stats0 = page.evaluate(COUNTS), js_stats(page)
     earned = run_py(page, "result = await churn(990)")
     after, stats = page.evaluate(COUNTS), js_stats(page)
-    # 3 in 4 of the 990 shows are rewarded, and 2 in 5 scripted outcomes are "completed"
-    assert 200 < earned < 450
+    # show i of the 990 is rewarded unless i % 4 == 0, and takes scripted outcome 10 + i
+    assert earned == sum(1 for i in range(990) if i % 4 and mix[(10 + i) % 5] == "completed")
     assert after == baseline
     assert (stats["handles"], stats["subscriptions"], stats["pending"]) == (
         stats0["handles"],

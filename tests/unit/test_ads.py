@@ -337,7 +337,7 @@ async def test_switched_off_or_absent_ads_answer_not_supported() -> None:
 def test_the_ads_table_of_the_configuration_is_validated() -> None:
     cfg = GameConfig.from_dict({"platforms": {"meta": {"sandbox": {"ads": {"interstitial_gap": 90}}}}})
     assert cfg.settings_for("meta").ads.interstitial_gap == 90
-    for bad in ({"gap": 1}, {"show_timeout": 0}, {"backoff": -1}, {"backoff": True}):
+    for bad in ({"gap": 1}, {"show_timeout": 0}, {"backoff": -1}, {"backoff": True}, {"backoff_max": 10}):
         with pytest.raises(ConfigError):
             GameConfig.from_dict({"platforms": {"meta": {"sandbox": {"ads": bad}}}})
 
@@ -357,3 +357,133 @@ async def test_ads_before_init_and_after_close_raise_not_initialized() -> None:
     assert s.bridge.live_handles == 0, "close() releases the preloaded instance"
     with pytest.raises(NotInitializedError):
         await s.platform.ads.show_interstitial("break")
+
+
+async def test_a_platform_pause_during_an_ad_outlives_the_ad() -> None:
+    s = await ad_setup("tiktok")
+    assert s.tiktok is not None
+    s.tiktok.script("ad.show", {"outcome": "completed", "closeAfterMs": 100})
+    events: list[LifecycleEvent] = []
+    for event in LifecycleEvent:
+        s.platform.lifecycle.on(event, events.append)
+    show = asyncio.ensure_future(s.platform.ads.show_rewarded("revive"))
+    await asyncio.sleep(0.03)
+    s.tiktok.fire("onHide")  # the player left the app while the ad played
+    assert (await show).rewarded
+    assert s.platform.lifecycle.paused, "the ad ended, but the platform still has the game hidden"
+    assert events == [LifecycleEvent.PAUSE, LifecycleEvent.MUTE, LifecycleEvent.UNMUTE]
+    s.tiktok.fire("onShow")
+    assert not s.platform.lifecycle.paused and events[-1] is LifecycleEvent.RESUME
+
+
+async def test_a_show_left_over_from_a_closed_session_does_not_touch_the_new_one() -> None:
+    s = await ad_setup("tiktok")
+    assert s.tiktok is not None
+    s.tiktok.script("ad.show", "never_closes", "never_closes")
+    old = asyncio.ensure_future(s.platform.ads.show_rewarded("revive"))
+    await asyncio.sleep(0.05)
+    await s.platform.close()
+    await s.platform.init("tiktok")
+    new = asyncio.ensure_future(s.platform.ads.show_rewarded("revive"))
+    await asyncio.sleep(0.05)
+    assert s.platform.ads.showing and s.platform.lifecycle.paused
+    assert (await old).reason is AdReason.TIMEOUT
+    assert s.platform.ads.showing, "the old show ending does not free the new session's ad slot"
+    assert s.platform.lifecycle.paused, "nor resume the new session's game"
+    assert (await new).reason is AdReason.TIMEOUT
+    assert not s.platform.ads.showing and not s.platform.lifecycle.paused
+
+
+async def test_rate_limiting_backs_off_every_ad_unit_and_no_fill_only_its_own() -> None:
+    clock = Clock()
+    s = await ad_setup("meta", clock, backoff=30)
+    s.script("frequent_load")
+    assert (await s.platform.ads.show_rewarded("revive")).reason is AdReason.RATE_LIMITED
+    calls = len(s.bridge.calls)
+    other = await s.platform.ads.show_rewarded("chest")
+    assert (other.reason, len(s.bridge.calls)) == (AdReason.RATE_LIMITED, calls), "Meta rate-limits the app"
+    clock.now += 31
+    s.script("no_fill")
+    assert (await s.platform.ads.show_rewarded("revive")).reason is AdReason.NO_FILL
+    assert (await s.platform.ads.show_rewarded("chest")).rewarded
+
+
+async def test_meta_concurrent_preloads_share_loads_and_stay_under_the_limit() -> None:
+    s = await ad_setup("meta")
+    assert s.meta is not None
+    s.meta.script("ad.loadAsync", *[{"outcome": "ok", "delayMs": 30}] * 4)
+    ads = s.platform.ads
+    results = await asyncio.gather(
+        ads.preload("revive"),
+        ads.preload("revive"),
+        ads.preload("break", "interstitial"),
+        ads.preload("chest"),
+    )
+    assert [r.ready for r in results] == [True, True, True, False]
+    assert results[3].reason is AdReason.FREQUENCY_CAP
+    gets = [c for c in s.bridge.calls if c.path == "FBInstant.getRewardedVideoAsync"]
+    assert len(gets) == 1, "two preloads of one placement made one instance"
+    assert s.meta.ads.unshown == 2
+    assert (await ads.show_rewarded("chest")).rewarded
+    await s.platform.close()
+    assert s.bridge.live_handles == 0
+
+
+async def test_meta_instances_outliving_their_caller_or_session_stay_counted() -> None:
+    s = await ad_setup("meta")
+    assert s.meta is not None
+    s.meta.script("ad.loadAsync", {"outcome": "ok", "delayMs": 60})
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(s.platform.ads.preload("revive"), 0.01)
+    await asyncio.sleep(0.1)
+    assert s.meta.ads.unshown == 1, "the load went on without its caller"
+    assert (await s.platform.ads.show_rewarded("revive")).rewarded, "and its instance is the one shown"
+    assert (await s.platform.ads.preload("break", "interstitial")).ready
+    await s.platform.close()  # Meta still counts the preloaded interstitial
+    await s.platform.init("meta")
+    assert (await s.platform.ads.preload("revive")).ready
+    assert (await s.platform.ads.preload("chest")).reason is AdReason.FREQUENCY_CAP
+    assert s.meta.ads.unshown == 2
+    assert (await s.platform.ads.show_rewarded("chest")).rewarded, "one slot was kept free for a show"
+
+
+async def test_tiktok_preloads_share_loads_and_a_load_finishing_after_close_is_disposed() -> None:
+    s = await ad_setup("tiktok", load_timeout=1)
+    assert s.tiktok is not None
+    baseline = s.bridge.listeners()
+    s.tiktok.script("ad.load", {"outcome": "ok", "delayMs": 50})
+    first, second = await asyncio.gather(s.platform.ads.preload("revive"), s.platform.ads.preload("revive"))
+    assert first.ready and second.ready and len(s.tiktok.ads.states) == 1
+    assert (await s.platform.ads.show_rewarded("revive")).rewarded
+    s.tiktok.script("ad.load", {"outcome": "ok", "delayMs": 50})
+    late = asyncio.ensure_future(s.platform.ads.preload("revive"))
+    await asyncio.sleep(0.01)
+    await s.platform.close()
+    await late
+    assert s.bridge.live_handles == 0 and s.bridge.listeners() <= baseline
+
+
+async def test_tiktok_an_error_before_display_does_not_deny_a_completed_ad() -> None:
+    s = await ad_setup("tiktok")
+    assert s.tiktok is not None
+    assert (await s.platform.ads.preload("revive")).ready
+    ad_id, kind = "ad#1", "rewarded"
+    target = {"__tt": "ad", "id": ad_id, "kind": kind, "adUnitId": "unit-revive"}
+    assert s.bridge.emit_on(target, "onError", {"error_code": 10401, "error_msg": "stale"}) == 1
+    result = await s.platform.ads.show_rewarded("revive")
+    assert (result.rewarded, result.reason) == (True, None)
+
+
+async def test_tiktok_without_can_i_use_never_calls_load() -> None:
+    from gameport import Platform
+    from gameport.testing import FakeBridge
+
+    from .ads_doubles import config
+
+    fake = fake_tiktok()
+    bridge = FakeBridge(fake.handler, globals=fake.globals - {"TTMinis.game.canIUse"})
+    p = Platform(bridge=bridge, config=config("tiktok"))
+    await p.init("tiktok")
+    ready = await p.ads.preload("revive")
+    assert (ready.ready, ready.reason) == (False, AdReason.NOT_SUPPORTED)
+    assert not any(c.path.endswith(".load") for c in bridge.calls)

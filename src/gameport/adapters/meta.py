@@ -20,6 +20,7 @@ from ..config import PlatformSettings
 from ..errors import (
     AnalyticsEventError,
     InvalidArgumentError,
+    InvalidContentError,
     NotInitializedError,
     PlatformError,
     SdkLoadError,
@@ -417,3 +418,5 @@ class MetaAdapter(Adapter):
 
 
 adapter_class = MetaAdapter
+
+__all__ = ["META_CODES", "REQUIRED_APIS", "InvalidContentError", "MetaAdapter", "adapter_class"]

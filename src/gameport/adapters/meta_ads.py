@@ -10,7 +10,11 @@ slot stays free for a show that was not preloaded) and reuses a preloaded instan
 
 from __future__ import annotations
 
+import asyncio
+import time
+from dataclasses import dataclass
 from typing import Final
+from weakref import WeakKeyDictionary
 
 from ..ad_models import AdKind, AdReason, AdState, BannerPosition, BannerResult
 from ..bridge import Bridge, Handle
@@ -28,7 +32,6 @@ AD_REASONS: Final[dict[str, AdReason]] = {
     "USER_INPUT": AdReason.USER_DISMISSED,
     "CLIENT_UNSUPPORTED_OPERATION": AdReason.NOT_SUPPORTED,
     "ADS_TOO_MANY_INSTANCES": AdReason.FREQUENCY_CAP,
-    "PENDING_REQUEST": AdReason.ANOTHER_AD_SHOWING,
 }
 """Meta's documented APIError codes (B.11) as ad reasons; any other code is UNKNOWN."""
 
@@ -47,66 +50,114 @@ def reason_of(exc: BaseException) -> AdFailure:
     raise exc
 
 
+@dataclass(slots=True)
+class _PageSlots:
+    """Instances Meta still counts for one page but no driver can show any more: loads that finished after
+    their caller stopped waiting (timeout, cancellation) or after their session closed. Meta counts them
+    until the app restarts, so every later driver on the same page must too."""
+
+    lost: int = 0
+
+
+_PAGES: WeakKeyDictionary[object, _PageSlots] = WeakKeyDictionary()
+
+
 class MetaAds(AdDriver):
-    """Ads on ``FBInstant`` 8.0. ``limit``: see :data:`AD_INSTANCE_LIMIT`."""
+    """Ads on ``FBInstant`` 8.0. ``limit``: see :data:`AD_INSTANCE_LIMIT`.
+
+    One load per ad unit at a time (a second preload, or a show, waits for the load in flight), and every
+    load in flight counts towards the limit from its start, so concurrent preloads cannot pass it.
+    """
 
     def __init__(self, bridge: Bridge, *, limit: int = AD_INSTANCE_LIMIT) -> None:
         self.bridge = bridge
         self.limit = limit
+        self._page = _PAGES.setdefault(bridge, _PageSlots())
         self._held: dict[tuple[AdKind, str], Handle] = {}
-        self._lost = 0
+        self._loading: dict[tuple[AdKind, str], asyncio.Task[None]] = {}
+        self._closed = False
 
     @property
     def held(self) -> int:
-        """Loaded instances kept for a later show, plus loads that timed out (see :meth:`load`)."""
-        return len(self._held) + self._lost
+        """Instances Meta counts as loaded but unshown: held for a later show, loading, or lost."""
+        return len(self._held) + len(self._loading) + self._page.lost
 
-    async def _loaded_instance(self, kind: AdKind, unit: str, timeout: float) -> Handle:
+    def _start_load(self, kind: AdKind, unit: str, timeout: float) -> asyncio.Task[None]:
+        key = (kind, unit)
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._load(kind, unit, timeout))
+            self._loading[key] = task
+
+            def done(finished: asyncio.Task[None]) -> None:
+                if self._loading.get(key) is finished:
+                    del self._loading[key]
+                if not finished.cancelled():
+                    finished.exception()  # retrieved here: a caller that stopped waiting never will
+
+            task.add_done_callback(done)
+        return task
+
+    async def _load(self, kind: AdKind, unit: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
         try:
             instance = await self.bridge.create(f"FBInstant.{GETTERS[kind]}", unit, timeout=timeout)
         except (PlatformError, BridgeTimeoutError) as exc:
             raise reason_of(exc) from None
         try:
-            await self.bridge.call(instance.member("loadAsync"), timeout=timeout)
+            left = max(0.001, deadline - time.monotonic())
+            await self.bridge.call(instance.member("loadAsync"), timeout=left)
         except BaseException as exc:
             self.bridge.release(instance)
-            if isinstance(exc, BridgeTimeoutError):
-                # It may still finish loading, out of our reach, and then count against Meta's limit
-                # until the app restarts: keep its slot taken.
-                self._lost += 1
+            if not isinstance(exc, PlatformError):
+                self._page.lost += 1  # it may still finish loading, out of anyone's reach
             raise reason_of(exc) from None
-        return instance
+        if self._closed:
+            self.bridge.release(instance)
+            self._page.lost += 1
+            return
+        self._held[(kind, unit)] = instance
 
     async def load(self, kind: AdKind, unit: str, timeout: float) -> None:
-        """Get and load an instance for ``unit`` unless one is held already.
+        """Get and load an instance for ``unit`` unless one is held or loading already.
 
         Raises:
-            AdFailure: FREQUENCY_CAP when ``limit - 1`` instances are held; what Meta answered otherwise.
+            AdFailure: FREQUENCY_CAP when ``limit - 1`` instances are held or loading; what Meta answered
+                otherwise.
         """
         key = (kind, unit)
         if key in self._held:
             return
-        if self.held >= self.limit - 1:
+        if key not in self._loading and self.held >= self.limit - 1:
             raise AdFailure(
                 AdReason.FREQUENCY_CAP,
                 f"{self.held} preloaded ads are waiting to be shown; Meta refuses more at {self.limit}",
             )
-        self._held[key] = await self._loaded_instance(kind, unit, timeout)
+        await asyncio.shield(self._start_load(kind, unit, timeout))
 
     async def show(
         self, kind: AdKind, unit: str, *, load_timeout: float, show_timeout: float, notify: Notify
     ) -> AdOutcome:
-        """Show the held instance for ``unit`` (or get and load one), waiting for ``showAsync``."""
-        instance = self._held.pop((kind, unit), None)
-        if instance is None:
+        """Show the held instance for ``unit`` (or get and load one), waiting for ``showAsync``; the whole
+        show, loading included, takes at most ``show_timeout``."""
+        deadline = time.monotonic() + show_timeout
+        key = (kind, unit)
+        if key not in self._held:
+            if key not in self._loading and self.held >= self.limit:
+                detail = f"{self.held} loaded ads are waiting to be shown; Meta refuses more at {self.limit}"
+                return AdOutcome(False, False, AdReason.FREQUENCY_CAP, detail)
             try:
-                instance = await self._loaded_instance(kind, unit, load_timeout)
+                await asyncio.shield(self._start_load(kind, unit, min(load_timeout, show_timeout)))
             except AdFailure as refused:
                 return AdOutcome(False, False, refused.reason, refused.detail)
+        instance = self._held.pop(key, None)
+        if instance is None:
+            return AdOutcome(False, False, AdReason.UNKNOWN, "the session closed while the ad loaded")
         try:
             notify(AdState.LOADED)
             try:
-                await self.bridge.call(instance.member("showAsync"), timeout=show_timeout)
+                left = max(0.001, deadline - time.monotonic())
+                await self.bridge.call(instance.member("showAsync"), timeout=left)
             except (PlatformError, BridgeTimeoutError) as exc:
                 failure = reason_of(exc)
                 # Meta rejects with USER_INPUT only for an ad the player saw and closed early.
@@ -138,7 +189,11 @@ class MetaAds(AdDriver):
         return BannerResult(visible=False)
 
     def close(self) -> None:
-        """Release the held instances' handles (Meta keeps them until they are shown or the app restarts)."""
+        """Release the held instances' handles. Meta keeps counting those instances (until they are shown or
+        the app restarts), so they stay counted for this page; loads still in flight are counted when they
+        finish."""
+        self._closed = True
         for instance in self._held.values():
             self.bridge.release(instance)
+            self._page.lost += 1
         self._held.clear()

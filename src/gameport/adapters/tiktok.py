@@ -45,6 +45,8 @@ from .base import Adapter, map_errors
 from .tiktok_ads import FACTORIES, TikTokAds
 from .tiktok_errors import (
     LOGIN_NOT_CONFIGURED,
+    TikTokLoginNotConfiguredError,
+    TikTokResponseError,
     cancelled,
     login_not_configured,
     malformed,
@@ -342,10 +344,17 @@ class TikTokAdapter(Adapter):
 
     def ad_driver(self) -> AdDriver:
         """Rewarded and interstitial ads (:mod:`.tiktok_ads`); ``load()`` where ``canIUse`` says so."""
-        loadable = frozenset(
-            kind for kind, factory in FACTORIES.items() if self._can_i_use(f"{factory}.return.load")
-        )
+        loadable = frozenset(kind for kind, factory in FACTORIES.items() if self._can_preload(factory))
         return TikTokAds(self.bridge, can_load=loadable, classify=self.unconfirmed.ad_reason)
+
+    def _can_preload(self, factory: str) -> bool:
+        # Stricter than _can_i_use: load() arrived in 46.1.0, so without canIUse to say yes it is absent.
+        if not self.bridge.has(f"{NS}.canIUse"):
+            return False
+        try:
+            return self.bridge.call_sync(f"{NS}.canIUse", f"{factory}.return.load") is True
+        except PlatformError:
+            return False
 
     # -- internals --------------------------------------------------------------------------------------
 
@@ -372,3 +381,12 @@ def _query_dict(query: Json) -> dict[str, str]:
 
 
 adapter_class = TikTokAdapter
+
+__all__ = [
+    "UNCONFIRMED",
+    "TikTokAdapter",
+    "TikTokLoginNotConfiguredError",
+    "TikTokResponseError",
+    "Unconfirmed",
+    "adapter_class",
+]

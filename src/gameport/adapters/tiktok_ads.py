@@ -11,6 +11,7 @@ and every handle released after each show, whatever happened.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -79,6 +80,8 @@ class TikTokAds(AdDriver):
         self.can_load = can_load
         self._classify = classify
         self._preloaded: dict[tuple[AdKind, str], _Ad] = {}
+        self._loading: dict[tuple[AdKind, str], asyncio.Task[None]] = {}
+        self._closed = False
 
     async def _create(self, kind: AdKind, unit: str, timeout: float) -> _Ad:
         try:
@@ -90,7 +93,8 @@ class TikTokAds(AdDriver):
         return _Ad(self.bridge, handle)
 
     async def load(self, kind: AdKind, unit: str, timeout: float) -> None:
-        """``load()`` a new ad object and keep it for the next show of ``unit``.
+        """``load()`` a new ad object and keep it for the next show of ``unit``; a second call while one is
+        loading waits for that load.
 
         Raises:
             AdFailure: NOT_SUPPORTED on clients without ``load()`` (``show()`` then loads by itself), or
@@ -103,26 +107,51 @@ class TikTokAds(AdDriver):
             raise AdFailure(
                 AdReason.NOT_SUPPORTED, "this TikTok client has no ad load(); show() loads itself"
             )
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._load(kind, unit, timeout))
+            self._loading[key] = task
+
+            def done(finished: asyncio.Task[None]) -> None:
+                if self._loading.get(key) is finished:
+                    del self._loading[key]
+                if not finished.cancelled():
+                    finished.exception()  # retrieved here: a caller that stopped waiting never will
+
+            task.add_done_callback(done)
+        await asyncio.shield(task)
+
+    async def _load(self, kind: AdKind, unit: str, timeout: float) -> None:
         ad = await self._create(kind, unit, timeout)
         try:
+            if not self.bridge.has(ad.handle.member("load")):
+                raise AdFailure(AdReason.NOT_SUPPORTED, "this TikTok ad object has no load()")
             await self.bridge.call(ad.handle.member("load"), timeout=timeout)
         except BaseException as exc:
             ad.dispose()
             raise _failure(exc, self._classify) from None
+        if self._closed:
+            ad.dispose()
+            return
         ad.loaded = True
-        self._preloaded[key] = ad
+        self._preloaded[(kind, unit)] = ad
 
     async def show(
         self, kind: AdKind, unit: str, *, load_timeout: float, show_timeout: float, notify: Notify
     ) -> AdOutcome:
         """Show a new (or the preloaded) ad object and wait for its ``onClose``."""
         deadline = time.monotonic() + show_timeout
+        loading = self._loading.get((kind, unit))
+        if loading is not None:  # a preload of this unit is on its way: show that one
+            with contextlib.suppress(AdFailure):
+                await asyncio.shield(loading)
         ad = self._preloaded.pop((kind, unit), None)
         try:
             if ad is None:
                 ad = await self._create(kind, unit, load_timeout)
             else:
                 notify(AdState.LOADED)
+            ad.errors.clear()  # errors of a preloaded object before this show are not this show's
             await self.bridge.call(ad.handle.member("show"), timeout=min(load_timeout, show_timeout))
         except (AdFailure, PlatformError, BridgeTimeoutError) as exc:
             if ad is not None:
@@ -140,20 +169,22 @@ class TikTokAds(AdDriver):
                     closed = await ad.closed
             except TimeoutError:
                 return AdOutcome(True, False, AdReason.TIMEOUT, f"no onClose within {show_timeout:g} s")
+            if isinstance(closed, dict) and closed.get("isEnded") is True:
+                return AdOutcome(True, True, None)  # TikTok says it ran to the end: that decides
             if ad.errors:
                 error = ad.errors[0]
                 code = error.get("error_code", error.get("errCode")) if isinstance(error, dict) else None
                 reason = self._classify(code if isinstance(code, str | int) else None)
                 return AdOutcome(True, False, reason, f"error after display: {error}")
-            ended = isinstance(closed, dict) and closed.get("isEnded") is True
-            if kind is AdKind.INTERSTITIAL or ended:
+            if kind is AdKind.INTERSTITIAL:
                 return AdOutcome(True, True, None)
             return AdOutcome(True, False, AdReason.USER_DISMISSED, "closed before the end (isEnded: false)")
         finally:
             ad.dispose()
 
     def close(self) -> None:
-        """Dispose of the preloaded ad objects."""
+        """Dispose of the preloaded ad objects (and of those still loading, when they finish)."""
+        self._closed = True
         for ad in self._preloaded.values():
             ad.dispose()
         self._preloaded.clear()

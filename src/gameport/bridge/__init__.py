@@ -16,8 +16,12 @@ IN_PYODIDE = sys.platform == "emscripten"
 """True when running inside Pyodide (WebAssembly in a browser or worker)."""
 
 
+_page_bridge: Bridge | None = None
+
+
 def default_bridge() -> Bridge:
-    """The bridge to the page's JavaScript.
+    """The bridge to the page's JavaScript: one per page (every call answers the same bridge), so state
+    that belongs to the page, such as the ads Meta still counts, is kept once.
 
     Raises:
         BridgeError: outside Pyodide (pass a ``gameport.testing.FakeBridge`` there), or when the page was
@@ -27,9 +31,12 @@ def default_bridge() -> Bridge:
         raise BridgeError(
             "no JavaScript runtime here (not in Pyodide): pass bridge=gameport.testing.FakeBridge(...)"
         )
-    from .pyodide_bridge import PyodideBridge
+    global _page_bridge
+    if _page_bridge is None:
+        from .pyodide_bridge import PyodideBridge
 
-    return PyodideBridge()
+        _page_bridge = PyodideBridge()
+    return _page_bridge
 
 
 __all__ = [
