@@ -82,14 +82,20 @@ class BackendSession:
         """
         if self._token is not None:
             return self._token
-        if self._login_task is None:
-            self._login_task = asyncio.ensure_future(self._log_in())
         task = self._login_task
-        try:
-            return await asyncio.shield(task)
-        finally:
-            if task.done() and self._login_task is task:
-                self._login_task = None
+        if task is None:
+            task = self._login_task = asyncio.ensure_future(self._log_in())
+
+            def done(finished: asyncio.Task[str]) -> None:
+                # Here, not in the waiter: a waiter may be cancelled before the login ends, and a failed
+                # login left behind would be handed to the next caller instead of tried again.
+                if self._login_task is finished:
+                    self._login_task = None
+                if not finished.cancelled():
+                    finished.exception()
+
+            task.add_done_callback(done)
+        return await asyncio.shield(task)
 
     async def request(self, method: str, url: str, body: Json = None) -> JsonObject:
         """Send an authenticated request to ``url`` (absolute) and return its JSON object answer.

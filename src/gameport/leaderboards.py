@@ -44,12 +44,17 @@ class Leaderboards:
         """Read ``count`` entries of ``board`` starting at ``offset`` (0: the best).
 
         Raises:
-            InvalidArgumentError: empty board name, ``count`` < 1 or ``offset`` < 0; through the backend
+            InvalidArgumentError: empty board name, ``count`` / ``offset`` not ints, ``count`` < 1 or
+                ``offset`` < 0; through the backend
                 also a bad board name, ``count`` > 100 or ``offset`` > 100000.
             NotInitializedError, UnsupportedCapabilityError (LEADERBOARDS), PlatformError.
             Through the backend: BackendError, NetworkError, BridgeTimeoutError, and the login's errors.
         """
         source = self._source()
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in (count, offset)):
+            raise InvalidArgumentError(
+                f"count and offset must be ints, got count={count!r}, offset={offset!r}"
+            )
         if count < 1 or offset < 0:
             raise InvalidArgumentError(f"need count >= 1 and offset >= 0, got count={count}, offset={offset}")
         return await source.top_scores(_board(board), count, offset)

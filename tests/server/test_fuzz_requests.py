@@ -20,6 +20,7 @@ from server_stack import make_config
 
 from gameport.server.backend_app import create_backend_app, open_backend
 from gameport.server.config import parse_config
+from gameport.server.errors import ConfigError
 from gameport.server.mock_platform_app import MockPlatform, create_mock_platform_app
 
 BACKEND_POSTS = ["/api/tiktok/login", "/api/meta/nonce", "/api/meta/login", "/api/tiktok/orders",
@@ -156,3 +157,21 @@ def test_a_valid_request_is_accepted_by_the_fuzzed_backend(
                             headers={"Authorization": f"Bearer {apps.session}"})  # fmt: skip
     assert response.status_code == 200 and response.json()["trade_order_id"].startswith("tto_")
     assert apps.request(apps.api, "GET", "/api/health").json()["environment"] == "sandbox"
+
+
+@pytest.mark.parametrize("digits", [7, 4301, 20_000])
+def test_huge_leaderboard_query_numbers_are_a_400_not_a_500(apps: Apps, digits: int) -> None:
+    auth = {"Authorization": f"Bearer {apps.session}"}
+    for name in ("count", "offset"):
+        url = f"/api/leaderboards/weekly/scores?{name}={'9' * digits}"
+        response = apps.request(apps.api, "GET", url, headers=auth)
+        assert response.status_code == 400 and response.json()["error"]["code"] == f"bad_{name}", (
+            response.text
+        )
+
+
+def test_a_server_config_without_an_environment_is_refused() -> None:
+    raw = make_config("http://mock")
+    del raw["environment"]
+    with pytest.raises(ConfigError, match="environment is required"):
+        parse_config(raw)

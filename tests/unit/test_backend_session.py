@@ -174,3 +174,15 @@ async def test_a_cancelled_caller_does_not_cancel_the_shared_login() -> None:
     first.cancel()
     assert (await second).startswith("gps_")
     assert session.logins == 1 and len(backend.logins) == 1
+
+
+async def test_a_login_that_fails_after_its_only_waiter_left_is_tried_again() -> None:
+    backend = FakeBackend(login_delay=0.05)
+    backend.script["POST /api/tiktok/login"] = [refusal(503, "busy", "try later")]
+    session, _ = await tiktok_session(backend)
+    waiter = asyncio.ensure_future(session.login())
+    await asyncio.sleep(0.01)
+    waiter.cancel()
+    await asyncio.sleep(0.1)  # the shared login fails with nobody waiting
+    assert (await session.login()).startswith("gps_"), "not the stale 503"
+    assert len(backend.logins) == 2

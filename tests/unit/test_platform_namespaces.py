@@ -311,6 +311,8 @@ async def test_leaderboard_arguments_are_checked_before_the_adapter(dummy: type[
     await p.init("tiktok")
     with pytest.raises(InvalidArgumentError, match="count >= 1"):
         await p.leaderboards.top("best", count=0)
+    with pytest.raises(InvalidArgumentError, match="must be ints"):
+        await p.leaderboards.top("best", count=2.5)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="offset >= 0"):
         await p.leaderboards.top("best", offset=-1)
     with pytest.raises(InvalidArgumentError, match="score must be an int"):

@@ -1,6 +1,7 @@
 """Server configuration: a JSON file, with secrets optionally overridden from the environment.
 
-Shape (``environment`` is ``"sandbox"`` or ``"production"``; it must match the webhooks' ``is_sandbox``)::
+Shape (``environment``, required, is ``"sandbox"`` or ``"production"``; it must match the webhooks'
+``is_sandbox``, and only a sandbox accepts the web platform's unsigned dev login)::
 
     {
       "environment": "sandbox",
@@ -91,7 +92,9 @@ def parse_config(raw: object) -> ServerConfig:
     """Validate a decoded configuration object."""
     if not isinstance(raw, dict):
         raise ConfigError("configuration must be a JSON object")
-    environment = raw.get("environment", "sandbox")
+    if "environment" not in raw:  # no default: it decides whether unsigned web dev logins are accepted
+        raise ConfigError("environment is required: 'sandbox' or 'production'")
+    environment = raw["environment"]
     if environment not in ("sandbox", "production"):
         raise ConfigError("environment must be 'sandbox' or 'production'")
     tt, meta, risk = _section(raw, "tiktok"), _section(raw, "meta"), _section(raw, "risk")
