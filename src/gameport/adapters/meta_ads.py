@@ -20,6 +20,7 @@ from ..ad_models import AdKind, AdReason, AdState, BannerPosition, BannerResult
 from ..bridge import Bridge, Handle
 from ..errors import BridgeTimeoutError, PlatformError
 from .ad_driver import AdDriver, AdFailure, AdOutcome, Notify
+from .single_flight import start_once
 
 AD_INSTANCE_LIMIT: Final = 3
 """[unconfirmed] Loaded-but-unshown instances at which Meta starts refusing (integrators report 3; D.9)."""
@@ -83,20 +84,7 @@ class MetaAds(AdDriver):
         return len(self._held) + len(self._loading) + self._page.lost
 
     def _start_load(self, kind: AdKind, unit: str, timeout: float) -> asyncio.Task[None]:
-        key = (kind, unit)
-        task = self._loading.get(key)
-        if task is None:
-            task = asyncio.ensure_future(self._load(kind, unit, timeout))
-            self._loading[key] = task
-
-            def done(finished: asyncio.Task[None]) -> None:
-                if self._loading.get(key) is finished:
-                    del self._loading[key]
-                if not finished.cancelled():
-                    finished.exception()  # retrieved here: a caller that stopped waiting never will
-
-            task.add_done_callback(done)
-        return task
+        return start_once(self._loading, (kind, unit), lambda: self._load(kind, unit, timeout))
 
     async def _load(self, kind: AdKind, unit: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -20,6 +20,7 @@ from ..bridge import Bridge, Handle, Subscription
 from ..errors import BridgeTimeoutError, PlatformError
 from ..values import Json
 from .ad_driver import AdDriver, AdFailure, AdOutcome, Notify
+from .single_flight import start_once
 
 NS = "TTMinis.game"
 FACTORIES = {AdKind.REWARDED: "createRewardedVideoAd", AdKind.INTERSTITIAL: "createInterstitialAd"}
@@ -107,18 +108,7 @@ class TikTokAds(AdDriver):
             raise AdFailure(
                 AdReason.NOT_SUPPORTED, "this TikTok client has no ad load(); show() loads itself"
             )
-        task = self._loading.get(key)
-        if task is None:
-            task = asyncio.ensure_future(self._load(kind, unit, timeout))
-            self._loading[key] = task
-
-            def done(finished: asyncio.Task[None]) -> None:
-                if self._loading.get(key) is finished:
-                    del self._loading[key]
-                if not finished.cancelled():
-                    finished.exception()  # retrieved here: a caller that stopped waiting never will
-
-            task.add_done_callback(done)
+        task = start_once(self._loading, key, lambda: self._load(kind, unit, timeout))
         await asyncio.shield(task)
 
     async def _load(self, kind: AdKind, unit: str, timeout: float) -> None:
