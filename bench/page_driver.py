@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,17 +18,6 @@ from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = Path(__file__).resolve().parent / "pages"
-CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BOOT_TIMEOUT_MS = 120_000
 
 # The mocks' query strings on the bench page, per platform ("" boots the plain web platform).
@@ -64,9 +52,10 @@ def served_site() -> Iterator[str]:
 
 def launch_args() -> dict[str, Any]:
     """Keyword arguments for ``playwright.chromium.launch``: Debian's Chromium, headless."""
-    if not CHROMIUM.exists():
-        raise SystemExit(f"Chromium not found at {CHROMIUM}: run `python3 build.py setup`")
-    return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
+    build = _build_script()
+    if not build.CHROMIUM.exists():
+        raise SystemExit(f"Chromium not found at {build.CHROMIUM}: run `python3 build.py setup`")
+    return {"executable_path": str(build.CHROMIUM), "args": build.CHROMIUM_ARGS, "headless": True}
 
 
 def open_bench_page(browser: Browser, base_url: str, platform: str) -> tuple[Page, dict[str, float]]:

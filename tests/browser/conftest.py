@@ -8,7 +8,6 @@ Browser tests are never skipped: without Chromium or a built site the run fails 
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,17 +20,6 @@ from ..build_script import load_build_script
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = Path(__file__).resolve().parent / "pages"
-CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'"
 BOOT_TIMEOUT_MS = 90_000
 
@@ -44,11 +32,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, Any]:
-    if not CHROMIUM.exists():
+    build = load_build_script()
+    if not build.CHROMIUM.exists():
         pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run `python3 build.py setup` (browser tests never skip)"
+            f"Chromium not found at {build.CHROMIUM}: run `python3 build.py setup` (browser tests never skip)"
         )
-    return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
+    return {"executable_path": str(build.CHROMIUM), "args": build.CHROMIUM_ARGS, "headless": True}
 
 
 def _headers(path: str, query: str) -> dict[str, str]:
