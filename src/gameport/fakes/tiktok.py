@@ -32,18 +32,8 @@ from . import tiktok_client as client
 from .tiktok_ads import LOAD_OUTCOMES, SHOW_OUTCOMES, FakeTikTokAds
 from .tiktok_client import CALLBACK_APIS, CANCELLABLE, DEFAULT_SCENARIO, NS, SYNC_APIS
 from .tiktok_client import TT_API_MIN_VERSION as TT_API_MIN_VERSION  # importable from here, as before
+from .tiktok_codes import TT_ERROR_CODES
 from .timing import seconds
-
-TT_ERROR_CODES: Final[dict[str, tuple[int, str]]] = {
-    "LOGIN_NOT_CONFIGURED": (102102, "login failed: Terms of Service / Privacy Policy URL not configured"),
-    "USER_CANCEL": (90001, "cancel"),
-    "NOT_INITIALIZED": (90002, "TTMinis.game.init({clientKey}) must be called first"),
-    "INVALID_PARAM": (90003, "invalid parameter"),
-    "STORAGE_LIMIT": (90004, "storage limit exceeded"),
-    "DATA_NOT_FOUND": (90005, "data not found"),
-    "SCRIPTED_FAIL": (90000, "scripted failure"),
-}
-"""The mock's codes (ttminis.js ``TT_ERROR_CODES``); only 102102 is a documented TikTok code."""
 
 _GENERIC: Final = frozenset({"ok", "fail", "never", "throw", "ok_twice", "ok_then_late_complete"})
 

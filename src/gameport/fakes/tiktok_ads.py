@@ -15,19 +15,11 @@ from typing import TYPE_CHECKING, Final
 
 from ..testing import NO_ANSWER, FakeBridge, HandlerResult, SdkFailure
 from ..values import Json, JsonObject
+from .tiktok_codes import TT_ERROR_CODES
 from .timing import seconds, settle_later
 
 if TYPE_CHECKING:
     from .tiktok import FakeTikTok
-
-AD_CODES: Final[dict[str, tuple[int, str]]] = {
-    "AD_NO_FILL": (1004, "no suitable ad"),
-    "AD_ALREADY_SHOWN": (90006, "ad instance already shown; create a new one"),
-    "AD_SHOW_PENDING": (90007, "ad show already in progress"),
-    "AD_PLAYBACK_ERROR": (90008, "ad playback error"),
-    "SCRIPTED_FAIL": (90000, "scripted failure"),
-}
-"""The mock's ad codes (``TT_ERROR_CODES`` in ttminis.js); all [unconfirmed] choices."""
 
 SHOW_OUTCOMES: Final = frozenset(
     {"ok", "completed", "closed_early", "no_fill", "error_after_display", "slow_load", "never_closes"}
@@ -40,7 +32,7 @@ PRELOAD_VERSION: Final = "46.1.0"
 
 def ad_error(label: str, entry: str, step: JsonObject) -> JsonObject:
     """The mock's ad error payload: both the Minis and the wx-style fields."""
-    code, message = AD_CODES[entry]
+    code, message = TT_ERROR_CODES[entry]
     code_v, msg = step.get("code", code), step.get("message", message)
     return {"error_code": code_v, "error_msg": msg, "errCode": code_v, "errMsg": f"{label}:fail {msg}"}
 
