@@ -23,7 +23,8 @@ STEPS = st.lists(
 
 
 async def run(name: str, steps: list[tuple[str, AdKind]]) -> None:
-    s = await ad_setup(name, show_timeout=0.05, load_timeout=0.05)
+    # Short enough that never_closes stays cheap, long enough that a busy CI machine answers in time.
+    s = await ad_setup(name, show_timeout=0.15, load_timeout=1.0)
     listeners, handles = s.bridge.listeners(), s.bridge.live_handles
     events: list[AdEvent] = []
     s.platform.ads.on(events.append)
