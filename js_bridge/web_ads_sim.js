@@ -1,6 +1,6 @@
 // A simulated ad provider for gameport's web platform (local development, demos, tests).
 // installSimulatedAds() sets globalThis.gameportWebAds, the provider contract the web adapter reads
-// (gameport.adapters.web_ads): show(kind, placement) resolves {completed} or rejects {code, message, shown}.
+// (gameport.adapters.web.ads): show(kind, placement) resolves {completed} or rejects {code, message, shown}.
 // Each show takes the next scripted outcome (default "completed"). No DOM: works in pages and workers.
 
 const OUTCOMES = ["completed", "closed_early", "no_fill", "rate_limited", "error_after_display", "slow_load", "never_closes"];

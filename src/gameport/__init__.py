@@ -13,21 +13,11 @@
         ...                          # grant the reward: the ad was watched to its end
 """
 
-from ._platform import Platform, platform
-from .ad_models import (
-    AdEvent,
-    AdKind,
-    AdLoadResult,
-    AdReason,
-    AdResult,
-    AdState,
-    BannerPosition,
-    BannerResult,
-)
-from .ad_policy import AdPolicy
-from .capabilities import FALLBACKS, Capability, PlatformName
-from .config import Environment, GameConfig, PlatformSettings
-from .errors import (
+from gameport._platform import Platform, platform
+from gameport.capabilities import FALLBACKS, Capability, PlatformName
+from gameport.config import Environment, GameConfig, PlatformSettings
+from gameport.config.ad_policy import AdPolicy
+from gameport.errors import (
     AnalyticsEventError,
     BackendError,
     BridgeError,
@@ -46,7 +36,17 @@ from .errors import (
     UnsupportedCapabilityError,
     UserCancelledError,
 )
-from .models import (
+from gameport.models.ads import (
+    AdEvent,
+    AdKind,
+    AdLoadResult,
+    AdReason,
+    AdResult,
+    AdState,
+    BannerPosition,
+    BannerResult,
+)
+from gameport.models.results import (
     AuthorizeResult,
     LaunchData,
     LeaderboardEntry,
@@ -56,7 +56,7 @@ from .models import (
     ShareResult,
     ShortcutResult,
 )
-from .values import Json, JsonObject
+from gameport.values import Json, JsonObject
 
 __version__ = "0.1.0"
 

@@ -8,23 +8,23 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from ._session import Session
-from .adapters import load_adapter
-from .ads import Ads
-from .analytics import Analytics
-from .backend_leaderboards import BACKEND_CAPABILITIES, backend_leaderboards_for
-from .backend_session import open_backend_session
-from .bridge import Bridge, default_bridge
-from .capabilities import Capability, PlatformName
-from .config import Environment, GameConfig
-from .detect import SDK_GLOBALS, detect_platform, parse_platform
-from .errors import ConfigError, InvalidArgumentError, NotInitializedError
-from .leaderboards import Leaderboards
-from .lifecycle import Lifecycle
-from .models import AuthorizeResult, LoginResult
-from .retention import Revisit, Shortcut
-from .social import Social
-from .storage_api import DEFAULT_STORAGE_LIMITS, Storage
+from gameport._session import Session
+from gameport.adapters import load_adapter
+from gameport.adapters.detect import SDK_GLOBALS, detect_platform, parse_platform
+from gameport.backend.leaderboards import BACKEND_CAPABILITIES, backend_leaderboards_for
+from gameport.backend.session import open_backend_session
+from gameport.bridge import Bridge, default_bridge
+from gameport.capabilities import Capability, PlatformName
+from gameport.config import Environment, GameConfig
+from gameport.errors import ConfigError, InvalidArgumentError, NotInitializedError
+from gameport.features.ads import Ads
+from gameport.features.analytics import Analytics
+from gameport.features.leaderboards import Leaderboards
+from gameport.features.lifecycle import Lifecycle
+from gameport.features.retention import Revisit, Shortcut
+from gameport.features.social import Social
+from gameport.features.storage import DEFAULT_STORAGE_LIMITS, Storage
+from gameport.models.results import AuthorizeResult, LoginResult
 
 SDK_LOAD_TIMEOUT: Final = 15.0
 """Seconds the platform SDK script may take to load, unless ``timeouts.sdk_load`` says otherwise."""
@@ -79,7 +79,7 @@ class Platform:
         failure the next call tries again.
 
         Args:
-            name: force a platform (otherwise see :mod:`gameport.detect`).
+            name: force a platform (otherwise see :mod:`gameport.adapters.detect`).
             config: overrides the configuration given to the constructor.
             environment: overrides the configuration's active environment.
 

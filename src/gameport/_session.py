@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .adapters.base import Adapter
-from .backend_leaderboards import BackendLeaderboards
-from .backend_session import BackendSession
-from .capabilities import Capability, PlatformName
-from .config import Environment, PlatformSettings
+from gameport.adapters.base import Adapter
+from gameport.backend.leaderboards import BackendLeaderboards
+from gameport.backend.session import BackendSession
+from gameport.capabilities import Capability, PlatformName
+from gameport.config.settings import Environment, PlatformSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ def test_browser_wheel_is_deterministic_and_leaves_out_the_server() -> None:
         names = archive.namelist()
         record = archive.read("gameport-0.1.0.dist-info/RECORD").decode()
     assert "gameport/__init__.py" in names and "gameport/py.typed" in names
-    assert "gameport/bridge/pyodide_bridge.py" in names and "gameport/testing.py" in names
+    assert "gameport/bridge/pyodide_bridge.py" in names and "gameport/testing/fake_bridge.py" in names
     assert not [name for name in names if name.startswith("gameport/server")]
     assert all(line.split(",")[0] in names for line in record.splitlines())
 

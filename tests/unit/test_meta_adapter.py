@@ -22,9 +22,9 @@ from gameport.errors import (
     UnsupportedCapabilityError,
     UserCancelledError,
 )
-from gameport.fakes.meta import FB_IMPLEMENTED_APIS, FakeMeta, fake_meta
 from gameport.models import LeaderboardEntry, LifecycleEvent, ShareContent
 from gameport.testing import FakeBridge
+from gameport.testing.meta import FB_IMPLEMENTED_APIS, FakeMeta, fake_meta
 from gameport.values import Json, JsonObject
 
 IMAGE = "data:image/png;base64,AAAA"

@@ -25,7 +25,7 @@ from gameport import (
     UnsupportedCapabilityError,
 )
 from gameport.adapters import Adapter, load_adapter
-from gameport.analytics import validate_event
+from gameport.features.analytics import validate_event
 from gameport.testing import FakeBridge
 from gameport.values import Json
 

@@ -9,8 +9,8 @@ import pytest
 
 from gameport.adapters import tiktok
 from gameport.adapters.tiktok import TikTokAdapter
-from gameport.adapters.tiktok_errors import TikTokLoginNotConfiguredError, TikTokResponseError
-from gameport.adapters.tiktok_unconfirmed import UNCONFIRMED
+from gameport.adapters.tiktok.errors import TikTokLoginNotConfiguredError, TikTokResponseError
+from gameport.adapters.tiktok.unconfirmed import UNCONFIRMED
 from gameport.capabilities import FALLBACKS, Capability, PlatformName
 from gameport.config import PlatformSettings
 from gameport.errors import (
@@ -23,9 +23,9 @@ from gameport.errors import (
     UnsupportedCapabilityError,
     UserCancelledError,
 )
-from gameport.fakes.tiktok import FakeTikTok, fake_tiktok
 from gameport.models import LifecycleEvent, LoginResult, ShareContent
 from gameport.testing import FakeBridge
+from gameport.testing.tiktok import FakeTikTok, fake_tiktok
 
 G = "TTMinis.game"
 ALL = frozenset(tiktok.adapter_class.CAPABILITIES)

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import ClassVar, NoReturn
 
-from ..bridge import Bridge, Subscription
-from ..capabilities import FALLBACKS, Capability, PlatformName
-from ..config import PlatformSettings
-from ..errors import PlatformError, UnsupportedCapabilityError
-from ..models import (
+from gameport.adapters.ad_driver import AdDriver
+from gameport.bridge import Bridge, Subscription
+from gameport.capabilities import FALLBACKS, Capability, PlatformName
+from gameport.config.settings import PlatformSettings
+from gameport.errors import PlatformError, UnsupportedCapabilityError
+from gameport.models.results import (
     AuthorizeResult,
     LaunchData,
     LeaderboardEntry,
@@ -26,8 +27,7 @@ from ..models import (
     ShareResult,
     ShortcutResult,
 )
-from ..values import Json, JsonObject
-from .ad_driver import AdDriver
+from gameport.values import Json, JsonObject
 
 ErrorMap = Mapping[str | int, Callable[[PlatformError], Exception]]
 

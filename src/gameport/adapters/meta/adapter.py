@@ -1,0 +1,422 @@
+"""The Meta Instant Games adapter over ``FBInstant`` 8.0 (Zero Permissions: no names, no photos).
+
+Start-up order is Meta's: ``initializeAsync`` first, ``setLoadingProgress`` while loading, then
+``startGameAsync`` in :meth:`MetaAdapter.ready`. This session's capabilities come from ``getSupportedAPIs()``
+(see :data:`REQUIRED_APIS`) and the configuration's feature switches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from typing import ClassVar, Final
+
+import gameport.adapters.meta.social as meta_social
+from gameport.adapters.ad_driver import AdDriver
+from gameport.adapters.base import Adapter, ErrorMap, map_errors
+from gameport.adapters.meta.ads import MetaAds
+from gameport.adapters.meta.leaderboards import MetaLeaderboards
+from gameport.adapters.meta.player_data import MetaPlayerData
+from gameport.bridge import Bridge, Subscription
+from gameport.bridge.failures import platform_error
+from gameport.capabilities import FALLBACKS, Capability, PlatformName
+from gameport.config.settings import PlatformSettings
+from gameport.errors import (
+    AnalyticsEventError,
+    InvalidArgumentError,
+    InvalidContentError,
+    NotInitializedError,
+    PlatformError,
+    SdkLoadError,
+    StorageLimitError,
+    UnsupportedCapabilityError,
+    UserCancelledError,
+)
+from gameport.models.results import (
+    LaunchData,
+    LeaderboardEntry,
+    LifecycleEvent,
+    LoginResult,
+    ShareContent,
+    ShareResult,
+    ShortcutResult,
+)
+from gameport.values import Json, JsonObject
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_APIS: Final[dict[Capability, tuple[str, ...]]] = {
+    Capability.LOGIN: ("player.getSignedPlayerInfoAsync",),
+    Capability.LOADING_PROGRESS: ("setLoadingProgress",),
+    Capability.LIFECYCLE: ("onPause",),
+    Capability.LAUNCH_DATA: ("getEntryPointData", "getEntryPointAsync"),
+    Capability.STORAGE: ("player.getDataAsync", "player.setDataAsync"),
+    Capability.SHORTCUT: ("canCreateShortcutAsync", "createShortcutAsync"),
+    Capability.SHARE: ("shareAsync",),
+    Capability.INVITE: ("inviteAsync",),
+    Capability.LEADERBOARDS: ("getLeaderboardAsync",),
+    Capability.ANALYTICS: ("logEvent",),
+    Capability.REWARDED_AD: ("getRewardedVideoAsync",),
+    Capability.INTERSTITIAL_AD: ("getInterstitialAdAsync",),
+    Capability.BANNER_AD: ("loadBannerAdAsync", "hideBannerAdAsync"),
+}
+"""[unconfirmed] The ``getSupportedAPIs()`` names each capability needs (exact 8.0 strings to verify on a
+device). ANALYTICS also needs ``FBInstant.logEvent`` to exist: its presence in 8.0 is unconfirmed."""
+
+META_CODES: Final = {
+    "cancelled": "USER_INPUT",
+    "unsupported": "CLIENT_UNSUPPORTED_OPERATION",
+    "pending": "PENDING_REQUEST",
+    "storage_limit": "INVALID_OPERATION",
+    "board_not_found": "LEADERBOARD_NOT_FOUND",
+    "analytics_post": "ANALYTICS_POST_EXCEPTION",
+    "invalid_param": "INVALID_PARAM",
+}
+"""[unconfirmed] Which documented APIError code (B.11) Meta uses for each situation. Documented as codes;
+the pairing is partly inferred: invite dismissal as USER_INPUT, the storage limit as INVALID_OPERATION
+("e.g. storage limits"), a removed global board as LEADERBOARD_NOT_FOUND."""
+
+
+class MetaAdapter(Adapter):
+    """``FBInstant`` 8.0. Meta has no explicit authorization, shortcut reward or revisit mission."""
+
+    name = PlatformName.META
+    CAPABILITIES: ClassVar[frozenset[Capability]] = frozenset(REQUIRED_APIS)
+    CONDITIONS: ClassVar[Mapping[Capability, str]] = {
+        Capability.LEADERBOARDS: "contextual boards",
+        Capability.BANNER_AD: "deprecated, best effort",
+    }
+    pending_retry_delay: float = 0.2
+    """Seconds to wait before retrying a write Meta refused with PENDING_REQUEST."""
+
+    def __init__(self, bridge: Bridge, settings: PlatformSettings) -> None:
+        super().__init__(bridge, settings)
+        self._session: frozenset[Capability] | None = None
+        self._why_not: dict[Capability, str] = {}
+        self._entry_point: str | None = None
+        self._progress: int | None = None
+        self._started = False
+        self._start_lock = asyncio.Lock()
+        self._init_lock = asyncio.Lock()
+        self._data = MetaPlayerData(bridge)
+
+    # -- start-up ---------------------------------------------------------------------------------------
+
+    async def init(self) -> frozenset[Capability]:
+        """``initializeAsync``, then read ``getSupportedAPIs()`` (``platform.init`` loads the SDK first).
+
+        Raises:
+            SdkLoadError: FBInstant is not on the page.
+            PlatformError, BridgeTimeoutError: ``initializeAsync`` failed or did not answer.
+        """
+        async with self._init_lock:
+            if self._session is None:
+                self._session = await self._init()
+            return self._session
+
+    async def _init(self) -> frozenset[Capability]:
+        if not self.bridge.has("FBInstant"):
+            where = (
+                "set sdk_url (platform.init loads it)" if self.settings.sdk_url is None else "it did not load"
+            )
+            raise SdkLoadError(f"FBInstant is not on the page: {where}", path="FBInstant", platform="meta")
+        await self.bridge.call("FBInstant.initializeAsync", timeout=self.timeout("init", 10))
+        apis = self._supported_apis()
+        for cap, needed in REQUIRED_APIS.items():
+            missing = [api for api in needed if api not in apis]
+            if missing:
+                self._why_not[cap] = f"getSupportedAPIs() lacks {', '.join(missing)}"
+            elif cap is Capability.ANALYTICS and not self.bridge.has("FBInstant.logEvent"):
+                self._why_not[cap] = "FBInstant.logEvent does not exist in this SDK"
+            elif not self.settings.features.get(cap.value, True):
+                self._why_not[cap] = "switched off in the game's configuration"
+        session = frozenset(cap for cap in self.CAPABILITIES if cap not in self._why_not)
+        if Capability.LAUNCH_DATA in session:
+            try:
+                found = await self.bridge.call(
+                    "FBInstant.getEntryPointAsync", timeout=self.timeout("entry", 3)
+                )
+                self._entry_point = found if isinstance(found, str) else None
+            except (PlatformError, TimeoutError) as exc:  # launch data is optional: start without it
+                logger.warning("FBInstant.getEntryPointAsync failed: %s", exc)
+        return session
+
+    def _supported_apis(self) -> set[str]:
+        try:
+            listed = self.bridge.call_sync("FBInstant.getSupportedAPIs")
+        except PlatformError as exc:
+            logger.warning("getSupportedAPIs failed (%s): nothing optional is enabled", exc)
+            return set()
+        return {api for api in listed if isinstance(api, str)} if isinstance(listed, list) else set()
+
+    def _need(self, cap: Capability) -> None:
+        if self._session is None:
+            raise NotInitializedError("call `await platform.init()` first", platform=self.name.value)
+        if cap not in self._session:
+            self.unsupported(cap, self._why_not.get(cap, ""))
+
+    def _codes(self, cap: Capability, **extra: Callable[[PlatformError], Exception]) -> ErrorMap:
+        def unsupported(exc: PlatformError) -> Exception:
+            return UnsupportedCapabilityError(cap.value, self.name.value, FALLBACKS[cap], exc.message)
+
+        def cancelled(exc: PlatformError) -> Exception:
+            return UserCancelledError(f"the player closed the {cap.value} dialog", platform=self.name.value)
+
+        table: dict[str | int, Callable[[PlatformError], Exception]] = {
+            META_CODES["cancelled"]: cancelled,
+            META_CODES["unsupported"]: unsupported,
+        }
+        table.update({META_CODES[key]: factory for key, factory in extra.items()})
+        return table
+
+    async def set_loading_progress(self, fraction: float) -> None:
+        """``setLoadingProgress(0..100)``; a no-op after :meth:`ready` (the loading screen is gone)."""
+        self._need(Capability.LOADING_PROGRESS)
+        if self._started:
+            return
+        percent = round(min(max(fraction, 0.0), 1.0) * 100)
+        with map_errors(self._codes(Capability.LOADING_PROGRESS)):
+            self.bridge.call_sync("FBInstant.setLoadingProgress", percent)
+        self._progress = percent
+
+    async def ready(self) -> None:
+        """Report 100 % loaded (Meta wants progress before start), then ``startGameAsync``. Idempotent.
+
+        Raises:
+            NotInitializedError: before :meth:`init`.
+            PlatformError, BridgeTimeoutError: ``startGameAsync`` failed (a later call retries).
+        """
+        if self._session is None:
+            raise NotInitializedError("call `await platform.init()` first", platform=self.name.value)
+        async with self._start_lock:
+            if self._started:
+                return
+            if Capability.LOADING_PROGRESS in self._session and self._progress != 100:
+                await self.set_loading_progress(1.0)
+            await self.bridge.call("FBInstant.startGameAsync", timeout=self.timeout("ready", 30))
+            self._started = True
+
+    # -- identity ---------------------------------------------------------------------------------------
+
+    async def login(self, nonce: str | None = None) -> LoginResult:
+        """Signed player info bound to ``nonce``, for the backend to verify (HMAC with the app secret).
+
+        Pass the nonce your backend issued (the reference backend accepts only its own, from
+        ``POST /api/meta/nonce``). Without one a random nonce is bound, which only a backend that takes
+        client nonces can check; ``LoginResult.nonce`` says which nonce was bound.
+
+        Raises:
+            InvalidArgumentError: ``nonce`` is empty.
+            PlatformError: Meta failed (``NETWORK_FAILURE``, ...) or answered a malformed signature.
+            UnsupportedCapabilityError: not available in this session or client.
+            BridgeTimeoutError: no answer in time (``timeouts["login"]``, default 10 s).
+        """
+        self._need(Capability.LOGIN)
+        if nonce is not None and not nonce:
+            raise InvalidArgumentError("a login nonce must be a non-empty string (or None)")
+        nonce = nonce if nonce is not None else secrets.token_urlsafe(16)
+        path = "FBInstant.player.getSignedPlayerInfoAsync"
+        with map_errors(self._codes(Capability.LOGIN)):
+            info = await self.bridge.create(path, nonce, timeout=self.timeout("login", 10))
+        try:
+            signature = self.bridge.call_sync(info.member("getSignature"))
+            player_id = self.bridge.call_sync(info.member("getPlayerID"))
+        finally:
+            self.bridge.release(info)
+        sig, _, payload = signature.partition(".") if isinstance(signature, str) else ("", "", "")
+        if (
+            not isinstance(signature, str)
+            or not sig
+            or not payload
+            or not isinstance(player_id, str)
+            or not player_id
+        ):
+            raise PlatformError(
+                "Meta answered a malformed signed player info (expected '<sig>.<payload>' and a player id)",
+                code=None,
+                raw={"signature": signature, "player_id": player_id},
+                path=path,
+                platform=self.name.value,
+            )
+        return LoginResult(self.name.value, player_id, signature, "meta_signed_player_info", nonce)
+
+    # -- lifecycle --------------------------------------------------------------------------------------
+
+    def watch_lifecycle(self, emit: Callable[[LifecycleEvent], None]) -> list[Subscription]:
+        """PAUSE on ``onPause`` or the page turning hidden; RESUME when it turns visible again.
+
+        Meta has no ``onResume``, so resume comes only from the page's ``visibilitychange``. Repeated
+        signals are folded: PAUSE is emitted once until the matching RESUME.
+        """
+        self._need(Capability.LIFECYCLE)
+        paused = [False]
+
+        def signal(event: LifecycleEvent) -> None:
+            if paused[0] != (event is LifecycleEvent.PAUSE):
+                paused[0] = event is LifecycleEvent.PAUSE
+                emit(event)
+
+        def visibility(_: Json) -> None:
+            hidden = self.bridge.get("document.visibilityState") == "hidden"
+            signal(LifecycleEvent.PAUSE if hidden else LifecycleEvent.RESUME)
+
+        subs = [self.bridge.on("FBInstant.onPause", lambda _: signal(LifecycleEvent.PAUSE))]
+        if self.bridge.has("document"):
+            subs.append(
+                self.bridge.on(
+                    "document.addEventListener",
+                    visibility,
+                    off="document.removeEventListener",
+                    args=["visibilitychange"],
+                )
+            )
+        return subs
+
+    def launch_data(self) -> LaunchData:
+        """The entry point (read at init) and ``getEntryPointData()``; Meta has no query string."""
+        self._need(Capability.LAUNCH_DATA)
+        return LaunchData(
+            entry_point=self._entry_point, data=self.bridge.call_sync("FBInstant.getEntryPointData")
+        )
+
+    # -- storage ----------------------------------------------------------------------------------------
+
+    async def storage_get(self, key: str) -> Json:
+        """``player.getDataAsync([key])[key]``, after any write in flight. Raises as :meth:`storage_set`."""
+        self._need(Capability.STORAGE)
+        return await self._data.get(
+            key, codes=self._codes(Capability.STORAGE), timeout=self._storage_timeout()
+        )
+
+    async def storage_set(self, key: str, value: Json) -> None:
+        """``player.setDataAsync({key: value})``, one write at a time. Resolving means "scheduled" on Meta.
+
+        Raises:
+            StorageLimitError: the value is over 1 MB as JSON (checked before calling), or Meta refused the
+                write for the 1 MB total ([unconfirmed] code INVALID_OPERATION).
+            StorageError: not JSON, or Meta kept answering PENDING_REQUEST (a flush in flight) after a retry.
+            PlatformError, BridgeTimeoutError: any other failure.
+        """
+        self._need(Capability.STORAGE)
+
+        def too_big(exc: PlatformError) -> Exception:
+            return StorageLimitError(f"Meta refused the write: {exc.message}", platform=self.name.value)
+
+        codes = self._codes(Capability.STORAGE, storage_limit=too_big)
+        timeout, delay = self._storage_timeout(), self.pending_retry_delay
+        await self._data.set(
+            key, value, codes=codes, timeout=timeout, retry_delay=delay, pending=META_CODES["pending"]
+        )
+
+    async def storage_delete(self, key: str) -> None:
+        """Meta has no delete: stores None under ``key`` (reads then answer None). Raises as storage_set."""
+        await self.storage_set(key, None)
+
+    def _storage_timeout(self) -> float:
+        return self.timeout("storage", 10)
+
+    # -- retention --------------------------------------------------------------------------------------
+
+    async def add_shortcut(self) -> ShortcutResult:
+        """Ask once per session: ``added=False`` when Meta says it cannot, or the player declines."""
+        self._need(Capability.SHORTCUT)
+        with map_errors(self._codes(Capability.SHORTCUT)):
+            allowed = await self.bridge.call(
+                "FBInstant.canCreateShortcutAsync", timeout=self.timeout("shortcut", 10)
+            )
+            if allowed is not True:
+                return ShortcutResult(added=False)
+            try:
+                await self.bridge.call("FBInstant.createShortcutAsync", timeout=None)
+            except PlatformError as exc:
+                if exc.code == META_CODES["cancelled"]:
+                    return ShortcutResult(added=False)
+                raise
+        return ShortcutResult(added=True)
+
+    # -- social -----------------------------------------------------------------------------------------
+
+    async def share(self, content: ShareContent) -> ShareResult:
+        """``shareAsync``. Meta resolves whether or not the player shared: ``completed`` is always None.
+
+        Raises:
+            InvalidContentError: no image, or ``data`` over 1000 characters as JSON (before calling Meta).
+            UnsupportedCapabilityError, PlatformError: Meta refused.
+        """
+        self._need(Capability.SHARE)
+        return await meta_social.share(self.bridge, content, self._codes(Capability.SHARE))
+
+    async def invite(self, content: ShareContent) -> ShareResult:
+        """``inviteAsync``.
+
+        Raises:
+            InvalidContentError: as :meth:`share`.
+            UserCancelledError: the player closed the invite dialog.
+            UnsupportedCapabilityError, PlatformError: Meta refused.
+        """
+        self._need(Capability.INVITE)
+        return await meta_social.invite(self.bridge, content, self._codes(Capability.INVITE))
+
+    # -- leaderboards -----------------------------------------------------------------------------------
+
+    def _leaderboards(self) -> MetaLeaderboards:
+        self._need(Capability.LEADERBOARDS)
+        return MetaLeaderboards(
+            self.bridge,
+            self._codes(Capability.LEADERBOARDS),
+            not_found=META_CODES["board_not_found"],
+            timeout=self.timeout("leaderboard", 10),
+        )
+
+    async def submit_score(self, board: str, score: int, extra: str | None = None) -> LeaderboardEntry | None:
+        """``setScoreAsync`` on a contextual board (``"name.<contextID>"``); returns the player's best entry.
+
+        Raises:
+            UnsupportedCapabilityError: the board does not exist (global boards were removed in 2025).
+            PlatformError: e.g. ``LEADERBOARD_WRONG_CONTEXT`` when the player is in another context.
+        """
+        return await self._leaderboards().submit_score(board, score, extra)
+
+    async def top_scores(self, board: str, count: int = 10, offset: int = 0) -> list[LeaderboardEntry]:
+        """``getEntriesAsync(count, offset)`` on a contextual board. Raises as :meth:`submit_score`."""
+        return await self._leaderboards().top_scores(board, count, offset)
+
+    # -- ads ------------------------------------------------------------------------------------------
+
+    def ad_driver(self) -> AdDriver:
+        """Rewarded, interstitial and banner ads (:mod:`~gameport.adapters.meta.ads`)."""
+        return MetaAds(self.bridge)
+
+    # -- analytics --------------------------------------------------------------------------------------
+
+    async def log_event(self, name: str, params: JsonObject) -> None:
+        """``logEvent(name, null, params)``. ANALYTICS_POST_EXCEPTION is logged and ignored (non-fatal).
+
+        Raises:
+            AnalyticsEventError: Meta refused the name or parameters (INVALID_PARAM).
+            PlatformError: any other APIError Meta returned or threw.
+        """
+        self._need(Capability.ANALYTICS)
+        path = "FBInstant.logEvent"
+
+        def invalid(exc: PlatformError) -> Exception:
+            return AnalyticsEventError(
+                f"Meta refused event {name!r}: {exc.message}", platform=self.name.value
+            )
+
+        with map_errors(self._codes(Capability.ANALYTICS, invalid_param=invalid)):
+            try:
+                result = self.bridge.call_sync(path, name, None, params)
+                if result is not None:  # logEvent returns its APIError instead of throwing
+                    raise platform_error(result, path=path, platform=self.name.value)
+            except PlatformError as exc:
+                if exc.code != META_CODES["analytics_post"]:
+                    raise
+                logger.info("Meta could not post event %r (non-fatal): %s", name, exc.message)
+
+
+adapter_class = MetaAdapter
+
+__all__ = ["META_CODES", "REQUIRED_APIS", "InvalidContentError", "MetaAdapter", "adapter_class"]

@@ -1,0 +1,326 @@
+"""``platform.ads``: rewarded, interstitial and banner ads that report what really happened.
+
+Expected outcomes (no fill, dismissed, capped, timed out, not supported on this platform) are
+:class:`~gameport.models.ads.AdResult` values, never exceptions; exceptions mean a mistake in the calling code
+or configuration. Grant a reward only when ``result.rewarded`` is True::
+
+    result = await platform.ads.show_rewarded("revive")
+    if result.rewarded:
+        revive_player()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gameport._session import Session, SessionGetter
+from gameport.adapters.ad_driver import AdDriver, AdFailure, AdOutcome
+from gameport.capabilities import Capability
+from gameport.config.ad_policy import AdPolicy
+from gameport.errors import ConfigError, InvalidArgumentError
+from gameport.features.ad_pacing import Backoff, Pacer
+from gameport.features.lifecycle import Lifecycle
+from gameport.models.ads import (
+    AdEvent,
+    AdKind,
+    AdLoadResult,
+    AdReason,
+    AdResult,
+    AdState,
+    BannerPosition,
+    BannerResult,
+)
+
+_log = logging.getLogger("gameport.features.ads")
+
+_CAPABILITY = {
+    AdKind.REWARDED: Capability.REWARDED_AD,
+    AdKind.INTERSTITIAL: Capability.INTERSTITIAL_AD,
+    AdKind.BANNER: Capability.BANNER_AD,
+}
+
+AdCallback = Callable[[AdEvent], None]
+"""A game callback for ad state changes."""
+
+
+@dataclass(slots=True)
+class _SessionAds:
+    session: Session
+    driver: AdDriver | None
+    pacer: Pacer
+    backoff: Backoff
+    busy: bool = False  # per session: a show left over from a closed session never blocks the new one
+
+
+RATE_LIMIT_KEY = "*"
+"""Back-off key of "too frequent": platforms rate-limit the app, not one ad unit (no-fill is per unit)."""
+
+
+class Ads:
+    """Ads on the current platform. Placement names are the game's; ``placements`` in the configuration
+    maps them to each platform's ad unit ids (the web platform passes the name to its provider as is).
+
+    Args:
+        session: returns the current session (raises NotInitializedError before ``platform.init()``).
+        lifecycle: reports paused and muted while an ad is on screen.
+        clock: monotonic seconds, for pacing (tests pass their own).
+    """
+
+    def __init__(
+        self, session: SessionGetter, lifecycle: Lifecycle, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._session = session
+        self._lifecycle = lifecycle
+        self._clock = clock
+        self._state: _SessionAds | None = None
+        self._callbacks: list[AdCallback] = []
+
+    # -- full-screen ads --------------------------------------------------------------------------------
+
+    async def show_rewarded(self, placement: str) -> AdResult:
+        """Show a rewarded ad; ``result.rewarded`` says whether to grant the reward.
+
+        Raises:
+            InvalidArgumentError: ``placement`` is not a non-empty string.
+            NotInitializedError: before ``platform.init()``.
+            ConfigError: ``placements`` has no ad unit id for ``placement`` on this platform.
+        """
+        return await self._show(AdKind.REWARDED, placement)
+
+    async def show_interstitial(self, placement: str) -> AdResult:
+        """Show an interstitial ad (paced by the ``ads`` policy); never rewarded. Raises as show_rewarded."""
+        return await self._show(AdKind.INTERSTITIAL, placement)
+
+    async def preload(self, placement: str, kind: AdKind | str = AdKind.REWARDED) -> AdLoadResult:
+        """Load an ad now so that the next show of ``placement`` starts at once.
+
+        ``ready`` False is normal (no fill, back-off, no ``load()`` on this TikTok client, Meta's instance
+        limit): the show then loads by itself. Raises as :meth:`show_rewarded`, and InvalidArgumentError for
+        a ``kind`` that is not rewarded or interstitial.
+        """
+        ad_kind = _full_screen(kind)
+        state, unit, refusal = self._prepare(ad_kind, placement)
+        if refusal is None:
+            refusal = _backing_off(state, unit)
+        if refusal is not None or state.driver is None:
+            reason, detail = refusal or (AdReason.NOT_SUPPORTED, "")
+            return AdLoadResult(ad_kind, placement, False, reason, detail)
+        try:
+            await state.driver.load(ad_kind, unit, state.pacer.policy.load_timeout)
+        except AdFailure as failure:
+            _back_off(state, unit, failure.reason)
+            return AdLoadResult(ad_kind, placement, False, failure.reason, failure.detail)
+        state.backoff.succeeded(unit)
+        self._emit(AdEvent(ad_kind, placement, AdState.LOADED))
+        return AdLoadResult(ad_kind, placement, True)
+
+    @property
+    def showing(self) -> bool:
+        """Whether a full-screen ad is running now (False before ``platform.init()``)."""
+        return self._state is not None and self._state.busy
+
+    # -- banners ----------------------------------------------------------------------------------------
+
+    async def show_banner(
+        self, placement: str, position: BannerPosition | str = BannerPosition.BOTTOM
+    ) -> BannerResult:
+        """Show a banner, best effort: a banner that does not fill is a result, not an error (Meta's
+        banners are deprecated and stop filling on 31 Mar 2027).
+
+        Raises:
+            UnsupportedCapabilityError: the platform has no banners (TikTok, the web).
+            InvalidArgumentError: ``position`` is not top or bottom. ConfigError, NotInitializedError.
+        """
+        try:
+            where = BannerPosition(position)
+        except ValueError:
+            raise InvalidArgumentError(
+                f"banner position must be 'top' or 'bottom', got {position!r}"
+            ) from None
+        state = self._current()
+        driver = _banner_driver(state)
+        unit = _unit(state.session, placement)
+        return await driver.show_banner(unit, where, state.pacer.policy.load_timeout)
+
+    async def hide_banner(self) -> BannerResult:
+        """Hide the banner, best effort. Raises UnsupportedCapabilityError as :meth:`show_banner`."""
+        state = self._current()
+        return await _banner_driver(state).hide_banner(state.pacer.policy.load_timeout)
+
+    # -- events -----------------------------------------------------------------------------------------
+
+    def on(self, callback: AdCallback) -> Callable[[], None]:
+        """Call ``callback(event)`` on every ad state change; returns a function that unsubscribes.
+
+        Raises:
+            NotInitializedError: before ``platform.init()``.
+        """
+        self._session()
+        self._callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+
+        return unsubscribe
+
+    # -- internals --------------------------------------------------------------------------------------
+
+    def _start(self, session: Session) -> _SessionAds:
+        """A new session started now: pacing (the interstitial start delay) counts from here."""
+        self._release()
+        offers_ads = any(_CAPABILITY[kind] in session.capabilities for kind in AdKind)
+        policy = session.settings.ads
+        self._state = _SessionAds(
+            session,
+            session.adapter.ad_driver() if offers_ads else None,
+            Pacer(policy, self._clock),
+            Backoff(policy, self._clock),
+        )
+        return self._state
+
+    def _current(self) -> _SessionAds:
+        session = self._session()
+        if self._state is None or self._state.session is not session:
+            return self._start(session)
+        return self._state
+
+    def _prepare(self, kind: AdKind, placement: str) -> tuple[_SessionAds, str, tuple[AdReason, str] | None]:
+        if not isinstance(placement, str) or not placement:
+            raise InvalidArgumentError(f"an ad placement must be a non-empty string, got {placement!r}")
+        state = self._current()
+        session = state.session
+        if _CAPABILITY[kind] not in session.capabilities:
+            detail = f"{kind.value} ads are not available on {session.name.value} in this session"
+            return state, placement, (AdReason.NOT_SUPPORTED, detail)
+        return state, _unit(session, placement), None
+
+    async def _show(self, kind: AdKind, placement: str) -> AdResult:
+        state, unit, refusal = self._prepare(kind, placement)
+        if refusal is None and state.busy:
+            refusal = AdReason.ANOTHER_AD_SHOWING, "another ad is on screen; gameport shows one at a time"
+        if refusal is None:
+            refusal = state.pacer.refusal(kind) or _backing_off(state, unit)
+        driver = state.driver
+        if refusal is not None or driver is None:
+            reason, detail = refusal or (AdReason.NOT_SUPPORTED, "")
+            result = AdResult(kind, placement, False, False, reason, detail)
+            self._emit(AdEvent(kind, placement, AdState.FAILED, result))
+            return result
+        state.busy = True
+        self._emit(AdEvent(kind, placement, AdState.REQUESTED))
+        resume = self._lifecycle._hold()
+        seen: set[AdState] = set()
+
+        def notify(step: AdState) -> None:
+            if step not in seen:
+                seen.add(step)
+                self._emit(AdEvent(kind, placement, step))
+
+        try:
+            outcome = await _run(driver, state.pacer.policy, kind, unit, notify)
+            return self._finish(state, kind, placement, unit, outcome, notify)
+        finally:  # after the closing events: the game resumes once the ad is over, not before
+            state.busy = False
+            if self._state is state:  # a session closed meanwhile has a new lifecycle: leave it alone
+                resume()
+
+    def _finish(
+        self,
+        state: _SessionAds,
+        kind: AdKind,
+        placement: str,
+        unit: str,
+        outcome: AdOutcome,
+        notify: Callable[[AdState], None],
+    ) -> AdResult:
+        rewarded = kind is AdKind.REWARDED and outcome.ended and outcome.shown
+        reason = None if outcome.ended and outcome.shown else (outcome.reason or AdReason.UNKNOWN)
+        result = AdResult(kind, placement, outcome.shown, rewarded, reason, outcome.detail)
+        if outcome.shown:
+            state.pacer.ad_ended()
+            state.backoff.succeeded(unit)
+            notify(AdState.SHOWN)
+        elif reason is not None:
+            _back_off(state, unit, reason)
+        if rewarded:
+            notify(AdState.REWARDED)
+        self._emit(AdEvent(kind, placement, AdState.CLOSED if outcome.shown else AdState.FAILED, result))
+        return result
+
+    def _emit(self, event: AdEvent) -> None:
+        for callback in list(self._callbacks):
+            try:
+                callback(event)
+            except Exception:
+                _log.exception("a platform.ads callback raised on %s", event.state.value)
+
+    def _release(self) -> None:
+        if self._state is not None and self._state.driver is not None:
+            self._state.driver.close()
+        self._state = None
+
+    def _close(self) -> None:
+        """Forget the session (``platform.close()``): release held ads and drop every callback."""
+        self._release()
+        self._callbacks.clear()
+
+
+async def _run(
+    driver: AdDriver, policy: AdPolicy, kind: AdKind, unit: str, notify: Callable[[AdState], None]
+) -> AdOutcome:
+    limit = policy.show_timeout + policy.load_timeout + 1.0  # drivers time out first; this is a backstop
+    try:
+        async with asyncio.timeout(limit):
+            return await driver.show(
+                kind, unit, load_timeout=policy.load_timeout, show_timeout=policy.show_timeout, notify=notify
+            )
+    except TimeoutError:
+        return AdOutcome(False, False, AdReason.TIMEOUT, f"the ad did not finish within {limit:g} s")
+
+
+def _backing_off(state: _SessionAds, unit: str) -> tuple[AdReason, str] | None:
+    return state.backoff.blocked(RATE_LIMIT_KEY) or state.backoff.blocked(unit)
+
+
+def _back_off(state: _SessionAds, unit: str, reason: AdReason) -> None:
+    if reason is AdReason.NO_FILL:
+        state.backoff.failed(unit, reason)
+    elif reason is AdReason.RATE_LIMITED:
+        state.backoff.failed(RATE_LIMIT_KEY, reason)
+
+
+def _banner_driver(state: _SessionAds) -> AdDriver:
+    adapter = state.session.require(Capability.BANNER_AD)
+    if state.driver is None:  # BANNER_AD is available, so the driver was built: never reached
+        adapter.unsupported(Capability.BANNER_AD, "no ad driver in this session")
+    return state.driver
+
+
+def _full_screen(kind: AdKind | str) -> AdKind:
+    try:
+        found = AdKind(kind)
+    except ValueError:
+        found = AdKind.BANNER
+    if found is AdKind.BANNER:
+        raise InvalidArgumentError(f"preload takes 'rewarded' or 'interstitial', got {kind!r}")
+    return found
+
+
+def _unit(session: Session, placement: str) -> str:
+    if not isinstance(placement, str) or not placement:
+        raise InvalidArgumentError(f"an ad placement must be a non-empty string, got {placement!r}")
+    unit = session.settings.placements.get(placement)
+    if unit is not None:
+        return unit
+    if session.name.value == "web":
+        return placement  # the page's provider receives the game's own name
+    raise ConfigError(
+        f"no ad unit id for placement {placement!r} on {session.name.value} "
+        f"({session.environment.value}): add it to the placements of that platform block",
+        platform=session.name.value,
+    )
