@@ -127,19 +127,17 @@ class Platform:
             timeout = settings.timeouts.get("sdk_load", SDK_LOAD_TIMEOUT)
             await bridge.load_script(settings.sdk_url, sdk_global, timeout=timeout)
         adapter = load_adapter(platform_name)(bridge, settings)
-        available = await adapter.init()
-        switched_off = {Capability(k) for k, on in settings.features.items() if not on}
-        capabilities = frozenset(available) & adapter.CAPABILITIES - switched_off
+        gate = await adapter.init()
         limit = game_config.storage_limits.get(platform_name, DEFAULT_STORAGE_LIMITS[platform_name])
         backend = open_backend_session(bridge, adapter, settings)
-        boards = backend_leaderboards_for(adapter, settings, capabilities, backend)
+        boards = backend_leaderboards_for(adapter, settings, gate, backend)
         if boards is not None:
-            capabilities |= BACKEND_CAPABILITIES
-        session = Session(platform_name, adapter, capabilities, settings, env, limit, backend, boards)
-        if Capability.LIFECYCLE in capabilities:
-            self.lifecycle._start(adapter.watch_lifecycle(self.lifecycle._emit))
+            gate = gate.serving(BACKEND_CAPABILITIES, settings.features)
+        session = Session(platform_name, adapter, gate, settings, env, limit, backend, boards)
+        if gate.allows(Capability.LIFECYCLE):
+            self.lifecycle.attach(adapter.watch_lifecycle(self.lifecycle.emit))
         self._session = session
-        self.ads._start(session)
+        self.ads.begin(session)
         return session
 
     async def ready(self) -> None:
@@ -178,8 +176,8 @@ class Platform:
         task, self._init_task, self._ready_task = self._init_task, None, None
         if task is not None and not task.done():
             task.cancel()
-        self.ads._close()
-        self.lifecycle._stop()
+        self.ads.end()
+        self.lifecycle.detach()
         self._session = None
 
     # -- what is available ------------------------------------------------------------------------------

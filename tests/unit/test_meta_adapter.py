@@ -60,7 +60,7 @@ async def test_init_calls_initialize_first_then_supported_apis_and_declares_ever
     adapter, _, bridge = make()
     caps = await adapter.init()
     assert fb_paths(bridge)[:3] == ["initializeAsync", "getSupportedAPIs", "getEntryPointAsync"]
-    assert caps == MetaAdapter.CAPABILITIES
+    assert caps.available == MetaAdapter.CAPABILITIES
     assert await adapter.init() is caps and fb_paths(bridge).count("initializeAsync") == 1
 
 
@@ -96,8 +96,7 @@ async def test_base_defaults_raise_unsupported_with_fallback_for_absent_capabili
 async def test_supported_apis_gate_capabilities_and_name_capability_platform_fallback() -> None:
     apis: list[Json] = [a for a in FB_IMPLEMENTED_APIS if a not in ("shareAsync", "logEvent")]
     adapter, _, bridge = await started(fake_meta(supportedAPIs=apis, sign=signer))
-    assert adapter._session is not None
-    assert Capability.SHARE not in adapter._session and Capability.ANALYTICS not in adapter._session
+    assert not adapter.gate.allows(Capability.SHARE) and not adapter.gate.allows(Capability.ANALYTICS)
     with pytest.raises(UnsupportedCapabilityError) as info:
         await adapter.share(ShareContent(text="hi", image=IMAGE))
     err = info.value

@@ -112,7 +112,7 @@ async def test_fake_refuses_calls_before_init_in_html_runtime() -> None:
 async def test_current_client_has_every_capability_and_no_leaderboards_banner_or_purchases() -> None:
     adapter, _, _ = await started(leaderboard_url="https://scores.example")
     assert adapter.name is PlatformName.TIKTOK
-    assert await adapter.init() == ALL
+    assert (await adapter.init()).available == ALL
     assert {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD} <= ALL
     for absent in (Capability.LEADERBOARDS, Capability.BANNER_AD, Capability.PURCHASES):
         assert absent not in ALL
@@ -134,7 +134,7 @@ async def test_current_client_has_every_capability_and_no_leaderboards_banner_or
 )
 async def test_capabilities_follow_the_client_version(version: str, missing: set[Capability]) -> None:
     adapter, _, _ = await started(fake_tiktok(clientVersion=version))
-    assert await adapter.init() == ALL - missing
+    assert (await adapter.init()).available == ALL - missing
 
 
 async def test_old_client_shortcut_is_unsupported_with_capability_platform_and_fallback() -> None:
@@ -151,7 +151,7 @@ async def test_old_client_shortcut_is_unsupported_with_capability_platform_and_f
 
 async def test_can_i_use_false_hides_a_present_function() -> None:
     adapter, _, _ = await started(fake_tiktok(canIUseOverrides={"shareAppMessage": False}))
-    assert await adapter.init() == ALL - {Capability.SHARE, Capability.INVITE}
+    assert (await adapter.init()).available == ALL - {Capability.SHARE, Capability.INVITE}
     with pytest.raises(UnsupportedCapabilityError) as info:
         await adapter.invite(ShareContent(text="hi"))
     assert info.value.fallback == FALLBACKS[Capability.INVITE]
@@ -161,13 +161,13 @@ async def test_without_can_i_use_present_functions_decide() -> None:
     fake = fake_tiktok(runtime="native")
     bridge = FakeBridge(fake.handler, globals=fake.globals - {f"{G}.canIUse", f"{G}.reportEvent"})
     caps = await TikTokAdapter(bridge, settings()).init()
-    assert caps == ALL - {Capability.ANALYTICS}
+    assert caps.available == ALL - {Capability.ANALYTICS}
     assert f"{G}.canIUse" not in bridge.paths
 
 
 async def test_feature_switch_turns_a_capability_off() -> None:
     adapter, _, _ = await started(features={"share": False, "analytics": True})
-    assert Capability.SHARE not in await adapter.init()
+    assert Capability.SHARE not in (await adapter.init()).available
     with pytest.raises(UnsupportedCapabilityError, match="features"):
         await adapter.share(ShareContent(text="hi"))
 

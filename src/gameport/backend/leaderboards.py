@@ -30,7 +30,7 @@ from gameport.backend.leaderboard_limits import (
     score_ok,
 )
 from gameport.backend.session import BackendSession
-from gameport.capabilities import Capability
+from gameport.capabilities import Capability, CapabilityGate
 from gameport.config.settings import PlatformSettings
 from gameport.errors import BackendError, ConfigError, InvalidArgumentError
 from gameport.models.results import LeaderboardEntry
@@ -122,7 +122,7 @@ def _malformed(url: str, what: str) -> BackendError:
 def backend_leaderboards_for(
     adapter: Adapter,
     settings: PlatformSettings,
-    capabilities: frozenset[Capability],
+    gate: CapabilityGate,
     backend: BackendSession | None,
 ) -> BackendLeaderboards | None:
     """The backend leaderboards this session offers, or None (see the module docstring for when).
@@ -138,6 +138,6 @@ def backend_leaderboards_for(
             f"{adapter.name.value}: leaderboard_url is set but backend_url is not; leaderboards need a "
             "backend session: set backend_url (usually the same URL as leaderboard_url)"
         )
-    if not settings.features.get(Capability.LEADERBOARDS.value, True) or Capability.LOGIN not in capabilities:
+    if not gate.allows(Capability.LOGIN):
         return None
     return BackendLeaderboards(backend, settings.leaderboard_url)

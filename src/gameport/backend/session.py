@@ -21,7 +21,7 @@ from typing import Final
 
 from gameport.adapters.base import Adapter
 from gameport.bridge import DEFAULT_TIMEOUT, Bridge, HttpReply
-from gameport.capabilities import PlatformName
+from gameport.capabilities import Capability, PlatformName
 from gameport.config.settings import PlatformSettings
 from gameport.errors import BackendError
 from gameport.values import Json, JsonObject
@@ -117,6 +117,7 @@ class BackendSession:
         return self._object(reply, method, url)
 
     async def _log_in(self) -> str:
+        self._adapter.require(Capability.LOGIN)  # the session's gate, before asking the backend for a nonce
         route = self._route
         nonce: str | None = None
         if route.nonce_path is not None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from gameport._session import Session, SessionGetter
 from gameport.adapters.ad_driver import AdDriver, AdFailure, AdOutcome
-from gameport.capabilities import Capability
+from gameport.capabilities import Capability, PlatformName
 from gameport.config.ad_policy import AdPolicy
 from gameport.errors import ConfigError, InvalidArgumentError
 from gameport.features.ad_pacing import Backoff, Pacer
@@ -170,8 +170,9 @@ class Ads:
 
     # -- internals --------------------------------------------------------------------------------------
 
-    def _start(self, session: Session) -> _SessionAds:
-        """A new session started now: pacing (the interstitial start delay) counts from here."""
+    def begin(self, session: Session) -> _SessionAds:
+        """A new session started now (``platform.init()``): pacing (the interstitial start delay) counts
+        from here."""
         self._release()
         offers_ads = any(_CAPABILITY[kind] in session.capabilities for kind in AdKind)
         policy = session.settings.ads
@@ -186,7 +187,7 @@ class Ads:
     def _current(self) -> _SessionAds:
         session = self._session()
         if self._state is None or self._state.session is not session:
-            return self._start(session)
+            return self.begin(session)
         return self._state
 
     def _prepare(self, kind: AdKind, placement: str) -> tuple[_SessionAds, str, tuple[AdReason, str] | None]:
@@ -194,8 +195,8 @@ class Ads:
             raise InvalidArgumentError(f"an ad placement must be a non-empty string, got {placement!r}")
         state = self._current()
         session = state.session
-        if _CAPABILITY[kind] not in session.capabilities:
-            detail = f"{kind.value} ads are not available on {session.name.value} in this session"
+        if not session.gate.allows(_CAPABILITY[kind]):
+            detail = f"{kind.value} ads on {session.name.value}: {session.gate.reasons[_CAPABILITY[kind]]}"
             return state, placement, (AdReason.NOT_SUPPORTED, detail)
         return state, _unit(session, placement), None
 
@@ -213,7 +214,7 @@ class Ads:
             return result
         state.busy = True
         self._emit(AdEvent(kind, placement, AdState.REQUESTED))
-        resume = self._lifecycle._hold()
+        resume = self._lifecycle.hold()
         seen: set[AdState] = set()
 
         def notify(step: AdState) -> None:
@@ -264,7 +265,7 @@ class Ads:
             self._state.driver.close()
         self._state = None
 
-    def _close(self) -> None:
+    def end(self) -> None:
         """Forget the session (``platform.close()``): release held ads and drop every callback."""
         self._release()
         self._callbacks.clear()
@@ -317,7 +318,7 @@ def _unit(session: Session, placement: str) -> str:
     unit = session.settings.placements.get(placement)
     if unit is not None:
         return unit
-    if session.name.value == "web":
+    if session.name is PlatformName.WEB:
         return placement  # the page's provider receives the game's own name
     raise ConfigError(
         f"no ad unit id for placement {placement!r} on {session.name.value} "

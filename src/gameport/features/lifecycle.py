@@ -89,10 +89,14 @@ class Lifecycle:
 
         return unsubscribe
 
-    def _start(self, subscriptions: list[Subscription]) -> None:
+    # -- for the Platform that owns this namespace, and for platform.ads ---------------------------------
+
+    def attach(self, subscriptions: list[Subscription]) -> None:
+        """Keep the platform's lifecycle subscriptions of a new session (cancelled by :meth:`detach`)."""
         self._subscriptions = subscriptions
 
-    def _stop(self) -> None:
+    def detach(self) -> None:
+        """Forget the session (``platform.close()``): cancel subscriptions, drop callbacks, reset state."""
         for subscription in self._subscriptions:
             subscription.cancel()
         self._subscriptions = []
@@ -101,15 +105,15 @@ class Lifecycle:
         self._holds = 0
         self._launch = None
 
-    def _emit(self, event: LifecycleEvent) -> None:
-        """A platform signal (onHide/onShow, onPause, visibility, audio)."""
+    def emit(self, event: LifecycleEvent) -> None:
+        """Report a platform signal (onHide/onShow, onPause, visibility, audio)."""
         if event in (LifecycleEvent.PAUSE, LifecycleEvent.RESUME):
             self._platform_paused = event is LifecycleEvent.PAUSE
         else:
             self._platform_muted = event is LifecycleEvent.MUTE
         self._publish()
 
-    def _hold(self) -> Callable[[], None]:
+    def hold(self) -> Callable[[], None]:
         """Pause and mute the game while something of gameport's is on screen (an ad); the returned function
         ends this hold (calling it again does nothing)."""
         self._holds += 1

@@ -27,7 +27,6 @@ from gameport.errors import (
     AnalyticsEventError,
     InvalidArgumentError,
     InvalidContentError,
-    NotInitializedError,
     PlatformError,
     SdkLoadError,
     StorageLimitError,
@@ -93,8 +92,7 @@ class MetaAdapter(Adapter):
 
     def __init__(self, bridge: Bridge, settings: PlatformSettings) -> None:
         super().__init__(bridge, settings)
-        self._session: frozenset[Capability] | None = None
-        self._why_not: dict[Capability, str] = {}
+        self._missing: dict[Capability, str] | None = None
         self._entry_point: str | None = None
         self._progress: int | None = None
         self._started = False
@@ -104,7 +102,7 @@ class MetaAdapter(Adapter):
 
     # -- start-up ---------------------------------------------------------------------------------------
 
-    async def init(self) -> frozenset[Capability]:
+    async def start(self) -> dict[Capability, str]:
         """``initializeAsync``, then read ``getSupportedAPIs()`` (``platform.init`` loads the SDK first).
 
         Raises:
@@ -112,11 +110,11 @@ class MetaAdapter(Adapter):
             PlatformError, BridgeTimeoutError: ``initializeAsync`` failed or did not answer.
         """
         async with self._init_lock:
-            if self._session is None:
-                self._session = await self._init()
-            return self._session
+            if self._missing is None:
+                self._missing = await self._init()
+            return self._missing
 
-    async def _init(self) -> frozenset[Capability]:
+    async def _init(self) -> dict[Capability, str]:
         if not self.bridge.has("FBInstant"):
             where = (
                 "set sdk_url (platform.init loads it)" if self.settings.sdk_url is None else "it did not load"
@@ -124,16 +122,14 @@ class MetaAdapter(Adapter):
             raise SdkLoadError(f"FBInstant is not on the page: {where}", path="FBInstant", platform="meta")
         await self.bridge.call("FBInstant.initializeAsync", timeout=self.timeout("init", 10))
         apis = self._supported_apis()
+        missing: dict[Capability, str] = {}
         for cap, needed in REQUIRED_APIS.items():
-            missing = [api for api in needed if api not in apis]
-            if missing:
-                self._why_not[cap] = f"getSupportedAPIs() lacks {', '.join(missing)}"
+            lacking = [api for api in needed if api not in apis]
+            if lacking:
+                missing[cap] = f"getSupportedAPIs() lacks {', '.join(lacking)}"
             elif cap is Capability.ANALYTICS and not self.bridge.has("FBInstant.logEvent"):
-                self._why_not[cap] = "FBInstant.logEvent does not exist in this SDK"
-            elif not self.settings.features.get(cap.value, True):
-                self._why_not[cap] = "switched off in the game's configuration"
-        session = frozenset(cap for cap in self.CAPABILITIES if cap not in self._why_not)
-        if Capability.LAUNCH_DATA in session:
+                missing[cap] = "FBInstant.logEvent does not exist in this SDK"
+        if Capability.LAUNCH_DATA not in missing:
             try:
                 found = await self.bridge.call(
                     "FBInstant.getEntryPointAsync", timeout=self.timeout("entry", 3)
@@ -141,7 +137,7 @@ class MetaAdapter(Adapter):
                 self._entry_point = found if isinstance(found, str) else None
             except (PlatformError, TimeoutError) as exc:  # launch data is optional: start without it
                 logger.warning("FBInstant.getEntryPointAsync failed: %s", exc)
-        return session
+        return missing
 
     def _supported_apis(self) -> set[str]:
         try:
@@ -150,12 +146,6 @@ class MetaAdapter(Adapter):
             logger.warning("getSupportedAPIs failed (%s): nothing optional is enabled", exc)
             return set()
         return {api for api in listed if isinstance(api, str)} if isinstance(listed, list) else set()
-
-    def _need(self, cap: Capability) -> None:
-        if self._session is None:
-            raise NotInitializedError("call `await platform.init()` first", platform=self.name.value)
-        if cap not in self._session:
-            self.unsupported(cap, self._why_not.get(cap, ""))
 
     def _codes(self, cap: Capability, **extra: Callable[[PlatformError], Exception]) -> ErrorMap:
         def unsupported(exc: PlatformError) -> Exception:
@@ -173,7 +163,7 @@ class MetaAdapter(Adapter):
 
     async def set_loading_progress(self, fraction: float) -> None:
         """``setLoadingProgress(0..100)``; a no-op after :meth:`ready` (the loading screen is gone)."""
-        self._need(Capability.LOADING_PROGRESS)
+        self.require(Capability.LOADING_PROGRESS)
         if self._started:
             return
         percent = round(min(max(fraction, 0.0), 1.0) * 100)
@@ -188,12 +178,11 @@ class MetaAdapter(Adapter):
             NotInitializedError: before :meth:`init`.
             PlatformError, BridgeTimeoutError: ``startGameAsync`` failed (a later call retries).
         """
-        if self._session is None:
-            raise NotInitializedError("call `await platform.init()` first", platform=self.name.value)
+        gate = self.gate
         async with self._start_lock:
             if self._started:
                 return
-            if Capability.LOADING_PROGRESS in self._session and self._progress != 100:
+            if gate.allows(Capability.LOADING_PROGRESS) and self._progress != 100:
                 await self.set_loading_progress(1.0)
             await self.bridge.call("FBInstant.startGameAsync", timeout=self.timeout("ready", 30))
             self._started = True
@@ -213,7 +202,7 @@ class MetaAdapter(Adapter):
             UnsupportedCapabilityError: not available in this session or client.
             BridgeTimeoutError: no answer in time (``timeouts["login"]``, default 10 s).
         """
-        self._need(Capability.LOGIN)
+        self.require(Capability.LOGIN)
         if nonce is not None and not nonce:
             raise InvalidArgumentError("a login nonce must be a non-empty string (or None)")
         nonce = nonce if nonce is not None else secrets.token_urlsafe(16)
@@ -250,7 +239,7 @@ class MetaAdapter(Adapter):
         Meta has no ``onResume``, so resume comes only from the page's ``visibilitychange``. Repeated
         signals are folded: PAUSE is emitted once until the matching RESUME.
         """
-        self._need(Capability.LIFECYCLE)
+        self.require(Capability.LIFECYCLE)
         paused = [False]
 
         def signal(event: LifecycleEvent) -> None:
@@ -276,7 +265,7 @@ class MetaAdapter(Adapter):
 
     def launch_data(self) -> LaunchData:
         """The entry point (read at init) and ``getEntryPointData()``; Meta has no query string."""
-        self._need(Capability.LAUNCH_DATA)
+        self.require(Capability.LAUNCH_DATA)
         return LaunchData(
             entry_point=self._entry_point, data=self.bridge.call_sync("FBInstant.getEntryPointData")
         )
@@ -285,7 +274,7 @@ class MetaAdapter(Adapter):
 
     async def storage_get(self, key: str) -> Json:
         """``player.getDataAsync([key])[key]``, after any write in flight. Raises as :meth:`storage_set`."""
-        self._need(Capability.STORAGE)
+        self.require(Capability.STORAGE)
         return await self._data.get(
             key, codes=self._codes(Capability.STORAGE), timeout=self._storage_timeout()
         )
@@ -299,7 +288,7 @@ class MetaAdapter(Adapter):
             StorageError: not JSON, or Meta kept answering PENDING_REQUEST (a flush in flight) after a retry.
             PlatformError, BridgeTimeoutError: any other failure.
         """
-        self._need(Capability.STORAGE)
+        self.require(Capability.STORAGE)
 
         def too_big(exc: PlatformError) -> Exception:
             return StorageLimitError(f"Meta refused the write: {exc.message}", platform=self.name.value)
@@ -321,7 +310,7 @@ class MetaAdapter(Adapter):
 
     async def add_shortcut(self) -> ShortcutResult:
         """Ask once per session: ``added=False`` when Meta says it cannot, or the player declines."""
-        self._need(Capability.SHORTCUT)
+        self.require(Capability.SHORTCUT)
         with map_errors(self._codes(Capability.SHORTCUT)):
             allowed = await self.bridge.call(
                 "FBInstant.canCreateShortcutAsync", timeout=self.timeout("shortcut", 10)
@@ -345,7 +334,7 @@ class MetaAdapter(Adapter):
             InvalidContentError: no image, or ``data`` over 1000 characters as JSON (before calling Meta).
             UnsupportedCapabilityError, PlatformError: Meta refused.
         """
-        self._need(Capability.SHARE)
+        self.require(Capability.SHARE)
         return await meta_social.share(self.bridge, content, self._codes(Capability.SHARE))
 
     async def invite(self, content: ShareContent) -> ShareResult:
@@ -356,13 +345,13 @@ class MetaAdapter(Adapter):
             UserCancelledError: the player closed the invite dialog.
             UnsupportedCapabilityError, PlatformError: Meta refused.
         """
-        self._need(Capability.INVITE)
+        self.require(Capability.INVITE)
         return await meta_social.invite(self.bridge, content, self._codes(Capability.INVITE))
 
     # -- leaderboards -----------------------------------------------------------------------------------
 
     def _leaderboards(self) -> MetaLeaderboards:
-        self._need(Capability.LEADERBOARDS)
+        self.require(Capability.LEADERBOARDS)
         return MetaLeaderboards(
             self.bridge,
             self._codes(Capability.LEADERBOARDS),
@@ -398,7 +387,7 @@ class MetaAdapter(Adapter):
             AnalyticsEventError: Meta refused the name or parameters (INVALID_PARAM).
             PlatformError: any other APIError Meta returned or threw.
         """
-        self._need(Capability.ANALYTICS)
+        self.require(Capability.ANALYTICS)
         path = "FBInstant.logEvent"
 
         def invalid(exc: PlatformError) -> Exception:

@@ -38,7 +38,6 @@ from gameport.capabilities import Capability, PlatformName
 from gameport.config.settings import PlatformSettings
 from gameport.errors import (
     ConfigError,
-    NotInitializedError,
     PlatformError,
     SdkLoadError,
 )
@@ -113,12 +112,10 @@ class TikTokAdapter(Adapter):
         super().__init__(bridge, settings)
         self.unconfirmed = unconfirmed
         self.runtime: str | None = None
-        self._available: frozenset[Capability] | None = None
-        self._reasons: dict[Capability, str] = {}
 
     # -- start-up ---------------------------------------------------------------------------------------
 
-    async def init(self) -> frozenset[Capability]:
+    async def start(self) -> dict[Capability, str]:
         """``init({clientKey})`` in the HTML runtime, then probe ``canIUse`` (``platform.init`` loads the SDK
         from ``sdk_url`` first).
 
@@ -141,18 +138,15 @@ class TikTokAdapter(Adapter):
             self.runtime = "html"
         else:
             self.runtime = "native"
-        self._available = frozenset(cap for cap in self.CAPABILITIES if self._probe(cap))
-        return self._available
+        missing: dict[Capability, str] = {}
+        for cap in self.CAPABILITIES:
+            lacking = next((m for m in _NEEDS[cap] if not self._has_member(m)), None)
+            if lacking is not None:
+                missing[cap] = f"this TikTok client lacks {NS}.{lacking} (canIUse)"
+        return missing
 
-    def _probe(self, cap: Capability) -> bool:
-        if not self.settings.features.get(cap.value, True):
-            self._reasons[cap] = f"switched off by features[{cap.value!r}] in the configuration"
-            return False
-        for member in _NEEDS[cap]:
-            if not (self.bridge.has(f"{NS}.{member}") and self._can_i_use(member)):
-                self._reasons[cap] = f"this TikTok client lacks {NS}.{member} (canIUse)"
-                return False
-        return True
+    def _has_member(self, member: str) -> bool:
+        return self.bridge.has(f"{NS}.{member}") and self._can_i_use(member)
 
     def _can_i_use(self, schema: str) -> bool:
         if not self.bridge.has(f"{NS}.canIUse"):
@@ -161,12 +155,6 @@ class TikTokAdapter(Adapter):
             return self.bridge.call_sync(f"{NS}.canIUse", schema) is True
         except PlatformError:
             return True
-
-    def _require(self, cap: Capability) -> None:
-        if self._available is None:
-            raise NotInitializedError(f"{cap.value}: await platform.init() first", platform="tiktok")
-        if cap not in self._available:
-            self.unsupported(cap, self._reasons.get(cap, ""))
 
     async def set_loading_progress(self, fraction: float) -> None:
         """``setLoadingProgress({progress})``, scaled by ``unconfirmed.progress_scale``."""
@@ -209,7 +197,7 @@ class TikTokAdapter(Adapter):
 
     def watch_lifecycle(self, emit: Callable[[LifecycleEvent], None]) -> list[Subscription]:
         """``onHide`` -> PAUSE and ``onShow`` -> RESUME; cancelling calls ``offHide`` / ``offShow``."""
-        self._require(Capability.LIFECYCLE)
+        self.require(Capability.LIFECYCLE)
         subs = []
         for member, event in (("onHide", LifecycleEvent.PAUSE), ("onShow", LifecycleEvent.RESUME)):
             off = f"{NS}.off{member[2:]}"
@@ -222,7 +210,7 @@ class TikTokAdapter(Adapter):
 
     def launch_data(self) -> LaunchData:
         """``getLaunchOptionsSync()``: ``scene`` as ``entry_point``, ``query`` as a str -> str dict."""
-        self._require(Capability.LAUNCH_DATA)
+        self.require(Capability.LAUNCH_DATA)
         options = self.bridge.call_sync(f"{NS}.getLaunchOptionsSync")
         if not isinstance(options, dict):
             return LaunchData()
@@ -360,7 +348,7 @@ class TikTokAdapter(Adapter):
 
     async def _call(self, cap: Capability, member: str, options: JsonObject, default: float | None) -> Json:
         """``call_cb`` of ``member`` if ``cap`` is available; ``default`` None: a dialog, no timeout."""
-        self._require(cap)
+        self.require(cap)
         timeout = None if default is None else self.timeout(_TIMEOUT_KEYS[cap], default)
         return await self.bridge.call_cb(f"{NS}.{member}", options, timeout=timeout)
 

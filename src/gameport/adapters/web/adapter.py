@@ -74,13 +74,12 @@ class WebAdapter(Adapter):
     ) -> None:
         super().__init__(bridge, settings)
         self._only = None if capabilities is None else frozenset(capabilities)
-        self._available: frozenset[Capability] = frozenset()
         self._player_id: str | None = None
         self.events: list[tuple[str, JsonObject]] = []
         """Analytics events logged in this session, in order: ``(name, params)``."""
 
-    async def init(self) -> frozenset[Capability]:
-        """The capabilities this page offers: what the browser has, minus switched-off features."""
+    async def start(self) -> dict[Capability, str]:
+        """What this page lacks: browser APIs and the page ad provider (and what a test withheld)."""
         needs = {
             Capability.STORAGE: "localStorage.getItem",
             Capability.LIFECYCLE: "document.addEventListener",
@@ -89,16 +88,10 @@ class WebAdapter(Adapter):
             Capability.REWARDED_AD: f"{PROVIDER}.show",
             Capability.INTERSTITIAL_AD: f"{PROVIDER}.show",
         }
-        available = {c for c in self.CAPABILITIES if c not in needs or self.bridge.has(needs[c])}
-        available -= {Capability(k) for k, on in self.settings.features.items() if not on}
+        missing = {c: f"this page has no {needs[c]}" for c in needs if not self.bridge.has(needs[c])}
         if self._only is not None:
-            available &= self._only
-        self._available = frozenset(available)
-        return self._available
-
-    def _require(self, capability: Capability) -> None:
-        if capability not in self._available:
-            self.unsupported(capability, "switched off or missing in this browser")
+            missing |= {c: "withheld by capabilities=" for c in self.CAPABILITIES - self._only}
+        return missing
 
     # -- identity ---------------------------------------------------------------------------------------
 
@@ -107,7 +100,7 @@ class WebAdapter(Adapter):
 
         ``nonce`` is not used: the dev token is unsigned, so there is nothing to bind it into.
         """
-        self._require(Capability.LOGIN)
+        self.require(Capability.LOGIN)
         if self._player_id is None:
             stored = self._get_item(PLAYER_ID_KEY) if self.bridge.has("localStorage.getItem") else None
             self._player_id = stored or f"web-{secrets.token_hex(8)}"
@@ -124,7 +117,7 @@ class WebAdapter(Adapter):
 
     def watch_lifecycle(self, emit: Callable[[LifecycleEvent], None]) -> list[Subscription]:
         """Pause when the page is hidden, resume when it is visible again (``visibilitychange``)."""
-        self._require(Capability.LIFECYCLE)
+        self.require(Capability.LIFECYCLE)
 
         def changed(_: Json) -> None:
             hidden = self.bridge.get("document.visibilityState") == "hidden"
@@ -141,7 +134,7 @@ class WebAdapter(Adapter):
 
     def launch_data(self) -> LaunchData:
         """The page's URL query (``?level=3`` gives ``query={"level": "3"}``); no entry point."""
-        self._require(Capability.LAUNCH_DATA)
+        self.require(Capability.LAUNCH_DATA)
         return LaunchData(entry_point=None, query=url_query(self.bridge))
 
     # -- storage ----------------------------------------------------------------------------------------
@@ -152,7 +145,7 @@ class WebAdapter(Adapter):
         Raises:
             StorageError: the stored text is not JSON (written by other code).
         """
-        self._require(Capability.STORAGE)
+        self.require(Capability.STORAGE)
         text = self._get_item(STORAGE_PREFIX + key)
         if text is None:
             return None
@@ -170,7 +163,7 @@ class WebAdapter(Adapter):
         Raises:
             StorageLimitError: the browser's quota is full (``QuotaExceededError``).
         """
-        self._require(Capability.STORAGE)
+        self.require(Capability.STORAGE)
         text = json.dumps(value, separators=(",", ":"), allow_nan=False)
         try:
             self.bridge.call_sync("localStorage.setItem", STORAGE_PREFIX + key, text)
@@ -183,7 +176,7 @@ class WebAdapter(Adapter):
 
     async def storage_delete(self, key: str) -> None:
         """Remove ``key``."""
-        self._require(Capability.STORAGE)
+        self.require(Capability.STORAGE)
         self.bridge.call_sync("localStorage.removeItem", STORAGE_PREFIX + key)
 
     def _get_item(self, key: str) -> str | None:
@@ -198,7 +191,7 @@ class WebAdapter(Adapter):
         Raises:
             UserCancelledError: the player closed the share sheet (``AbortError``).
         """
-        self._require(Capability.SHARE)
+        self.require(Capability.SHARE)
         payload: JsonObject = {"text": content.text}
         if content.title is not None:
             payload["title"] = content.title
@@ -220,7 +213,7 @@ class WebAdapter(Adapter):
 
     async def log_event(self, name: str, params: JsonObject) -> None:
         """Keep the event in :attr:`events` and log it (the browser console, under Pyodide)."""
-        self._require(Capability.ANALYTICS)
+        self.require(Capability.ANALYTICS)
         self.events.append((name, dict(params)))
         _log.info("analytics event %s %s", name, json.dumps(params, sort_keys=True))
 
