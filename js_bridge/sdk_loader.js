@@ -2,6 +2,8 @@
 // In a page the script is injected as a <script> element (classic or module); where there is no DOM (a
 // module Web Worker, a no-DOM game runtime) it is imported as an ES module.
 
+/* global document -- pages only: loadSdk checks `typeof document` before injectScript touches it */
+
 import { exists } from "./paths.js";
 
 export class SdkLoadFailure extends Error {}

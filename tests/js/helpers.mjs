@@ -14,7 +14,7 @@ export async function startPlatformServer(routes) {
     req.setEncoding("utf8");
     req.on("data", (c) => { raw += c; });
     req.on("end", () => {
-      let body = null;
+      let body;
       try { body = raw ? JSON.parse(raw) : null; } catch { body = { unparsable: raw }; }
       requests.push({ method: req.method, url: req.url, contentType: req.headers["content-type"], body });
       const route = routes[`${req.method} ${req.url}`];
