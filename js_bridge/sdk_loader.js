@@ -49,9 +49,12 @@ export async function loadSdk(url, globalPath, timeoutMs, { module = false, hand
       Math.max(deadline - Date.now(), 0),
     );
   });
-  const load = typeof document !== "undefined" ? injectScript(url, module) : import(url).catch((e) => {
-    throw new SdkLoadFailure(`script ${url} failed to load: ${e && e.message ? e.message : e}`);
-  });
+  const load =
+    typeof document !== "undefined"
+      ? injectScript(url, module)
+      : import(url).catch((e) => {
+          throw new SdkLoadFailure(`script ${url} failed to load: ${e && e.message ? e.message : e}`);
+        });
   try {
     await Promise.race([load.then(() => waitForGlobal(globalPath, handles, deadline)), timeout]);
   } finally {
