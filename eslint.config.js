@@ -43,6 +43,9 @@ const NO_CODE_FROM_STRINGS = {
   ],
 };
 
+const WORKER_SCRIPT = "tests/browser/pages/worker.js";
+const SDK_STAND_INS = ["tests/browser/pages/fixtures.js", "tests/browser/pages/never_defines.js"];
+
 export default [
   { ignores: ["node_modules/", "dist/", "dist.tmp/", "build/", ".venv/", ".cache/"] },
   js.configs.recommended,
@@ -59,18 +62,19 @@ export default [
     languageOptions: { globals: { ...globals.es2025, ...BRIDGE_HOST_GLOBALS } },
   },
   {
-    // Page scripts.
-    files: ["demo_game/**/*.js", "bench/pages/**/*.js", "tests/browser/pages/harness.js"],
+    // Page scripts (globals merge across sections, so the two below are kept out of this one).
+    files: ["demo_game/**/*.js", "bench/pages/**/*.js", "tests/browser/pages/**/*.js"],
+    ignores: [WORKER_SCRIPT, ...SDK_STAND_INS],
     languageOptions: { globals: { ...globals.es2025, ...globals.browser } },
   },
   {
     // A module Web Worker: no DOM.
-    files: ["tests/browser/pages/worker.js"],
+    files: [WORKER_SCRIPT],
     languageOptions: { globals: { ...globals.es2025, ...globals.worker } },
   },
   {
     // Stand-ins for platform SDKs, which the bridge loads in pages and in workers alike.
-    files: ["tests/browser/pages/fixtures.js", "tests/browser/pages/never_defines.js"],
+    files: SDK_STAND_INS,
     languageOptions: { globals: { ...globals.es2025, ...BRIDGE_HOST_GLOBALS } },
   },
   {
