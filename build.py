@@ -3,7 +3,7 @@
 
     python3 build.py setup    # .venv with pinned tools, Debian's chromium, npm pyodide, micropip, our wheel
     python3 build.py build    # the self-contained static site in dist/ (nothing loaded from a CDN)
-    python3 build.py test     # setup + build, then lint, types, JS tests and the whole pytest suite
+    python3 build.py test     # setup + build, then lint (ruff, ESLint, Prettier), types, JS tests, all pytest
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL
     python3 build.py bench    # setup + build, then sizes, boot, bridge and ad costs as figures and ratios
     python3 build.py servers  # the reference game backend + the mock of TikTok's/Meta's servers on 127.0.0.1
@@ -61,6 +61,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
+JS_LINT_PATHS = (
+    "eslint.config.js",
+    "js_bridge",
+    "demo_game",
+    "bench/pages",
+    "tests/js",
+    "tests/browser/pages",
+)
 
 # Never shipped to a browser: the server side holds secrets and server-only dependencies.
 WHEEL_EXCLUDE = ("gameport/server/",)
@@ -132,13 +142,31 @@ def setup_chromium() -> None:
 
 
 def setup_npm() -> None:
-    installed = ROOT / "node_modules" / "pyodide" / "package.json"
-    if installed.exists() and json.loads(installed.read_text()).get("version") == PYODIDE_VERSION:
+    """``npm ci`` of package-lock.json: pyodide for the site, and the devDependencies ESLint and Prettier."""
+    modules = ROOT / "node_modules"
+    stamp = modules / ".gameport-setup"
+    wanted = sha256_of(ROOT / "package-lock.json")
+    installed = modules / "pyodide" / "package.json"
+    if (
+        stamp.exists()
+        and stamp.read_text() == wanted
+        and installed.exists()
+        and json.loads(installed.read_text()).get("version") == PYODIDE_VERSION
+    ):
         return
     npm = shutil.which("npm")
     if npm is None:
         raise BuildFailed("npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)")
-    run([npm, "ci", "--no-audit", "--no-fund"], what=f"installing npm pyodide@{PYODIDE_VERSION}")
+    run(
+        # --include=dev: the linters are devDependencies, wanted even where NODE_ENV=production.
+        [npm, "ci", "--include=dev", "--no-audit", "--no-fund"],
+        what=f"installing npm pyodide@{PYODIDE_VERSION}, ESLint and Prettier",
+    )
+    stamp.write_text(wanted)
+
+
+def node_bin(name: str) -> str:
+    return str(ROOT / "node_modules" / ".bin" / name)
 
 
 def micropip_wheel() -> Path:
@@ -415,6 +443,8 @@ def test(pytest_args: list[str]) -> int:
         ([venv_bin("ruff"), "check", "src", "tests", "bench", "build.py"], "ruff check"),
         ([venv_bin("ruff"), "format", "--check", "src", "tests", "bench", "build.py"], "ruff format --check"),
         ([venv_bin("mypy")], "mypy --strict src"),
+        ([node_bin("eslint"), "--max-warnings", "0", *JS_LINT_PATHS], "eslint"),
+        ([node_bin("prettier"), "--check", "--log-level", "warn", *JS_LINT_PATHS], "prettier --check"),
     ]
     if (ROOT / "tests" / "js").is_dir():
         checks.append((["node", "--test", "tests/js/"], "node --test tests/js"))

@@ -20,7 +20,8 @@ const SITE_ROOT = new URL("../", import.meta.url);
 /** The built site's manifest (dist/build-info.json): versions and the file names of the wheels. */
 export async function readBuildInfo(siteRoot = SITE_ROOT) {
   const response = await fetch(new URL("build-info.json", siteRoot));
-  if (!response.ok) throw new GameportBootError("RUNTIME_LOAD_FAILED", `build-info.json: HTTP ${response.status}`);
+  if (!response.ok)
+    throw new GameportBootError("RUNTIME_LOAD_FAILED", `build-info.json: HTTP ${response.status}`);
   return response.json();
 }
 

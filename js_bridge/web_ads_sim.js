@@ -3,7 +3,15 @@
 // (gameport.adapters.web.ads): show(kind, placement) resolves {completed} or rejects {code, message, shown}.
 // Each show takes the next scripted outcome (default "completed"). No DOM: works in pages and workers.
 
-const OUTCOMES = ["completed", "closed_early", "no_fill", "rate_limited", "error_after_display", "slow_load", "never_closes"];
+const OUTCOMES = [
+  "completed",
+  "closed_early",
+  "no_fill",
+  "rate_limited",
+  "error_after_display",
+  "slow_load",
+  "never_closes",
+];
 
 /**
  * @param {{durationMs?: number}} options  how long a simulated ad "plays" before it resolves
@@ -13,17 +21,18 @@ export function installSimulatedAds({ durationMs = 0 } = {}) {
   const queue = [];
   const calls = [];
   let pending = 0;
-  const after = (ms, fn) => new Promise((resolve, reject) => {
-    pending += 1;
-    setTimeout(() => {
-      pending -= 1;
-      try {
-        resolve(fn());
-      } catch (e) {
-        reject(e);
-      }
-    }, ms);
-  });
+  const after = (ms, fn) =>
+    new Promise((resolve, reject) => {
+      pending += 1;
+      setTimeout(() => {
+        pending -= 1;
+        try {
+          resolve(fn());
+        } catch (e) {
+          reject(e);
+        }
+      }, ms);
+    });
   const fail = (code, message, shown = false) => {
     throw { code, message, shown };
   };
@@ -40,7 +49,9 @@ export function installSimulatedAds({ durationMs = 0 } = {}) {
         case "never_closes":
           return new Promise(() => {});
         case "error_after_display":
-          return after(step.delayMs ?? durationMs, () => fail("network", "playback failed after display", true));
+          return after(step.delayMs ?? durationMs, () =>
+            fail("network", "playback failed after display", true),
+          );
         default: // no_fill, rate_limited
           return after(step.delayMs ?? 0, () => fail(step.outcome, `simulated ${step.outcome}`));
       }
@@ -57,8 +68,12 @@ export function installSimulatedAds({ durationMs = 0 } = {}) {
         queue.push(s);
       }
     },
-    get calls() { return calls.slice(); },
-    get pending() { return pending; },
+    get calls() {
+      return calls.slice();
+    },
+    get pending() {
+      return pending;
+    },
   };
   globalThis.gameportWebAds = provider;
   return provider;

@@ -35,18 +35,78 @@ import { mock, internal } from "./scenario.js";
  * mock choices (mostly in a 9xxxx "mock" range) that adapters must not depend on.
  */
 export const TT_ERROR_CODES = Object.freeze({
-  LOGIN_NOT_CONFIGURED: Object.freeze({ error_code: 102102, error_msg: "login failed: Terms of Service / Privacy Policy URL not configured", confirmed: true, note: "A.5/A.14 silent-login: most common login failure" }),
-  NETWORK: Object.freeze({ error_code: 10401, error_msg: "network failure", confirmed: false, note: "10401 is documented for request/download without a valid response (A.14); using it for login/pay network failures is [unconfirmed]" }),
-  USER_CANCEL: Object.freeze({ error_code: 90001, error_msg: "cancel", confirmed: false, note: "[unconfirmed] pay/share/shortcut cancel code (A.6, A.14); the wx-style 'fail cancel' text is a guess" }),
-  AD_NO_FILL: Object.freeze({ error_code: 1004, error_msg: "no suitable ad", confirmed: false, note: "[unconfirmed] for TikTok; 1004 is the WeChat/Douyin no-fill code (A.7)" }),
-  NOT_INITIALIZED: Object.freeze({ error_code: 90002, error_msg: "TTMinis.game.init({clientKey}) must be called first", confirmed: false, note: "mock-only: HTML runtime requires init before any call (A.2); real behaviour undocumented" }),
-  INVALID_PARAM: Object.freeze({ error_code: 90003, error_msg: "invalid parameter", confirmed: false, note: "mock-only" }),
-  STORAGE_LIMIT: Object.freeze({ error_code: 90004, error_msg: "storage limit exceeded", confirmed: false, note: "[unconfirmed] TikTok storage cap and its error (A.11)" }),
-  DATA_NOT_FOUND: Object.freeze({ error_code: 90005, error_msg: "data not found", confirmed: false, note: "[unconfirmed] getStorage on a missing key (wx convention)" }),
-  AD_ALREADY_SHOWN: Object.freeze({ error_code: 90006, error_msg: "ad instance already shown; create a new one", confirmed: false, note: "[unconfirmed] code; single-use instances are documented (A.7)" }),
-  AD_SHOW_PENDING: Object.freeze({ error_code: 90007, error_msg: "ad show already in progress", confirmed: false, note: "mock-only" }),
-  AD_PLAYBACK_ERROR: Object.freeze({ error_code: 90008, error_msg: "ad playback error", confirmed: false, note: "[unconfirmed] error after display (A.7)" }),
-  SCRIPTED_FAIL: Object.freeze({ error_code: 90000, error_msg: "scripted failure", confirmed: false, note: "mock-only default for the \"fail\" outcome" }),
+  LOGIN_NOT_CONFIGURED: Object.freeze({
+    error_code: 102102,
+    error_msg: "login failed: Terms of Service / Privacy Policy URL not configured",
+    confirmed: true,
+    note: "A.5/A.14 silent-login: most common login failure",
+  }),
+  NETWORK: Object.freeze({
+    error_code: 10401,
+    error_msg: "network failure",
+    confirmed: false,
+    note: "10401 is documented for request/download without a valid response (A.14); using it for login/pay network failures is [unconfirmed]",
+  }),
+  USER_CANCEL: Object.freeze({
+    error_code: 90001,
+    error_msg: "cancel",
+    confirmed: false,
+    note: "[unconfirmed] pay/share/shortcut cancel code (A.6, A.14); the wx-style 'fail cancel' text is a guess",
+  }),
+  AD_NO_FILL: Object.freeze({
+    error_code: 1004,
+    error_msg: "no suitable ad",
+    confirmed: false,
+    note: "[unconfirmed] for TikTok; 1004 is the WeChat/Douyin no-fill code (A.7)",
+  }),
+  NOT_INITIALIZED: Object.freeze({
+    error_code: 90002,
+    error_msg: "TTMinis.game.init({clientKey}) must be called first",
+    confirmed: false,
+    note: "mock-only: HTML runtime requires init before any call (A.2); real behaviour undocumented",
+  }),
+  INVALID_PARAM: Object.freeze({
+    error_code: 90003,
+    error_msg: "invalid parameter",
+    confirmed: false,
+    note: "mock-only",
+  }),
+  STORAGE_LIMIT: Object.freeze({
+    error_code: 90004,
+    error_msg: "storage limit exceeded",
+    confirmed: false,
+    note: "[unconfirmed] TikTok storage cap and its error (A.11)",
+  }),
+  DATA_NOT_FOUND: Object.freeze({
+    error_code: 90005,
+    error_msg: "data not found",
+    confirmed: false,
+    note: "[unconfirmed] getStorage on a missing key (wx convention)",
+  }),
+  AD_ALREADY_SHOWN: Object.freeze({
+    error_code: 90006,
+    error_msg: "ad instance already shown; create a new one",
+    confirmed: false,
+    note: "[unconfirmed] code; single-use instances are documented (A.7)",
+  }),
+  AD_SHOW_PENDING: Object.freeze({
+    error_code: 90007,
+    error_msg: "ad show already in progress",
+    confirmed: false,
+    note: "mock-only",
+  }),
+  AD_PLAYBACK_ERROR: Object.freeze({
+    error_code: 90008,
+    error_msg: "ad playback error",
+    confirmed: false,
+    note: "[unconfirmed] error after display (A.7)",
+  }),
+  SCRIPTED_FAIL: Object.freeze({
+    error_code: 90000,
+    error_msg: "scripted failure",
+    confirmed: false,
+    note: 'mock-only default for the "fail" outcome',
+  }),
 });
 
 /** Minimum TikTok client version per top-level member (A.8, A.12). Members below it are absent. */
@@ -86,21 +146,36 @@ const KNOWN_SUBSCHEMAS = {
   pay: { object: ["trade_order_id"] },
   getLaunchOptionsSync: { return: ["scene", "query"] },
   getEnterOptionsSync: { return: ["scene", "query"] },
-  createRewardedVideoAd: { object: ["adUnitId"], return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"] },
-  createInterstitialAd: { object: ["adUnitId"], return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"] },
+  createRewardedVideoAd: {
+    object: ["adUnitId"],
+    return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"],
+  },
+  createInterstitialAd: {
+    object: ["adUnitId"],
+    return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"],
+  },
 };
 
 // SDK base-library version reported by getSystemInfoSync for a client version (A.12).
 // Below 42.8.0 the SDK version is not documented: "0.1.0" is a mock choice.
 const SDK_FOR_CLIENT = [
-  ["46.3.0", "0.35.0"], ["46.1.0", "0.33.0"], ["43.4.0", "0.6.0"], ["43.1.0", "0.5.0"],
-  ["43.0.0", "0.4.0"], ["42.9.0", "0.3.0"], ["42.8.0", "0.2.0"],
+  ["46.3.0", "0.35.0"],
+  ["46.1.0", "0.33.0"],
+  ["43.4.0", "0.6.0"],
+  ["43.1.0", "0.5.0"],
+  ["43.0.0", "0.4.0"],
+  ["42.9.0", "0.3.0"],
+  ["42.8.0", "0.2.0"],
 ];
 
 /** Compare dotted numeric versions: negative, 0, positive. */
 export function compareVersions(a, b) {
-  const pa = String(a).split(".").map((x) => parseInt(x, 10) || 0);
-  const pb = String(b).split(".").map((x) => parseInt(x, 10) || 0);
+  const pa = String(a)
+    .split(".")
+    .map((x) => parseInt(x, 10) || 0);
+  const pb = String(b)
+    .split(".")
+    .map((x) => parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d) return d;
@@ -122,7 +197,7 @@ function freshState() {
     lastEnter: null,
     storage: new Map(), // key -> JSON string
     loadingProgress: null,
-    ads: new Map(),     // "ad#N" -> {kind, adUnitId, state: "new" | "showing" | "used"}
+    ads: new Map(), // "ad#N" -> {kind, adUnitId, state: "new" | "showing" | "used"}
   };
 }
 state = freshState();
@@ -152,7 +227,9 @@ function ttThrowable(api, entry, step = {}) {
 }
 
 function badOutcome(api, step) {
-  return new Error(`[gameport mock] scripted outcome "${step.outcome}" is not supported by TTMinis.game.${api}`);
+  return new Error(
+    `[gameport mock] scripted outcome "${step.outcome}" is not supported by TTMinis.game.${api}`,
+  );
 }
 
 function requireInitSync(api) {
@@ -211,7 +288,9 @@ function callbackApi(api, args, { run, outcomes = [], failEntry = TT_ERROR_CODES
       try {
         result = await run(opts, step);
       } catch (e) {
-        result = { fail: errorPayload(api, TT_ERROR_CODES.NETWORK, { message: `network failure: ${e?.message ?? e}` }) };
+        result = {
+          fail: errorPayload(api, TT_ERROR_CODES.NETWORK, { message: `network failure: ${e?.message ?? e}` }),
+        };
       }
       if (result.ok !== undefined && step.value !== undefined) result = { ok: clone(step.value) };
     }
@@ -225,7 +304,8 @@ function syncApi(api, args, run) {
   const rec = internal.log(SDK, api, args);
   requireInitSync(api);
   const step = internal.nextStep([api], rec);
-  if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
+  if (step.outcome === "throw" || step.outcome === "fail")
+    throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
   if (step.outcome !== "ok") throw badOutcome(api, step);
   const v = run();
   return step.value !== undefined ? clone(step.value) : v;
@@ -239,12 +319,22 @@ function systemInfo() {
   const s = scenario();
   let sdkVersion = "0.1.0";
   for (const [client, sdk] of SDK_FOR_CLIENT) {
-    if (versionAtLeast(client)) { sdkVersion = sdk; break; }
+    if (versionAtLeast(client)) {
+      sdkVersion = sdk;
+      break;
+    }
   }
   return {
-    screenWidth: 390, screenHeight: 844, windowWidth: 390, windowHeight: 844,
-    devicePixelRatio: 3, pixelRatio: 3, deviceOrientation: "portrait",
-    system: "iOS 17.0", platform: "ios", statusBarHeight: 47,
+    screenWidth: 390,
+    screenHeight: 844,
+    windowWidth: 390,
+    windowHeight: 844,
+    devicePixelRatio: 3,
+    pixelRatio: 3,
+    deviceOrientation: "portrait",
+    system: "iOS 17.0",
+    platform: "ios",
+    statusBarHeight: 47,
     language: String(s.locale ?? "en_US").replace("_", "-"),
     safeArea: { left: 0, right: 390, top: 47, bottom: 810, width: 390, height: 763 },
     SDKVersion: sdkVersion,
@@ -253,7 +343,8 @@ function systemInfo() {
   };
 }
 
-const currentEnterOptions = () => clone(scenario().enterOptions ?? state.lastEnter ?? scenario().launchOptions);
+const currentEnterOptions = () =>
+  clone(scenario().enterOptions ?? state.lastEnter ?? scenario().launchOptions);
 
 function canIUseImpl(schema) {
   const s = scenario();
@@ -291,7 +382,8 @@ function storageBytes() {
 
 /** Returns null on success or [entry, message] on failure. */
 function storageWrite(key, data) {
-  if (typeof key !== "string" || !key) return [TT_ERROR_CODES.INVALID_PARAM, "key must be a non-empty string"];
+  if (typeof key !== "string" || !key)
+    return [TT_ERROR_CODES.INVALID_PARAM, "key must be a non-empty string"];
   let json;
   try {
     json = JSON.stringify(data);
@@ -327,7 +419,18 @@ function adError(label, entry, step = {}) {
   return { error_code: code, error_msg: msg, errCode: code, errMsg: `${label}:fail ${msg}` };
 }
 
-const AD_SHOW_OUTCOMES = ["ok", "completed", "closed_early", "no_fill", "error_after_display", "slow_load", "never_closes", "fail", "never", "throw"];
+const AD_SHOW_OUTCOMES = [
+  "ok",
+  "completed",
+  "closed_early",
+  "no_fill",
+  "error_after_display",
+  "slow_load",
+  "never_closes",
+  "fail",
+  "never",
+  "throw",
+];
 const AD_LOAD_OUTCOMES = ["ok", "slow_load", "no_fill", "fail", "never", "throw"];
 
 function makeAd(kind, adUnitId) {
@@ -337,14 +440,16 @@ function makeAd(kind, adUnitId) {
   state.ads.set(id, ad);
   const withPreload = versionAtLeast("46.1.0");
   const log = (m, args) => internal.log(SDK, `${id}.${m}`, args);
-  const listen = (m, ev) => function (cb) {
-    log(m, [cb]);
-    internal.on(`${id}.${ev}`, cb);
-  };
-  const unlisten = (m, ev) => function (cb) {
-    log(m, cb === undefined ? [] : [cb]);
-    internal.off(`${id}.${ev}`, cb);
-  };
+  const listen = (m, ev) =>
+    function (cb) {
+      log(m, [cb]);
+      internal.on(`${id}.${ev}`, cb);
+    };
+  const unlisten = (m, ev) =>
+    function (cb) {
+      log(m, cb === undefined ? [] : [cb]);
+      internal.off(`${id}.${ev}`, cb);
+    };
   const emit = (ev, payload) => internal.emit(`${id}.${ev}`, payload);
 
   const obj = {
@@ -409,7 +514,11 @@ function makeAd(kind, adUnitId) {
             emit("onLoad", {});
             return;
           }
-          const err = adError(label, step.outcome === "no_fill" ? TT_ERROR_CODES.AD_NO_FILL : TT_ERROR_CODES.SCRIPTED_FAIL, step);
+          const err = adError(
+            label,
+            step.outcome === "no_fill" ? TT_ERROR_CODES.AD_NO_FILL : TT_ERROR_CODES.SCRIPTED_FAIL,
+            step,
+          );
           emit("onError", err);
           reject(err);
         });
@@ -425,7 +534,8 @@ function createAd(kind, api, args) {
   const rec = internal.log(SDK, api, args);
   requireInitSync(api);
   const step = internal.nextStep([api], rec);
-  if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
+  if (step.outcome === "throw" || step.outcome === "fail")
+    throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
   if (step.outcome !== "ok") throw badOutcome(api, step);
   const options = args[0];
   if (!isPlainObject(options) || typeof options.adUnitId !== "string" || !options.adUnitId) {
@@ -453,7 +563,8 @@ const ALL = {
   init(...args) {
     const rec = internal.log(SDK, "init", args);
     const step = internal.nextStep(["init"], rec);
-    if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable("init", TT_ERROR_CODES.SCRIPTED_FAIL, step);
+    if (step.outcome === "throw" || step.outcome === "fail")
+      throw ttThrowable("init", TT_ERROR_CODES.SCRIPTED_FAIL, step);
     if (step.outcome !== "ok") throw badOutcome("init", step);
     const o = args[0];
     if (!isPlainObject(o) || typeof o.clientKey !== "string" || !o.clientKey) {
@@ -473,7 +584,8 @@ const ALL = {
         if (s.platformUrl) {
           const body = s.openId ? { open_id: s.openId } : {};
           const res = await internal.postJson("/mock/tiktok/login_code", body);
-          if (!res || typeof res.code !== "string" || !res.code) throw new Error("login_code answered without {code}");
+          if (!res || typeof res.code !== "string" || !res.code)
+            throw new Error("login_code answered without {code}");
           return { ok: { code: res.code } };
         }
         return { ok: { code: `mock-code-${internal.nextId("tt-login")}` } };
@@ -484,7 +596,8 @@ const ALL = {
     callbackApi("authorize", args, {
       outcomes: ["cancel"],
       run(o) {
-        if (typeof o.scope !== "string" || !o.scope.trim()) return invalid("authorize", "scope must be a comma-separated string");
+        if (typeof o.scope !== "string" || !o.scope.trim())
+          return invalid("authorize", "scope must be a comma-separated string");
         return { ok: {} };
       },
     });
@@ -498,10 +611,18 @@ const ALL = {
   getEnterOptionsSync(...args) {
     return syncApi("getEnterOptionsSync", args, currentEnterOptions);
   },
-  onShow(...args) { listenerApi("onShow", "onShow", args); },
-  offShow(...args) { unlistenerApi("offShow", "onShow", args); },
-  onHide(...args) { listenerApi("onHide", "onHide", args); },
-  offHide(...args) { unlistenerApi("offHide", "onHide", args); },
+  onShow(...args) {
+    listenerApi("onShow", "onShow", args);
+  },
+  offShow(...args) {
+    unlistenerApi("offShow", "onShow", args);
+  },
+  onHide(...args) {
+    listenerApi("onHide", "onHide", args);
+  },
+  offHide(...args) {
+    unlistenerApi("offHide", "onHide", args);
+  },
   setLoadingProgress(...args) {
     callbackApi("setLoadingProgress", args, {
       run(o) {
@@ -558,13 +679,19 @@ const ALL = {
   },
   getStorageSync(...args) {
     // Missing key -> "" (wx convention; TikTok behaviour [unconfirmed]).
-    return syncApi("getStorageSync", args, () => (state.storage.has(args[0]) ? JSON.parse(state.storage.get(args[0])) : ""));
+    return syncApi("getStorageSync", args, () =>
+      state.storage.has(args[0]) ? JSON.parse(state.storage.get(args[0])) : "",
+    );
   },
   removeStorageSync(...args) {
-    return syncApi("removeStorageSync", args, () => { state.storage.delete(args[0]); });
+    return syncApi("removeStorageSync", args, () => {
+      state.storage.delete(args[0]);
+    });
   },
   clearStorageSync(...args) {
-    return syncApi("clearStorageSync", args, () => { state.storage.clear(); });
+    return syncApi("clearStorageSync", args, () => {
+      state.storage.clear();
+    });
   },
   getStorageInfoSync(...args) {
     return syncApi("getStorageInfoSync", args, () => ({
@@ -577,13 +704,17 @@ const ALL = {
     callbackApi("addShortcut", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
   },
   getShortcutMissionReward(...args) {
-    callbackApi("getShortcutMissionReward", args, { run: () => ({ ok: takeOneTimeReward("shortcutRewardAvailable") }) });
+    callbackApi("getShortcutMissionReward", args, {
+      run: () => ({ ok: takeOneTimeReward("shortcutRewardAvailable") }),
+    });
   },
   startEntranceMission(...args) {
     callbackApi("startEntranceMission", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
   },
   getEntranceMissionReward(...args) {
-    callbackApi("getEntranceMissionReward", args, { run: () => ({ ok: takeOneTimeReward("entranceRewardAvailable") }) });
+    callbackApi("getEntranceMissionReward", args, {
+      run: () => ({ ok: takeOneTimeReward("entranceRewardAvailable") }),
+    });
   },
   shareAppMessage(...args) {
     callbackApi("shareAppMessage", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
@@ -594,8 +725,10 @@ const ALL = {
   reportEvent(...args) {
     callbackApi("reportEvent", args, {
       run(o) {
-        if (typeof o.eventName !== "string" || !o.eventName) return invalid("reportEvent", "eventName must be a non-empty string");
-        if (o.params !== undefined && !isPlainObject(o.params)) return invalid("reportEvent", "params must be an object");
+        if (typeof o.eventName !== "string" || !o.eventName)
+          return invalid("reportEvent", "eventName must be a non-empty string");
+        if (o.params !== undefined && !isPlainObject(o.params))
+          return invalid("reportEvent", "params must be an object");
         return { ok: {} };
       },
     });
@@ -604,10 +737,14 @@ const ALL = {
     callbackApi("pay", args, {
       outcomes: ["cancel"],
       async run(o) {
-        if (typeof o.trade_order_id !== "string" || !o.trade_order_id) return invalid("pay", "trade_order_id is required");
+        if (typeof o.trade_order_id !== "string" || !o.trade_order_id)
+          return invalid("pay", "trade_order_id is required");
         if (scenario().platformUrl) {
           // the mock platform server then sends the signed minis.trade_order.redeem.success webhook
-          await internal.postJson("/mock/tiktok/pay", { trade_order_id: o.trade_order_id, outcome: "success" });
+          await internal.postJson("/mock/tiktok/pay", {
+            trade_order_id: o.trade_order_id,
+            outcome: "success",
+          });
         }
         return { ok: { trade_order_id: o.trade_order_id } };
       },
@@ -638,7 +775,9 @@ function syncSurface() {
 syncSurface();
 
 internal.registerSdk("ttminis", {
-  reset() { state = freshState(); },
+  reset() {
+    state = freshState();
+  },
   onConfigure: syncSurface,
   fire(event, payload) {
     if (event === "onShow") {

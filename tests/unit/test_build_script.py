@@ -67,3 +67,45 @@ def test_no_server_secret_reaches_the_client_bundle() -> None:
         elif path.is_file():
             blobs.append(path.read_bytes())
     assert blobs and not [s for s in secrets_ for blob in blobs if s in blob]
+
+
+def test_test_command_runs_eslint_and_prettier_before_the_node_tests(monkeypatch) -> None:
+    import subprocess
+
+    build = load_build_script()
+    ran: list[str] = []
+    monkeypatch.setattr(build, "setup", lambda: None)
+    monkeypatch.setattr(build, "build", lambda: None)
+    monkeypatch.setattr(build, "run", lambda cmd, *, what, **kwargs: ran.append(" ".join(cmd)))
+    monkeypatch.setattr(build.subprocess, "run", lambda cmd, **kwargs: subprocess.CompletedProcess(cmd, 0))
+    assert build.test([]) == 0
+    lint_paths = " ".join(build.JS_LINT_PATHS)
+    eslint = ran.index(f"{build.node_bin('eslint')} --max-warnings 0 {lint_paths}")
+    prettier = ran.index(f"{build.node_bin('prettier')} --check --log-level warn {lint_paths}")
+    assert eslint < prettier < ran.index("node --test tests/js/")
+    assert {"js_bridge", "demo_game", "bench/pages", "tests/js", "tests/browser/pages"} <= set(
+        build.JS_LINT_PATHS
+    )
+
+
+def test_setup_npm_installs_dev_dependencies_once_per_lockfile(tmp_path: Path, monkeypatch) -> None:
+    build = load_build_script()
+    ran: list[list[str]] = []
+
+    def fake_npm_ci(cmd: list[str], *, what: str, **kwargs: object) -> None:
+        ran.append(cmd)
+        pyodide = tmp_path / "node_modules" / "pyodide"
+        pyodide.mkdir(parents=True, exist_ok=True)
+        (pyodide / "package.json").write_text(f'{{"version": "{build.PYODIDE_VERSION}"}}')
+
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "run", fake_npm_ci)
+    monkeypatch.setattr(build.shutil, "which", lambda name: f"/usr/bin/{name}")
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    build.setup_npm()
+    assert len(ran) == 1 and ran[0][1:3] == ["ci", "--include=dev"]
+    build.setup_npm()
+    assert len(ran) == 1, "a second setup with the same lockfile must do nothing"
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}')
+    build.setup_npm()
+    assert len(ran) == 2, "a changed lockfile (a new devDependency) must install again"
