@@ -85,6 +85,7 @@ class GameConfig:
         platforms, environments or fields; wrong types; any key that looks like a secret; a production block
         whose URLs point at sandbox/test endpoints (hosts with ``sandbox``, ``staging``, ``test``, ``mock``,
         ``localhost``, loopback addresses); a sandbox block whose URLs point at one of ``production_hosts``.
+        A top-level ``$schema`` string (the JSON Schema an editor validates the file with) is ignored.
         """
         return cls(*validate(data))
 

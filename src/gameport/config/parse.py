@@ -14,14 +14,22 @@ from gameport.config.ad_policy import AdPolicy
 from gameport.config.settings import Environment, PlatformSettings, to_environment, to_platform
 from gameport.errors import ConfigError
 
-_TOP_KEYS: Final = frozenset(
-    {"environment", "app_version", "platforms", "production_hosts", "storage_limits"}
+# The rules below, as constants that gameport.config.schema also builds the JSON Schema from.
+SCHEMA_KEY: Final = "$schema"
+"""Top-level key naming the file's JSON Schema, for editors; a string, otherwise ignored."""
+TOP_KEYS: Final = frozenset(
+    {SCHEMA_KEY, "environment", "app_version", "platforms", "production_hosts", "storage_limits"}
 )
+"""The keys allowed at the top level of the file."""
 _STR_FIELDS: Final = ("client_key", "sdk_url", "backend_url", "leaderboard_url", "app_version")
 _MAP_FIELDS: Final = ("placements", "products")
 _URL_FIELDS: Final = ("sdk_url", "backend_url", "leaderboard_url")
-_FIELDS: Final = frozenset({*_STR_FIELDS, *_MAP_FIELDS, "features", "timeouts", "ads"})
-_SECRET_WORDS: Final = ("secret", "password", "private_key")
+SETTINGS_FIELDS: Final = frozenset({*_STR_FIELDS, *_MAP_FIELDS, "features", "timeouts", "ads"})
+"""The keys allowed in a ``[platforms.<platform>.<environment>]`` block (fields of PlatformSettings)."""
+POSITIVE_AD_FIELDS: Final = ("show_timeout", "load_timeout")
+"""The ``ads`` keys that must be more than 0 (the others may be 0, which switches that rule off)."""
+SECRET_WORDS: Final = ("secret", "password", "private_key")
+"""A key containing one of these, in any case and at any depth, is refused as a secret."""
 _SANDBOX_TOKEN: Final = re.compile(r"^(sandbox|staging|test|mock|localhost)")
 _LOOPBACK: Final = frozenset({"127.0.0.1", "0.0.0.0", "::1"})
 
@@ -68,10 +76,10 @@ def validate(data: object) -> ConfigParts:
     top = _table(data, "the configuration")
     _refuse_secrets(top, "")
     for key in top:
-        if key not in _TOP_KEYS:
-            raise ConfigError(
-                f"{key}: unknown top-level key; expected one of: {', '.join(sorted(_TOP_KEYS))}"
-            )
+        if key not in TOP_KEYS:
+            raise ConfigError(f"{key}: unknown top-level key; expected one of: {', '.join(sorted(TOP_KEYS))}")
+    if not isinstance(top.get(SCHEMA_KEY, ""), str):
+        raise ConfigError(f"{SCHEMA_KEY}: expected a string (the path or URL of the JSON Schema)")
     environment = to_environment(top.get("environment", Environment.SANDBOX.value), "environment")
     app_version = _str(top.get("app_version", "0.0.0"), "app_version")
     hosts_raw = top.get("production_hosts", [])
@@ -100,8 +108,10 @@ def _settings(block: dict[str, object], env: Environment, app_version: str, wher
     for key in block:
         if key == "environment":
             raise ConfigError(f"{where}.environment: set by the table name; remove this key")
-        if key not in _FIELDS:
-            raise ConfigError(f"{where}.{key}: unknown field; expected one of: {', '.join(sorted(_FIELDS))}")
+        if key not in SETTINGS_FIELDS:
+            raise ConfigError(
+                f"{where}.{key}: unknown field; expected one of: {', '.join(sorted(SETTINGS_FIELDS))}"
+            )
     strs = {k: _str(block[k], f"{where}.{k}") for k in _STR_FIELDS if k in block}
     maps = {k: _str_map(block.get(k, {}), f"{where}.{k}") for k in _MAP_FIELDS}
     features: dict[str, bool] = {}
@@ -146,8 +156,8 @@ def _ad_policy(value: object, where: str) -> AdPolicy:
             raise ConfigError(f"{where}.{key}: expected a number of seconds >= 0")
         pacing[key] = float(seconds)
     policy = AdPolicy(**pacing)
-    if policy.show_timeout <= 0 or policy.load_timeout <= 0:
-        raise ConfigError(f"{where}: show_timeout and load_timeout must be more than 0")
+    if any(getattr(policy, key) <= 0 for key in POSITIVE_AD_FIELDS):
+        raise ConfigError(f"{where}: {' and '.join(POSITIVE_AD_FIELDS)} must be more than 0")
     if policy.backoff_max < policy.backoff:
         raise ConfigError(
             f"{where}: backoff_max ({policy.backoff_max:g}) is less than backoff ({policy.backoff:g})"
@@ -186,7 +196,7 @@ def _refuse_secrets(value: object, where: str) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
             path = f"{where}.{key}" if where else str(key)
-            if any(word in str(key).lower() for word in _SECRET_WORDS):
+            if any(word in str(key).lower() for word in SECRET_WORDS):
                 raise ConfigError(
                     f"{path}: secrets never go in the client config (it ships to every player's browser); "
                     "keep them in your game backend's server-side settings"
