@@ -62,7 +62,7 @@ class Platform:
         self.social: Final = Social(self._current)
         self.leaderboards: Final = Leaderboards(self._current)
         self.analytics: Final = Analytics(self._current)
-        self.ads: Final = Ads(self._current, self.lifecycle, clock)
+        self.ads: Final = Ads(self._current, self.lifecycle.hold, clock)
 
     # -- start-up ---------------------------------------------------------------------------------------
 

@@ -15,15 +15,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from gameport._session import Session, SessionGetter
 from gameport.adapters.ad_driver import AdDriver, AdFailure, AdOutcome
-from gameport.capabilities import Capability, PlatformName
+from gameport.capabilities import Capability
 from gameport.config.ad_policy import AdPolicy
-from gameport.errors import ConfigError, InvalidArgumentError
+from gameport.errors import InvalidArgumentError
 from gameport.features.ad_pacing import Backoff, Pacer
-from gameport.features.lifecycle import Lifecycle
+from gameport.features.ad_session import SessionAds
 from gameport.models.ads import (
     AdEvent,
     AdKind,
@@ -47,36 +46,27 @@ AdCallback = Callable[[AdEvent], None]
 """A game callback for ad state changes."""
 
 
-@dataclass(slots=True)
-class _SessionAds:
-    session: Session
-    driver: AdDriver | None
-    pacer: Pacer
-    backoff: Backoff
-    busy: bool = False  # per session: a show left over from a closed session never blocks the new one
-
-
-RATE_LIMIT_KEY = "*"
-"""Back-off key of "too frequent": platforms rate-limit the app, not one ad unit (no-fill is per unit)."""
-
-
 class Ads:
     """Ads on the current platform. Placement names are the game's; ``placements`` in the configuration
     maps them to each platform's ad unit ids (the web platform passes the name to its provider as is).
 
     Args:
         session: returns the current session (raises NotInitializedError before ``platform.init()``).
-        lifecycle: reports paused and muted while an ad is on screen.
+        hold: pauses and mutes the game while an ad is on screen (``platform.lifecycle.hold``); calling
+            what it returns ends that hold.
         clock: monotonic seconds, for pacing (tests pass their own).
     """
 
     def __init__(
-        self, session: SessionGetter, lifecycle: Lifecycle, clock: Callable[[], float] = time.monotonic
+        self,
+        session: SessionGetter,
+        hold: Callable[[], Callable[[], None]],
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._session = session
-        self._lifecycle = lifecycle
+        self._hold = hold
         self._clock = clock
-        self._state: _SessionAds | None = None
+        self._state: SessionAds | None = None
         self._callbacks: list[AdCallback] = []
 
     # -- full-screen ads --------------------------------------------------------------------------------
@@ -105,14 +95,13 @@ class Ads:
         ad_kind = _full_screen(kind)
         state, unit, refusal = self._prepare(ad_kind, placement)
         if refusal is None:
-            refusal = _backing_off(state, unit)
-        if refusal is not None or state.driver is None:
-            reason, detail = refusal or (AdReason.NOT_SUPPORTED, "")
-            return AdLoadResult(ad_kind, placement, False, reason, detail)
+            refusal = state.backing_off(unit)
+        if refusal is not None:
+            return AdLoadResult(ad_kind, placement, False, *refusal)
         try:
-            await state.driver.load(ad_kind, unit, state.pacer.policy.load_timeout)
+            await state.driver().load(ad_kind, unit, state.pacer.policy.load_timeout)
         except AdFailure as failure:
-            _back_off(state, unit, failure.reason)
+            state.back_off(unit, failure.reason)
             return AdLoadResult(ad_kind, placement, False, failure.reason, failure.detail)
         state.backoff.succeeded(unit)
         self._emit(AdEvent(ad_kind, placement, AdState.LOADED))
@@ -142,14 +131,16 @@ class Ads:
                 f"banner position must be 'top' or 'bottom', got {position!r}"
             ) from None
         state = self._current()
-        driver = _banner_driver(state)
-        unit = _unit(state.session, placement)
+        state.session.require(Capability.BANNER_AD)
+        driver = state.driver()
+        unit = state.unit(placement)
         return await driver.show_banner(unit, where, state.pacer.policy.load_timeout)
 
     async def hide_banner(self) -> BannerResult:
         """Hide the banner, best effort. Raises UnsupportedCapabilityError as :meth:`show_banner`."""
         state = self._current()
-        return await _banner_driver(state).hide_banner(state.pacer.policy.load_timeout)
+        state.session.require(Capability.BANNER_AD)
+        return await state.driver().hide_banner(state.pacer.policy.load_timeout)
 
     # -- events -----------------------------------------------------------------------------------------
 
@@ -170,27 +161,21 @@ class Ads:
 
     # -- internals --------------------------------------------------------------------------------------
 
-    def begin(self, session: Session) -> _SessionAds:
+    def begin(self, session: Session) -> SessionAds:
         """A new session started now (``platform.init()``): pacing (the interstitial start delay) counts
         from here."""
         self._release()
-        offers_ads = any(_CAPABILITY[kind] in session.capabilities for kind in AdKind)
         policy = session.settings.ads
-        self._state = _SessionAds(
-            session,
-            session.adapter.ad_driver() if offers_ads else None,
-            Pacer(policy, self._clock),
-            Backoff(policy, self._clock),
-        )
+        self._state = SessionAds(session, Pacer(policy, self._clock), Backoff(policy, self._clock))
         return self._state
 
-    def _current(self) -> _SessionAds:
+    def _current(self) -> SessionAds:
         session = self._session()
         if self._state is None or self._state.session is not session:
             return self.begin(session)
         return self._state
 
-    def _prepare(self, kind: AdKind, placement: str) -> tuple[_SessionAds, str, tuple[AdReason, str] | None]:
+    def _prepare(self, kind: AdKind, placement: str) -> tuple[SessionAds, str, tuple[AdReason, str] | None]:
         if not isinstance(placement, str) or not placement:
             raise InvalidArgumentError(f"an ad placement must be a non-empty string, got {placement!r}")
         state = self._current()
@@ -198,23 +183,21 @@ class Ads:
         if not session.gate.allows(_CAPABILITY[kind]):
             detail = f"{kind.value} ads on {session.name.value}: {session.gate.reasons[_CAPABILITY[kind]]}"
             return state, placement, (AdReason.NOT_SUPPORTED, detail)
-        return state, _unit(session, placement), None
+        return state, state.unit(placement), None
 
     async def _show(self, kind: AdKind, placement: str) -> AdResult:
         state, unit, refusal = self._prepare(kind, placement)
         if refusal is None and state.busy:
             refusal = AdReason.ANOTHER_AD_SHOWING, "another ad is on screen; gameport shows one at a time"
         if refusal is None:
-            refusal = state.pacer.refusal(kind) or _backing_off(state, unit)
-        driver = state.driver
-        if refusal is not None or driver is None:
-            reason, detail = refusal or (AdReason.NOT_SUPPORTED, "")
-            result = AdResult(kind, placement, False, False, reason, detail)
+            refusal = state.pacer.refusal(kind) or state.backing_off(unit)
+        if refusal is not None:
+            result = AdResult(kind, placement, False, False, *refusal)
             self._emit(AdEvent(kind, placement, AdState.FAILED, result))
             return result
         state.busy = True
         self._emit(AdEvent(kind, placement, AdState.REQUESTED))
-        resume = self._lifecycle.hold()
+        resume = self._hold()
         seen: set[AdState] = set()
 
         def notify(step: AdState) -> None:
@@ -223,7 +206,7 @@ class Ads:
                 self._emit(AdEvent(kind, placement, step))
 
         try:
-            outcome = await _run(driver, state.pacer.policy, kind, unit, notify)
+            outcome = await _run(state.driver(), state.pacer.policy, kind, unit, notify)
             return self._finish(state, kind, placement, unit, outcome, notify)
         finally:  # after the closing events: the game resumes once the ad is over, not before
             state.busy = False
@@ -232,7 +215,7 @@ class Ads:
 
     def _finish(
         self,
-        state: _SessionAds,
+        state: SessionAds,
         kind: AdKind,
         placement: str,
         unit: str,
@@ -247,7 +230,7 @@ class Ads:
             state.backoff.succeeded(unit)
             notify(AdState.SHOWN)
         elif reason is not None:
-            _back_off(state, unit, reason)
+            state.back_off(unit, reason)
         if rewarded:
             notify(AdState.REWARDED)
         self._emit(AdEvent(kind, placement, AdState.CLOSED if outcome.shown else AdState.FAILED, result))
@@ -261,8 +244,8 @@ class Ads:
                 _log.exception("a platform.ads callback raised on %s", event.state.value)
 
     def _release(self) -> None:
-        if self._state is not None and self._state.driver is not None:
-            self._state.driver.close()
+        if self._state is not None:
+            self._state.close()
         self._state = None
 
     def end(self) -> None:
@@ -284,24 +267,6 @@ async def _run(
         return AdOutcome(False, False, AdReason.TIMEOUT, f"the ad did not finish within {limit:g} s")
 
 
-def _backing_off(state: _SessionAds, unit: str) -> tuple[AdReason, str] | None:
-    return state.backoff.blocked(RATE_LIMIT_KEY) or state.backoff.blocked(unit)
-
-
-def _back_off(state: _SessionAds, unit: str, reason: AdReason) -> None:
-    if reason is AdReason.NO_FILL:
-        state.backoff.failed(unit, reason)
-    elif reason is AdReason.RATE_LIMITED:
-        state.backoff.failed(RATE_LIMIT_KEY, reason)
-
-
-def _banner_driver(state: _SessionAds) -> AdDriver:
-    adapter = state.session.require(Capability.BANNER_AD)
-    if state.driver is None:  # BANNER_AD is available, so the driver was built: never reached
-        adapter.unsupported(Capability.BANNER_AD, "no ad driver in this session")
-    return state.driver
-
-
 def _full_screen(kind: AdKind | str) -> AdKind:
     try:
         found = AdKind(kind)
@@ -310,18 +275,3 @@ def _full_screen(kind: AdKind | str) -> AdKind:
     if found is AdKind.BANNER:
         raise InvalidArgumentError(f"preload takes 'rewarded' or 'interstitial', got {kind!r}")
     return found
-
-
-def _unit(session: Session, placement: str) -> str:
-    if not isinstance(placement, str) or not placement:
-        raise InvalidArgumentError(f"an ad placement must be a non-empty string, got {placement!r}")
-    unit = session.settings.placements.get(placement)
-    if unit is not None:
-        return unit
-    if session.name is PlatformName.WEB:
-        return placement  # the page's provider receives the game's own name
-    raise ConfigError(
-        f"no ad unit id for placement {placement!r} on {session.name.value} "
-        f"({session.environment.value}): add it to the placements of that platform block",
-        platform=session.name.value,
-    )

@@ -2,26 +2,28 @@
 
 Start-up order is Meta's: ``initializeAsync`` first, ``setLoadingProgress`` while loading, then
 ``startGameAsync`` in :meth:`MetaAdapter.ready`. This session's capabilities come from ``getSupportedAPIs()``
-(see :data:`REQUIRED_APIS`) and the configuration's feature switches.
+(see :data:`.members.REQUIRED_APIS`); the feature switches are the capability gate's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import Callable, Mapping
-from typing import ClassVar, Final
+from typing import ClassVar
 
 import gameport.adapters.meta.social as meta_social
 from gameport.adapters.ad_driver import AdDriver
-from gameport.adapters.base import Adapter, ErrorMap, map_errors
+from gameport.adapters.base import Adapter, map_errors
 from gameport.adapters.meta.ads import MetaAds
+from gameport.adapters.meta.identity import signed_login
 from gameport.adapters.meta.leaderboards import MetaLeaderboards
+from gameport.adapters.meta.lifecycle import watch_pause
+from gameport.adapters.meta.members import META_CODES, REQUIRED_APIS, error_table
 from gameport.adapters.meta.player_data import MetaPlayerData
 from gameport.bridge import Bridge, Subscription
 from gameport.bridge.failures import platform_error
-from gameport.capabilities import FALLBACKS, Capability, PlatformName
+from gameport.capabilities import Capability, PlatformName
 from gameport.config.settings import PlatformSettings
 from gameport.errors import (
     AnalyticsEventError,
@@ -30,8 +32,6 @@ from gameport.errors import (
     PlatformError,
     SdkLoadError,
     StorageLimitError,
-    UnsupportedCapabilityError,
-    UserCancelledError,
 )
 from gameport.models.results import (
     LaunchData,
@@ -45,37 +45,6 @@ from gameport.models.results import (
 from gameport.values import Json, JsonObject
 
 logger = logging.getLogger(__name__)
-
-REQUIRED_APIS: Final[dict[Capability, tuple[str, ...]]] = {
-    Capability.LOGIN: ("player.getSignedPlayerInfoAsync",),
-    Capability.LOADING_PROGRESS: ("setLoadingProgress",),
-    Capability.LIFECYCLE: ("onPause",),
-    Capability.LAUNCH_DATA: ("getEntryPointData", "getEntryPointAsync"),
-    Capability.STORAGE: ("player.getDataAsync", "player.setDataAsync"),
-    Capability.SHORTCUT: ("canCreateShortcutAsync", "createShortcutAsync"),
-    Capability.SHARE: ("shareAsync",),
-    Capability.INVITE: ("inviteAsync",),
-    Capability.LEADERBOARDS: ("getLeaderboardAsync",),
-    Capability.ANALYTICS: ("logEvent",),
-    Capability.REWARDED_AD: ("getRewardedVideoAsync",),
-    Capability.INTERSTITIAL_AD: ("getInterstitialAdAsync",),
-    Capability.BANNER_AD: ("loadBannerAdAsync", "hideBannerAdAsync"),
-}
-"""[unconfirmed] The ``getSupportedAPIs()`` names each capability needs (exact 8.0 strings to verify on a
-device). ANALYTICS also needs ``FBInstant.logEvent`` to exist: its presence in 8.0 is unconfirmed."""
-
-META_CODES: Final = {
-    "cancelled": "USER_INPUT",
-    "unsupported": "CLIENT_UNSUPPORTED_OPERATION",
-    "pending": "PENDING_REQUEST",
-    "storage_limit": "INVALID_OPERATION",
-    "board_not_found": "LEADERBOARD_NOT_FOUND",
-    "analytics_post": "ANALYTICS_POST_EXCEPTION",
-    "invalid_param": "INVALID_PARAM",
-}
-"""[unconfirmed] Which documented APIError code (B.11) Meta uses for each situation. Documented as codes;
-the pairing is partly inferred: invite dismissal as USER_INPUT, the storage limit as INVALID_OPERATION
-("e.g. storage limits"), a removed global board as LEADERBOARD_NOT_FOUND."""
 
 
 class MetaAdapter(Adapter):
@@ -147,27 +116,13 @@ class MetaAdapter(Adapter):
             return set()
         return {api for api in listed if isinstance(api, str)} if isinstance(listed, list) else set()
 
-    def _codes(self, cap: Capability, **extra: Callable[[PlatformError], Exception]) -> ErrorMap:
-        def unsupported(exc: PlatformError) -> Exception:
-            return UnsupportedCapabilityError(cap.value, self.name.value, FALLBACKS[cap], exc.message)
-
-        def cancelled(exc: PlatformError) -> Exception:
-            return UserCancelledError(f"the player closed the {cap.value} dialog", platform=self.name.value)
-
-        table: dict[str | int, Callable[[PlatformError], Exception]] = {
-            META_CODES["cancelled"]: cancelled,
-            META_CODES["unsupported"]: unsupported,
-        }
-        table.update({META_CODES[key]: factory for key, factory in extra.items()})
-        return table
-
     async def set_loading_progress(self, fraction: float) -> None:
         """``setLoadingProgress(0..100)``; a no-op after :meth:`ready` (the loading screen is gone)."""
         self.require(Capability.LOADING_PROGRESS)
         if self._started:
             return
         percent = round(min(max(fraction, 0.0), 1.0) * 100)
-        with map_errors(self._codes(Capability.LOADING_PROGRESS)):
+        with map_errors(error_table(Capability.LOADING_PROGRESS)):
             self.bridge.call_sync("FBInstant.setLoadingProgress", percent)
         self._progress = percent
 
@@ -205,63 +160,15 @@ class MetaAdapter(Adapter):
         self.require(Capability.LOGIN)
         if nonce is not None and not nonce:
             raise InvalidArgumentError("a login nonce must be a non-empty string (or None)")
-        nonce = nonce if nonce is not None else secrets.token_urlsafe(16)
-        path = "FBInstant.player.getSignedPlayerInfoAsync"
-        with map_errors(self._codes(Capability.LOGIN)):
-            info = await self.bridge.create(path, nonce, timeout=self.timeout("login", 10))
-        try:
-            signature = self.bridge.call_sync(info.member("getSignature"))
-            player_id = self.bridge.call_sync(info.member("getPlayerID"))
-        finally:
-            self.bridge.release(info)
-        sig, _, payload = signature.partition(".") if isinstance(signature, str) else ("", "", "")
-        if (
-            not isinstance(signature, str)
-            or not sig
-            or not payload
-            or not isinstance(player_id, str)
-            or not player_id
-        ):
-            raise PlatformError(
-                "Meta answered a malformed signed player info (expected '<sig>.<payload>' and a player id)",
-                code=None,
-                raw={"signature": signature, "player_id": player_id},
-                path=path,
-                platform=self.name.value,
-            )
-        return LoginResult(self.name.value, player_id, signature, "meta_signed_player_info", nonce)
+        with map_errors(error_table(Capability.LOGIN)):
+            return await signed_login(self.bridge, nonce, self.timeout("login", 10))
 
     # -- lifecycle --------------------------------------------------------------------------------------
 
     def watch_lifecycle(self, emit: Callable[[LifecycleEvent], None]) -> list[Subscription]:
-        """PAUSE on ``onPause`` or the page turning hidden; RESUME when it turns visible again.
-
-        Meta has no ``onResume``, so resume comes only from the page's ``visibilitychange``. Repeated
-        signals are folded: PAUSE is emitted once until the matching RESUME.
-        """
+        """PAUSE on ``onPause`` or the page turning hidden; RESUME when visible again (:mod:`.lifecycle`)."""
         self.require(Capability.LIFECYCLE)
-        paused = [False]
-
-        def signal(event: LifecycleEvent) -> None:
-            if paused[0] != (event is LifecycleEvent.PAUSE):
-                paused[0] = event is LifecycleEvent.PAUSE
-                emit(event)
-
-        def visibility(_: Json) -> None:
-            hidden = self.bridge.get("document.visibilityState") == "hidden"
-            signal(LifecycleEvent.PAUSE if hidden else LifecycleEvent.RESUME)
-
-        subs = [self.bridge.on("FBInstant.onPause", lambda _: signal(LifecycleEvent.PAUSE))]
-        if self.bridge.has("document"):
-            subs.append(
-                self.bridge.on(
-                    "document.addEventListener",
-                    visibility,
-                    off="document.removeEventListener",
-                    args=["visibilitychange"],
-                )
-            )
-        return subs
+        return watch_pause(self.bridge, emit)
 
     def launch_data(self) -> LaunchData:
         """The entry point (read at init) and ``getEntryPointData()``; Meta has no query string."""
@@ -276,7 +183,7 @@ class MetaAdapter(Adapter):
         """``player.getDataAsync([key])[key]``, after any write in flight. Raises as :meth:`storage_set`."""
         self.require(Capability.STORAGE)
         return await self._data.get(
-            key, codes=self._codes(Capability.STORAGE), timeout=self._storage_timeout()
+            key, codes=error_table(Capability.STORAGE), timeout=self._storage_timeout()
         )
 
     async def storage_set(self, key: str, value: Json) -> None:
@@ -293,7 +200,7 @@ class MetaAdapter(Adapter):
         def too_big(exc: PlatformError) -> Exception:
             return StorageLimitError(f"Meta refused the write: {exc.message}", platform=self.name.value)
 
-        codes = self._codes(Capability.STORAGE, storage_limit=too_big)
+        codes = error_table(Capability.STORAGE, storage_limit=too_big)
         timeout, delay = self._storage_timeout(), self.pending_retry_delay
         await self._data.set(
             key, value, codes=codes, timeout=timeout, retry_delay=delay, pending=META_CODES["pending"]
@@ -311,7 +218,7 @@ class MetaAdapter(Adapter):
     async def add_shortcut(self) -> ShortcutResult:
         """Ask once per session: ``added=False`` when Meta says it cannot, or the player declines."""
         self.require(Capability.SHORTCUT)
-        with map_errors(self._codes(Capability.SHORTCUT)):
+        with map_errors(error_table(Capability.SHORTCUT)):
             allowed = await self.bridge.call(
                 "FBInstant.canCreateShortcutAsync", timeout=self.timeout("shortcut", 10)
             )
@@ -335,7 +242,7 @@ class MetaAdapter(Adapter):
             UnsupportedCapabilityError, PlatformError: Meta refused.
         """
         self.require(Capability.SHARE)
-        return await meta_social.share(self.bridge, content, self._codes(Capability.SHARE))
+        return await meta_social.share(self.bridge, content, error_table(Capability.SHARE))
 
     async def invite(self, content: ShareContent) -> ShareResult:
         """``inviteAsync``.
@@ -346,7 +253,7 @@ class MetaAdapter(Adapter):
             UnsupportedCapabilityError, PlatformError: Meta refused.
         """
         self.require(Capability.INVITE)
-        return await meta_social.invite(self.bridge, content, self._codes(Capability.INVITE))
+        return await meta_social.invite(self.bridge, content, error_table(Capability.INVITE))
 
     # -- leaderboards -----------------------------------------------------------------------------------
 
@@ -354,7 +261,7 @@ class MetaAdapter(Adapter):
         self.require(Capability.LEADERBOARDS)
         return MetaLeaderboards(
             self.bridge,
-            self._codes(Capability.LEADERBOARDS),
+            error_table(Capability.LEADERBOARDS),
             not_found=META_CODES["board_not_found"],
             timeout=self.timeout("leaderboard", 10),
         )
@@ -395,7 +302,7 @@ class MetaAdapter(Adapter):
                 f"Meta refused event {name!r}: {exc.message}", platform=self.name.value
             )
 
-        with map_errors(self._codes(Capability.ANALYTICS, invalid_param=invalid)):
+        with map_errors(error_table(Capability.ANALYTICS, invalid_param=invalid)):
             try:
                 result = self.bridge.call_sync(path, name, None, params)
                 if result is not None:  # logEvent returns its APIError instead of throwing

@@ -2,11 +2,12 @@
 runtime (pre-loaded SDK, no ``init`` member).
 
 What is available in a session comes from ``canIUse`` and from the function being present (TikTok < 41.0.0
-has no shortcut or entrance mission, < 43.0.0 no ``reportEvent``), then from ``settings.features``.
-Facts the TikTok documentation does not confirm live in :mod:`.tiktok_unconfirmed`, the only place they are;
+has no shortcut or entrance mission, < 43.0.0 no ``reportEvent``; :mod:`.members`); the configuration's
+``features`` switches are the capability gate's.
+Facts the TikTok documentation does not confirm live in :mod:`.unconfirmed`, the only place they are;
 an adapter instance may be given a corrected copy (``TikTokAdapter(bridge, settings, unconfirmed=...)``).
 
-Ads: :mod:`.tiktok_ads`. Errors: :mod:`.tiktok_errors` (``TikTokLoginNotConfiguredError``,
+Ads: :mod:`.ads`. Storage: :mod:`.storage`. Errors: :mod:`.errors` (``TikTokLoginNotConfiguredError``,
 ``TikTokResponseError``).
 
 Leaderboards are not offered by this adapter: TikTok has none. With ``leaderboard_url`` and ``backend_url``
@@ -17,9 +18,10 @@ without them ``LEADERBOARDS`` raises the unsupported error with its fallback.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import ClassVar, Final
-from urllib.parse import parse_qsl, urlencode
+from typing import ClassVar
+from urllib.parse import urlencode
 
+import gameport.adapters.tiktok.launch as launch
 from gameport.adapters.ad_driver import AdDriver
 from gameport.adapters.base import Adapter, map_errors
 from gameport.adapters.tiktok.ads import FACTORIES, TikTokAds
@@ -30,8 +32,9 @@ from gameport.adapters.tiktok.errors import (
     cancelled,
     login_not_configured,
     malformed,
-    storage_full,
 )
+from gameport.adapters.tiktok.members import NEEDS, NS, TIMEOUT_KEYS
+from gameport.adapters.tiktok.storage import TikTokStorage
 from gameport.adapters.tiktok.unconfirmed import UNCONFIRMED, Unconfirmed
 from gameport.bridge import Bridge, Subscription
 from gameport.capabilities import Capability, PlatformName
@@ -41,7 +44,6 @@ from gameport.errors import (
     PlatformError,
     SdkLoadError,
 )
-from gameport.models.ads import AdKind
 from gameport.models.results import (
     AuthorizeResult,
     LaunchData,
@@ -52,38 +54,6 @@ from gameport.models.results import (
     ShortcutResult,
 )
 from gameport.values import Json, JsonObject
-
-NS: Final = "TTMinis.game"
-"""The JavaScript namespace of every TikTok Mini Games call."""
-
-
-# Capability -> the TTMinis.game members it needs (each asked of canIUse and checked for presence).
-_NEEDS: Final[dict[Capability, tuple[str, ...]]] = {
-    Capability.LOGIN: ("login",),
-    Capability.AUTHORIZE: ("authorize",),
-    Capability.LOADING_PROGRESS: ("setLoadingProgress",),
-    Capability.LIFECYCLE: ("onShow", "onHide"),
-    Capability.LAUNCH_DATA: ("getLaunchOptionsSync",),
-    Capability.STORAGE: ("getStorage", "setStorage", "removeStorage"),
-    Capability.SHORTCUT: ("addShortcut",),
-    Capability.SHORTCUT_REWARD: ("getShortcutMissionReward",),
-    Capability.REVISIT: ("startEntranceMission", "getEntranceMissionReward"),
-    Capability.SHARE: ("shareAppMessage",),
-    Capability.INVITE: ("shareAppMessage",),
-    Capability.ANALYTICS: ("reportEvent",),
-    Capability.REWARDED_AD: (FACTORIES[AdKind.REWARDED],),
-    Capability.INTERSTITIAL_AD: (FACTORIES[AdKind.INTERSTITIAL],),
-}
-
-
-_TIMEOUT_KEYS: Final = {
-    Capability.LOGIN: "login",
-    Capability.LOADING_PROGRESS: "loading_progress",
-    Capability.STORAGE: "storage",
-    Capability.SHORTCUT_REWARD: "reward",
-    Capability.REVISIT: "reward",
-    Capability.ANALYTICS: "analytics",
-}
 
 
 class TikTokAdapter(Adapter):
@@ -97,7 +67,7 @@ class TikTokAdapter(Adapter):
     """
 
     name = PlatformName.TIKTOK
-    CAPABILITIES = frozenset(_NEEDS)
+    CAPABILITIES = frozenset(NEEDS)
     CONDITIONS: ClassVar[Mapping[Capability, str]] = {
         Capability.SHORTCUT: "client 41.0.0+",
         Capability.SHORTCUT_REWARD: "client 41.0.0+",
@@ -112,6 +82,7 @@ class TikTokAdapter(Adapter):
         super().__init__(bridge, settings)
         self.unconfirmed = unconfirmed
         self.runtime: str | None = None
+        self._storage = TikTokStorage(self._call, unconfirmed)
 
     # -- start-up ---------------------------------------------------------------------------------------
 
@@ -140,7 +111,7 @@ class TikTokAdapter(Adapter):
             self.runtime = "native"
         missing: dict[Capability, str] = {}
         for cap in self.CAPABILITIES:
-            lacking = next((m for m in _NEEDS[cap] if not self._has_member(m)), None)
+            lacking = next((m for m in NEEDS[cap] if not self._has_member(m)), None)
             if lacking is not None:
                 missing[cap] = f"this TikTok client lacks {NS}.{lacking} (canIUse)"
         return missing
@@ -196,65 +167,28 @@ class TikTokAdapter(Adapter):
     # -- lifecycle --------------------------------------------------------------------------------------
 
     def watch_lifecycle(self, emit: Callable[[LifecycleEvent], None]) -> list[Subscription]:
-        """``onHide`` -> PAUSE and ``onShow`` -> RESUME; cancelling calls ``offHide`` / ``offShow``."""
+        """``onHide`` -> PAUSE and ``onShow`` -> RESUME (:func:`.launch.watch`)."""
         self.require(Capability.LIFECYCLE)
-        subs = []
-        for member, event in (("onHide", LifecycleEvent.PAUSE), ("onShow", LifecycleEvent.RESUME)):
-            off = f"{NS}.off{member[2:]}"
-            subs.append(
-                self.bridge.on(
-                    f"{NS}.{member}", _emitter(emit, event), off=off if self.bridge.has(off) else None
-                )
-            )
-        return subs
+        return launch.watch(self.bridge, emit)
 
     def launch_data(self) -> LaunchData:
-        """``getLaunchOptionsSync()``: ``scene`` as ``entry_point``, ``query`` as a str -> str dict."""
+        """``getLaunchOptionsSync()`` as :class:`LaunchData` (:func:`.launch.launch_data`)."""
         self.require(Capability.LAUNCH_DATA)
-        options = self.bridge.call_sync(f"{NS}.getLaunchOptionsSync")
-        if not isinstance(options, dict):
-            return LaunchData()
-        scene = options.get("scene")
-        return LaunchData(
-            entry_point=None if scene is None or isinstance(scene, dict | list) else str(scene),
-            query=_query_dict(options.get("query")),
-        )
+        return launch.launch_data(self.bridge)
 
     # -- storage ----------------------------------------------------------------------------------------
 
     async def storage_get(self, key: str) -> Json:
-        """``getStorage({key})`` -> ``data``; None when the key is absent.
-
-        Raises:
-            TikTokResponseError: success without ``data``.
-        """
-        try:
-            payload = await self._call(Capability.STORAGE, "getStorage", {"key": key}, 5.0)
-        except PlatformError as exc:
-            if self._is_missing(exc):
-                return None
-            raise
-        if not isinstance(payload, dict) or "data" not in payload:
-            raise malformed(f"{NS}.getStorage", payload, "no data in the success payload")
-        return payload["data"]
+        """``getStorage({key})`` -> ``data``; None when the key is absent (see :mod:`.storage`)."""
+        return await self._storage.get(key)
 
     async def storage_set(self, key: str, value: Json) -> None:
-        """``setStorage({key, data})`` with a JSON-like ``value``.
-
-        Raises:
-            StorageLimitError: TikTok's storage is full (codes in ``unconfirmed.storage_limit_codes``).
-        """
-        with map_errors({c: storage_full for c in self.unconfirmed.storage_limit_codes}):
-            await self._call(Capability.STORAGE, "setStorage", {"key": key, "data": value}, 5.0)
+        """``setStorage({key, data})``. Raises StorageLimitError when TikTok's storage is full."""
+        await self._storage.set(key, value)
 
     async def storage_delete(self, key: str) -> None:
         """``removeStorage({key})``; no error when absent."""
-        await self._call(Capability.STORAGE, "removeStorage", {"key": key}, 5.0)
-
-    def _is_missing(self, exc: PlatformError) -> bool:
-        if exc.code is not None:
-            return exc.code in self.unconfirmed.storage_missing_codes
-        return self.unconfirmed.storage_missing_text in exc.message
+        await self._storage.delete(key)
 
     # -- retention --------------------------------------------------------------------------------------
 
@@ -349,23 +283,11 @@ class TikTokAdapter(Adapter):
     async def _call(self, cap: Capability, member: str, options: JsonObject, default: float | None) -> Json:
         """``call_cb`` of ``member`` if ``cap`` is available; ``default`` None: a dialog, no timeout."""
         self.require(cap)
-        timeout = None if default is None else self.timeout(_TIMEOUT_KEYS[cap], default)
+        timeout = None if default is None else self.timeout(TIMEOUT_KEYS[cap], default)
         return await self.bridge.call_cb(f"{NS}.{member}", options, timeout=timeout)
 
     def _cancel_table(self) -> dict[str | int, Callable[[PlatformError], Exception]]:
         return {code: cancelled for code in self.unconfirmed.cancel_codes}
-
-
-def _emitter(emit: Callable[[LifecycleEvent], None], event: LifecycleEvent) -> Callable[[Json], None]:
-    return lambda _payload: emit(event)
-
-
-def _query_dict(query: Json) -> dict[str, str]:
-    if isinstance(query, str):
-        return dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
-    if isinstance(query, dict):
-        return {k: v if isinstance(v, str) else str(v) for k, v in query.items() if v is not None}
-    return {}
 
 
 adapter_class = TikTokAdapter

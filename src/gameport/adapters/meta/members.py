@@ -1,0 +1,60 @@
+"""Meta's facts in one place: the ``getSupportedAPIs()`` names each capability needs, the APIError codes
+gameport reacts to, and the error table those codes make for one capability."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from gameport.adapters.base import ErrorMap
+from gameport.capabilities import FALLBACKS, Capability
+from gameport.errors import PlatformError, UnsupportedCapabilityError, UserCancelledError
+
+REQUIRED_APIS: Final[dict[Capability, tuple[str, ...]]] = {
+    Capability.LOGIN: ("player.getSignedPlayerInfoAsync",),
+    Capability.LOADING_PROGRESS: ("setLoadingProgress",),
+    Capability.LIFECYCLE: ("onPause",),
+    Capability.LAUNCH_DATA: ("getEntryPointData", "getEntryPointAsync"),
+    Capability.STORAGE: ("player.getDataAsync", "player.setDataAsync"),
+    Capability.SHORTCUT: ("canCreateShortcutAsync", "createShortcutAsync"),
+    Capability.SHARE: ("shareAsync",),
+    Capability.INVITE: ("inviteAsync",),
+    Capability.LEADERBOARDS: ("getLeaderboardAsync",),
+    Capability.ANALYTICS: ("logEvent",),
+    Capability.REWARDED_AD: ("getRewardedVideoAsync",),
+    Capability.INTERSTITIAL_AD: ("getInterstitialAdAsync",),
+    Capability.BANNER_AD: ("loadBannerAdAsync", "hideBannerAdAsync"),
+}
+"""[unconfirmed] The ``getSupportedAPIs()`` names each capability needs (exact 8.0 strings to verify on a
+device). ANALYTICS also needs ``FBInstant.logEvent`` to exist: its presence in 8.0 is unconfirmed."""
+
+META_CODES: Final = {
+    "cancelled": "USER_INPUT",
+    "unsupported": "CLIENT_UNSUPPORTED_OPERATION",
+    "pending": "PENDING_REQUEST",
+    "storage_limit": "INVALID_OPERATION",
+    "board_not_found": "LEADERBOARD_NOT_FOUND",
+    "analytics_post": "ANALYTICS_POST_EXCEPTION",
+    "invalid_param": "INVALID_PARAM",
+}
+"""[unconfirmed] Which documented APIError code (B.11) Meta uses for each situation. Documented as codes;
+the pairing is partly inferred: invite dismissal as USER_INPUT, the storage limit as INVALID_OPERATION
+("e.g. storage limits"), a removed global board as LEADERBOARD_NOT_FOUND."""
+
+
+def error_table(cap: Capability, **extra: Callable[[PlatformError], Exception]) -> ErrorMap:
+    """Meta's cancel and unsupported codes for ``cap`` as typed errors, plus ``extra`` (key of
+    :data:`META_CODES` -> error factory)."""
+
+    def unsupported(exc: PlatformError) -> Exception:
+        return UnsupportedCapabilityError(cap.value, "meta", FALLBACKS[cap], exc.message)
+
+    def cancelled(exc: PlatformError) -> Exception:
+        return UserCancelledError(f"the player closed the {cap.value} dialog", platform="meta")
+
+    table: dict[str | int, Callable[[PlatformError], Exception]] = {
+        META_CODES["cancelled"]: cancelled,
+        META_CODES["unsupported"]: unsupported,
+    }
+    table.update({META_CODES[key]: factory for key, factory in extra.items()})
+    return table
