@@ -21,10 +21,13 @@ from gameport.features.ads import Ads
 from gameport.features.analytics import Analytics
 from gameport.features.leaderboards import Leaderboards
 from gameport.features.lifecycle import Lifecycle
+from gameport.features.payments import Payments
 from gameport.features.retention import Revisit, Shortcut
 from gameport.features.social import Social
 from gameport.features.storage import DEFAULT_STORAGE_LIMITS, Storage
 from gameport.models.results import AuthorizeResult, LoginResult
+
+NO_BACKEND_FOR_PURCHASES: Final = "purchases need backend_url: the game backend prices, verifies and grants"
 
 SDK_LOAD_TIMEOUT: Final = 15.0
 """Seconds the platform SDK script may take to load, unless ``timeouts.sdk_load`` says otherwise."""
@@ -63,6 +66,7 @@ class Platform:
         self.leaderboards: Final = Leaderboards(self._current)
         self.analytics: Final = Analytics(self._current)
         self.ads: Final = Ads(self._current, self.lifecycle.hold, clock)
+        self.payments: Final = Payments(self._current)
 
     # -- start-up ---------------------------------------------------------------------------------------
 
@@ -130,6 +134,8 @@ class Platform:
         gate = await adapter.init()
         limit = game_config.storage_limits.get(platform_name, DEFAULT_STORAGE_LIMITS[platform_name])
         backend = open_backend_session(bridge, adapter, settings)
+        if backend is None:
+            gate = gate.lacking({Capability.PURCHASES: NO_BACKEND_FOR_PURCHASES})
         boards = backend_leaderboards_for(adapter, settings, gate, backend)
         if boards is not None:
             gate = gate.serving(BACKEND_CAPABILITIES, settings.features)
@@ -138,6 +144,7 @@ class Platform:
             self.lifecycle.attach(adapter.watch_lifecycle(self.lifecycle.emit))
         self._session = session
         self.ads.begin(session)
+        self.payments.begin(session)
         return session
 
     async def ready(self) -> None:
@@ -177,6 +184,7 @@ class Platform:
         if task is not None and not task.done():
             task.cancel()
         self.ads.end()
+        self.payments.end()
         self.lifecycle.detach()
         self._session = None
 

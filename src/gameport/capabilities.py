@@ -123,6 +123,12 @@ class CapabilityGate:
         reasons = {c: why for c, why in self.reasons.items() if c not in added}
         return CapabilityGate(self.platform, self.available | added, reasons)
 
+    def lacking(self, missing: Mapping[Capability, str]) -> CapabilityGate:
+        """This gate without ``missing`` (capability -> why), for what the session itself lacks (a
+        backend that is not configured)."""
+        taken = {c: why for c, why in missing.items() if c in self.available}
+        return CapabilityGate(self.platform, self.available - taken.keys(), {**self.reasons, **taken})
+
     def allows(self, capability: Capability) -> bool:
         """Whether ``capability`` is available in this session."""
         return capability in self.available

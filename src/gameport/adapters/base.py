@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import ClassVar, NoReturn
 
 from gameport.adapters.ad_driver import AdDriver
+from gameport.adapters.payment_driver import PaymentDriver
 from gameport.bridge import Bridge, Subscription
 from gameport.capabilities import FALLBACKS, Capability, CapabilityGate, PlatformName
 from gameport.config.settings import PlatformSettings
@@ -204,6 +205,12 @@ class Adapter(ABC):
     def ad_driver(self) -> AdDriver:
         """This platform's ads; ``platform.ads`` builds it once per session, after :meth:`init`."""
         self.unsupported(Capability.REWARDED_AD)
+
+    # -- payments -------------------------------------------------------------------------------------
+
+    def payment_driver(self) -> PaymentDriver:
+        """This platform's purchase calls; ``platform.payments`` builds it once per session, at init."""
+        self.unsupported(Capability.PURCHASES)
 
     # -- analytics --------------------------------------------------------------------------------------
 

@@ -20,7 +20,9 @@ from gameport.adapters.meta.identity import signed_login
 from gameport.adapters.meta.leaderboards import MetaLeaderboards
 from gameport.adapters.meta.lifecycle import watch_pause
 from gameport.adapters.meta.members import META_CODES, REQUIRED_APIS, error_table
+from gameport.adapters.meta.payments import MetaPayments
 from gameport.adapters.meta.player_data import MetaPlayerData
+from gameport.adapters.payment_driver import PaymentDriver
 from gameport.bridge import Bridge, Subscription
 from gameport.bridge.failures import platform_error
 from gameport.capabilities import Capability, PlatformName
@@ -55,6 +57,7 @@ class MetaAdapter(Adapter):
     CONDITIONS: ClassVar[Mapping[Capability, str]] = {
         Capability.LEADERBOARDS: "contextual boards",
         Capability.BANNER_AD: "deprecated, best effort",
+        Capability.PURCHASES: "after payments.onReady; backend_url verifies and grants",
     }
     pending_retry_delay: float = 0.2
     """Seconds to wait before retrying a write Meta refused with PENDING_REQUEST."""
@@ -284,6 +287,13 @@ class MetaAdapter(Adapter):
     def ad_driver(self) -> AdDriver:
         """Rewarded, interstitial and banner ads (:mod:`~gameport.adapters.meta.ads`)."""
         return MetaAds(self.bridge)
+
+    # -- payments -------------------------------------------------------------------------------------
+
+    def payment_driver(self) -> PaymentDriver:
+        """``FBInstant.payments``, listening for ``onReady`` from now on (:mod:`.payments`)."""
+        self.require(Capability.PURCHASES)
+        return MetaPayments(self.bridge, lambda: self._started)
 
     # -- analytics --------------------------------------------------------------------------------------
 

@@ -24,6 +24,12 @@ REQUIRED_APIS: Final[dict[Capability, tuple[str, ...]]] = {
     Capability.REWARDED_AD: ("getRewardedVideoAsync",),
     Capability.INTERSTITIAL_AD: ("getInterstitialAdAsync",),
     Capability.BANNER_AD: ("loadBannerAdAsync", "hideBannerAdAsync"),
+    Capability.PURCHASES: (
+        "payments.purchaseAsync",
+        "payments.getPurchasesAsync",
+        "payments.consumePurchaseAsync",
+        "payments.getCatalogAsync",
+    ),
 }
 """[unconfirmed] The ``getSupportedAPIs()`` names each capability needs (exact 8.0 strings to verify on a
 device). ANALYTICS also needs ``FBInstant.logEvent`` to exist: its presence in 8.0 is unconfirmed."""
@@ -36,6 +42,7 @@ META_CODES: Final = {
     "board_not_found": "LEADERBOARD_NOT_FOUND",
     "analytics_post": "ANALYTICS_POST_EXCEPTION",
     "invalid_param": "INVALID_PARAM",
+    "payments_not_ready": "PAYMENTS_NOT_INITIALIZED",
 }
 """[unconfirmed] Which documented APIError code (B.11) Meta uses for each situation. Documented as codes;
 the pairing is partly inferred: invite dismissal as USER_INPUT, the storage limit as INVALID_OPERATION

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import gameport.adapters.tiktok.launch as launch
 from gameport.adapters.ad_driver import AdDriver
 from gameport.adapters.base import Adapter, map_errors
+from gameport.adapters.payment_driver import PaymentDriver
 from gameport.adapters.tiktok.ads import FACTORIES, TikTokAds
 from gameport.adapters.tiktok.errors import (
     LOGIN_NOT_CONFIGURED,
@@ -34,6 +35,7 @@ from gameport.adapters.tiktok.errors import (
     malformed,
 )
 from gameport.adapters.tiktok.members import NEEDS, NS, TIMEOUT_KEYS
+from gameport.adapters.tiktok.payments import TikTokPayments
 from gameport.adapters.tiktok.storage import TikTokStorage
 from gameport.adapters.tiktok.unconfirmed import UNCONFIRMED, Unconfirmed
 from gameport.bridge import Bridge, Subscription
@@ -74,6 +76,7 @@ class TikTokAdapter(Adapter):
         Capability.REVISIT: "client 41.0.0+",
         Capability.INTERSTITIAL_AD: "client 42.9.0+",
         Capability.ANALYTICS: "client 43.0.0+",
+        Capability.PURCHASES: "backend_url: the backend creates orders and grants on the webhook",
     }
 
     def __init__(
@@ -277,6 +280,13 @@ class TikTokAdapter(Adapter):
             return self.bridge.call_sync(f"{NS}.canIUse", f"{factory}.return.load") is True
         except PlatformError:
             return False
+
+    # -- payments -------------------------------------------------------------------------------------
+
+    def payment_driver(self) -> PaymentDriver:
+        """``pay({trade_order_id})`` with this adapter's cancel codes (:mod:`.payments`)."""
+        self.require(Capability.PURCHASES)
+        return TikTokPayments(self.bridge, self.unconfirmed)
 
     # -- internals --------------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ NEEDS: Final[dict[Capability, tuple[str, ...]]] = {
     Capability.ANALYTICS: ("reportEvent",),
     Capability.REWARDED_AD: (FACTORIES[AdKind.REWARDED],),
     Capability.INTERSTITIAL_AD: (FACTORIES[AdKind.INTERSTITIAL],),
+    Capability.PURCHASES: ("pay",),
 }
 
 

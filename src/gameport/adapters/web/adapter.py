@@ -24,7 +24,10 @@ from typing import ClassVar, Final
 from gameport.adapters.ad_driver import AdDriver
 from gameport.adapters.base import Adapter
 from gameport.adapters.detect import url_query
+from gameport.adapters.payment_driver import PaymentDriver
 from gameport.adapters.web.ads import PROVIDER, WebAds
+from gameport.adapters.web.payments import PROVIDER as PAY_PROVIDER
+from gameport.adapters.web.payments import WebPayments
 from gameport.bridge import Bridge, Subscription
 from gameport.capabilities import Capability, PlatformName
 from gameport.config.settings import PlatformSettings
@@ -59,6 +62,7 @@ class WebAdapter(Adapter):
             Capability.ANALYTICS,
             Capability.REWARDED_AD,
             Capability.INTERSTITIAL_AD,
+            Capability.PURCHASES,
         }
     )
 
@@ -67,6 +71,7 @@ class WebAdapter(Adapter):
         Capability.SHARE: "where the browser has navigator.share",
         Capability.REWARDED_AD: "with a page ad provider",
         Capability.INTERSTITIAL_AD: "with a page ad provider",
+        Capability.PURCHASES: "sandbox pay sheet provider; backend_url",
     }
 
     def __init__(
@@ -87,6 +92,7 @@ class WebAdapter(Adapter):
             Capability.SHARE: "navigator.share",
             Capability.REWARDED_AD: f"{PROVIDER}.show",
             Capability.INTERSTITIAL_AD: f"{PROVIDER}.show",
+            Capability.PURCHASES: f"{PAY_PROVIDER}.open",
         }
         missing = {c: f"this page has no {needs[c]}" for c in needs if not self.bridge.has(needs[c])}
         if self._only is not None:
@@ -206,8 +212,13 @@ class WebAdapter(Adapter):
     # -- ads ------------------------------------------------------------------------------------------
 
     def ad_driver(self) -> AdDriver:
-        """Ads from the page's provider, ``globalThis.gameportWebAds`` (see :mod:`.web_ads`)."""
+        """Ads from the page's provider, ``globalThis.gameportWebAds`` (see :mod:`.ads`)."""
         return WebAds(self.bridge)
+
+    def payment_driver(self) -> PaymentDriver:
+        """The page's pay provider, ``globalThis.gameportWebPay`` (see :mod:`.payments`)."""
+        self.require(Capability.PURCHASES)
+        return WebPayments(self.bridge)
 
     # -- analytics --------------------------------------------------------------------------------------
 
