@@ -48,31 +48,11 @@ export const TT_API_MIN_VERSION = Object.freeze({ ...TT.apiMinVersion });
 export const TT_SCHEMA_MIN_VERSION = Object.freeze({ ...TT.schemaMinVersion });
 
 // Documented option / result fields that canIUse answers true for (beyond the version table).
-const KNOWN_SUBSCHEMAS = {
-  login: { success: ["code"], object: ["success", "fail", "complete"] },
-  authorize: { object: ["scope", "success", "fail", "complete"] },
-  setLoadingProgress: { object: ["progress"] },
-  setStorage: { object: ["key", "data"] },
-  getStorage: { object: ["key"], success: ["data"] },
-  removeStorage: { object: ["key"] },
-  getShortcutMissionReward: { success: ["canReceiveReward"] },
-  getEntranceMissionReward: { success: ["canReceiveReward"] },
-  shareAppMessage: { object: ["title", "imageUrl", "query", "subtitle", "templateType"] },
-  shareToStory: { object: ["title", "desc", "imageUrl", "query"] },
-  reportEvent: { object: ["eventName", "params"] },
-  pay: { object: ["trade_order_id"] },
-  getLaunchOptionsSync: { return: ["scene", "query"] },
-  getEnterOptionsSync: { return: ["scene", "query"] },
-  createRewardedVideoAd: { object: ["adUnitId"], return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"] },
-  createInterstitialAd: { object: ["adUnitId"], return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"] },
-};
+const KNOWN_SUBSCHEMAS = TT.knownSubschemas;
 
-// SDK base-library version reported by getSystemInfoSync for a client version (A.12).
-// Below 42.8.0 the SDK version is not documented: "0.1.0" is a mock choice.
-const SDK_FOR_CLIENT = [
-  ["46.3.0", "0.35.0"], ["46.1.0", "0.33.0"], ["43.4.0", "0.6.0"], ["43.1.0", "0.5.0"],
-  ["43.0.0", "0.4.0"], ["42.9.0", "0.3.0"], ["42.8.0", "0.2.0"],
-];
+// SDK base-library version reported by getSystemInfoSync for a client version (A.12), newest first.
+// Below 42.8.0 the SDK version is not documented: the last entry ("0" -> "0.1.0") is a mock choice.
+const SDK_FOR_CLIENT = TT.sdkVersionForClient;
 
 /** Compare dotted numeric versions: negative, 0, positive. */
 export function compareVersions(a, b) {
@@ -215,16 +195,10 @@ const invalid = (api, message) => ({ fail: errorPayload(api, TT_ERROR_CODES.INVA
 
 function systemInfo() {
   const s = scenario();
-  let sdkVersion = "0.1.0";
-  for (const [client, sdk] of SDK_FOR_CLIENT) {
-    if (versionAtLeast(client)) { sdkVersion = sdk; break; }
-  }
+  const sdkVersion = SDK_FOR_CLIENT.find(([client]) => versionAtLeast(client))[1];
   return {
-    screenWidth: 390, screenHeight: 844, windowWidth: 390, windowHeight: 844,
-    devicePixelRatio: 3, pixelRatio: 3, deviceOrientation: "portrait",
-    system: "iOS 17.0", platform: "ios", statusBarHeight: 47,
+    ...clone(TT.systemInfo),
     language: String(s.locale ?? "en_US").replace("_", "-"),
-    safeArea: { left: 0, right: 390, top: 47, bottom: 810, width: 390, height: 763 },
     SDKVersion: sdkVersion,
     version: String(s.clientVersion),
     ...clone(s.systemInfo ?? {}),

@@ -14,7 +14,11 @@ Tables (the JSON key in brackets):
   version from which a member, a ``canIUse`` sub-schema, or ad ``load()`` exists.
 * :data:`TT_CALLBACK_OUTCOMES`, :data:`TT_SYNC_OUTCOMES`, :data:`TT_CANCELLABLE`, :data:`TT_AD_SHOW_OUTCOMES`,
   :data:`TT_AD_LOAD_OUTCOMES`: which outcomes each kind of TikTok member accepts (``cancel`` only on the
-  cancellable members; it fails with ``USER_CANCEL``, [unconfirmed]).
+  cancellable members; it fails with ``USER_CANCEL``, [unconfirmed]). :data:`TT_HOST_OMITS`: members the
+  host fake does not emulate (``pay``).
+* :data:`TT_SYSTEM_INFO`, :data:`TT_SDK_VERSION_FOR_CLIENT`, :data:`TT_KNOWN_SUBSCHEMAS`: the
+  ``getSystemInfoSync()`` fixture, its ``SDKVersion`` per client version (newest first; below 42.8.0 a mock
+  choice), and the option / result fields ``canIUse`` knows.
 * :data:`FB_IMPLEMENTED_APIS` [``fbinstant.implementedApis``]: the default ``getSupportedAPIs()`` answer of
   the JS mock; :data:`FB_HOST_OMITS` the ones the host fake does not emulate (payments).
 * :data:`FB_CODE_CHOICES` [``fbinstant.codeChoices``]: which documented FBInstant code a situation yields.
@@ -78,6 +82,12 @@ def _entries(value: Json, where: str) -> list[tuple[str, dict[str, Json]]]:
     return [(name, _obj(entry, f"{where}.{name}")) for name, entry in _obj(value, where).items()]
 
 
+def _list(value: Json) -> list[Json]:
+    if not isinstance(value, list):
+        raise ValueError("emulation.json: a list was expected")
+    return value
+
+
 def _strs(value: Json, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"emulation.json: {where} must be a list of strings")
@@ -117,6 +127,16 @@ TT_SYNC_OUTCOMES: Final = frozenset(_strs(_TT["syncOutcomes"], "tiktok.syncOutco
 TT_CANCELLABLE: Final = frozenset(_strs(_TT["cancellable"], "tiktok.cancellable"))
 TT_AD_SHOW_OUTCOMES: Final = frozenset(_strs(_TT["adShowOutcomes"], "tiktok.adShowOutcomes"))
 TT_AD_LOAD_OUTCOMES: Final = frozenset(_strs(_TT["adLoadOutcomes"], "tiktok.adLoadOutcomes"))
+TT_HOST_OMITS: Final = frozenset(_strs(_TT["hostOmits"], "tiktok.hostOmits"))
+TT_SYSTEM_INFO: Final[Mapping[str, Json]] = _obj(_TT["systemInfo"], "tiktok.systemInfo")
+TT_SDK_VERSION_FOR_CLIENT: Final = tuple(
+    (pair[0], pair[1])
+    for pair in (_strs(p, "tiktok.sdkVersionForClient[]") for p in _list(_TT["sdkVersionForClient"]))
+)
+TT_KNOWN_SUBSCHEMAS: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
+    api: {part: _strs(names, f"tiktok.knownSubschemas.{api}") for part, names in parts.items()}
+    for api, parts in _entries(_TT["knownSubschemas"], "tiktok.knownSubschemas")
+}
 
 FB_IMPLEMENTED_APIS: Final = _strs(_FB["implementedApis"], "fbinstant.implementedApis")
 FB_HOST_OMITS: Final = frozenset(_strs(_FB["hostOmits"], "fbinstant.hostOmits"))
@@ -165,8 +185,12 @@ __all__ = [
     "TT_CANCELLABLE",
     "TT_ERROR_CODES",
     "TT_FAIL_CODE",
+    "TT_HOST_OMITS",
+    "TT_KNOWN_SUBSCHEMAS",
     "TT_SCHEMA_MIN_VERSION",
+    "TT_SDK_VERSION_FOR_CLIENT",
     "TT_SYNC_OUTCOMES",
+    "TT_SYSTEM_INFO",
     "Knob",
     "TtErrorCode",
     "default_scenario",
