@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -62,3 +63,39 @@ def test_js_bridge_touches_the_dom_only_in_page_code() -> None:
             assert 'typeof document !== "undefined"' in text
         else:
             assert uses_dom is None, f"{path.name} touches the DOM"
+
+
+def _imports_of(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+def test_the_test_doubles_have_no_import_cycle_and_stay_small() -> None:
+    # TYPE_CHECKING imports count too: a cycle hidden behind one is still two modules that need each other.
+    src = ROOT / "src"
+    modules = {
+        ".".join(path.relative_to(src).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in (src / "gameport" / "testing").rglob("*.py")
+    }
+    edges = {name: _imports_of(path) & set(modules) - {name} for name, path in modules.items()}
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), list(edges[start])
+        while todo:
+            name = todo.pop()
+            if name == goal:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo += edges[name]
+        return False
+
+    cycles = sorted(f"{a} <-> {b}" for a in edges for b in edges[a] if reaches(b, a))
+    assert cycles == []
+    too_long = [name for name, path in modules.items() if len(path.read_text().splitlines()) > 300]
+    assert too_long == []
