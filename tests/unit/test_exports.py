@@ -46,4 +46,6 @@ def test_importing_gameport_loads_no_platform_adapter_and_no_javascript() -> Non
         "'gameport.bridge.pyodide', 'pyodide'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['gameport.adapters.ad_driver', 'gameport.adapters.base', 'gameport.adapters.detect']"
+    assert (
+        out.strip() == "['gameport.adapters.ad_driver', 'gameport.adapters.base', 'gameport.adapters.detect']"
+    )
