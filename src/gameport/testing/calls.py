@@ -35,7 +35,8 @@ class Callbacks:
     """The ``success`` / ``fail`` / ``complete`` callbacks of one callback-style call.
 
     The first ``success`` or ``fail`` settles the call; everything after it is ignored and counted in
-    :attr:`ignored`, as the browser bridge does.
+    :attr:`ignored`, as the browser bridge does. :attr:`fired` lists the callbacks fired, in order (a handler
+    that raises :class:`SdkFailure` fails the call without firing any).
     """
 
     def __init__(self) -> None:

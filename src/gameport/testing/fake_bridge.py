@@ -161,7 +161,9 @@ class FakeBridge:
             try:
                 result = await self._invoke(call)
             except SdkFailure as failure:
-                callbacks.fail(failure.raw)
+                # the SDK function threw: the call fails without any callback firing (as in the JS bridge)
+                if not callbacks.settled:
+                    raise platform_error(failure.raw, path=path) from None
             else:
                 if not isinstance(result, _NoAnswer) and not callbacks.fired:
                     callbacks.success(result)

@@ -93,7 +93,9 @@ class FakeMeta(MetaCore):
         s, on = self.scenario, self.initialized
         getters: dict[str, Callable[[], Json]] = {
             "getSDKVersion": lambda: "8.0",
-            "getSupportedAPIs": lambda: [a for a in FB_IMPLEMENTED_APIS if self.supported(a)],
+            "getSupportedAPIs": lambda: list(
+                listed if isinstance(listed := s["supportedAPIs"], list) else FB_IMPLEMENTED_APIS
+            ),
             "getLocale": lambda: s["locale"] if on else None,
             "getPlatform": lambda: s["platform"] if on else None,
             "getEntryPointData": lambda: copy.deepcopy(s["entryPointData"]) if on else None,

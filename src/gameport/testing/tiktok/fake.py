@@ -61,6 +61,7 @@ class FakeTikTok(TikTokMembers):
         self.client_key: str | None = None
         self._steps = StepQueues()
         self._bridge: FakeBridge | None = None
+        self._last_enter: Json = None
         self.ads = FakeTikTokAds(self._steps, self.at_least)
         """The ad objects created so far (``ads.states``)."""
         self.configure(**knobs)
@@ -77,7 +78,7 @@ class FakeTikTok(TikTokMembers):
         """Queue outcomes for the next calls of ``api`` (a member name such as ``"login"``), as
         ``__gpMock.script``. A step is an outcome string or ``{"outcome", "delayMs", "code", ...}``."""
         allowed = TT_CALLBACK_OUTCOMES | ({"cancel"} if api in CANCELLABLE else set())
-        if api in SYNC_APIS:
+        if api in SYNC_APIS or api in client.AD_FACTORIES:
             allowed = TT_SYNC_OUTCOMES
         if api.endswith((".show", ".load")) and api.startswith(_AD_STEP_PREFIXES):
             allowed = SHOW_OUTCOMES if api.endswith(".show") else LOAD_OUTCOMES
@@ -99,9 +100,12 @@ class FakeTikTok(TikTokMembers):
         return self._bridge
 
     def fire(self, event: str, payload: Json = None) -> int:
-        """Fire ``"onShow"`` (default payload: the enter options) or ``"onHide"`` on the :meth:`bridge`."""
+        """Fire ``"onShow"`` (default payload: the enter options; a payload becomes the new enter options) or
+        ``"onHide"`` on the :meth:`bridge`."""
         if self._bridge is None:
             raise BridgeError("fire() needs the bridge made by fake.bridge()")
+        if event == "onShow" and payload is not None:
+            self._last_enter = copy.deepcopy(payload)
         if payload is None:
             payload = self._enter_options() if event == "onShow" else {}
         return self._bridge.emit(f"{NS}.{event}", payload)
@@ -122,6 +126,9 @@ class FakeTikTok(TikTokMembers):
         if call.kind == "create" and member in client.AD_FACTORIES:
             if self._needs_init():
                 raise SdkFailure(thrown(member, "NOT_INITIALIZED"))
+            step = self.next_step((member,))
+            if step["outcome"] in ("fail", "throw"):
+                raise SdkFailure(thrown(member, "SCRIPTED_FAIL", step))
             return self.ads.create(member, call.args)
         if call.kind == "call_sync" and member in SYNC_APIS:
             return self._sync(member, call.args)
@@ -192,8 +199,10 @@ class FakeTikTok(TikTokMembers):
         return self.scenario["runtime"] == "html" and not self.initialized
 
     def _enter_options(self) -> Json:
-        enter = self.scenario["enterOptions"]
-        return copy.deepcopy(enter if enter is not None else self.scenario["launchOptions"])
+        for enter in (self.scenario["enterOptions"], self._last_enter):
+            if enter is not None:
+                return copy.deepcopy(enter)
+        return copy.deepcopy(self.scenario["launchOptions"])
 
 
 class _TikTokBridge(FakeBridge):
