@@ -67,3 +67,15 @@ def test_no_server_secret_reaches_the_client_bundle() -> None:
         elif path.is_file():
             blobs.append(path.read_bytes())
     assert blobs and not [s for s in secrets_ for blob in blobs if s in blob]
+
+
+def test_the_mocks_emulation_table_is_built_and_served_as_json() -> None:
+    build = load_build_script()
+    handler = type("H", (build.SiteHandler,), {"routes": {}})
+    # JSON module imports (the mocks' `import ... with { type: "json" }`) need this exact type.
+    served_as = handler.guess_type(handler.__new__(handler), "/js_bridge/mocks/emulation.json")
+    assert served_as == "application/json"
+    built = ROOT / "dist" / "js_bridge" / "mocks" / "emulation.json"
+    assert (ROOT / "dist" / "build-info.json").exists(), "run python3 build.py build first"
+    assert not built.is_symlink()
+    assert built.read_bytes() == (ROOT / "src" / "gameport" / "testing" / "emulation.json").read_bytes()
