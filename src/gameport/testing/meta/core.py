@@ -77,10 +77,15 @@ class MetaCore:
         for step in steps:
             self._steps.push(api, step, allowed, f"FBInstant.{api}")
 
+    def supported_apis(self) -> tuple[Json, ...]:
+        """This session's ``getSupportedAPIs()``: the ``supportedAPIs`` knob as given, else every emulated
+        API."""
+        listed = self.scenario["supportedAPIs"]
+        return tuple(listed) if isinstance(listed, list) else FB_IMPLEMENTED_APIS
+
     def supported(self, api: str) -> bool:
         """Whether ``api`` is in this session's ``getSupportedAPIs()``."""
-        listed = self.scenario["supportedAPIs"]
-        return api in (listed if isinstance(listed, list) else FB_IMPLEMENTED_APIS)
+        return api in self.supported_apis()
 
     def next_step(self, keys: tuple[str, ...]) -> JsonObject:
         """The next scripted step of the first of ``keys`` with one queued, else ``{"outcome": "ok"}``."""

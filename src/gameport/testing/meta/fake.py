@@ -93,9 +93,7 @@ class FakeMeta(MetaCore):
         s, on = self.scenario, self.initialized
         getters: dict[str, Callable[[], Json]] = {
             "getSDKVersion": lambda: "8.0",
-            "getSupportedAPIs": lambda: list(
-                listed if isinstance(listed := s["supportedAPIs"], list) else FB_IMPLEMENTED_APIS
-            ),
+            "getSupportedAPIs": lambda: list(self.supported_apis()),
             "getLocale": lambda: s["locale"] if on else None,
             "getPlatform": lambda: s["platform"] if on else None,
             "getEntryPointData": lambda: copy.deepcopy(s["entryPointData"]) if on else None,
