@@ -80,6 +80,7 @@ MIME_TYPES = {
     ".js": "text/javascript",
     ".wasm": "application/wasm",
     ".py": "text/plain",
+    ".json": "application/json",  # JSON module imports (the mocks' emulation.json) require it
 }
 
 
@@ -279,7 +280,8 @@ def build() -> Path:
     (tmp / "wheels").mkdir()
     shutil.copyfile(micropip_wheel(), tmp / "wheels" / micropip_wheel().name)
     shutil.copyfile(wheel, tmp / "wheels" / wheel.name)
-    _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js"})
+    # .json: the mocks' emulation.json, a symlink into src/gameport/testing/ (copyfile copies its target)
+    _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js", ".json"})
     _copy_tree(ROOT / "demo_game", tmp, {".html", ".js", ".py", ".css"})
     files = {
         path.relative_to(tmp).as_posix(): {"bytes": path.stat().st_size, "sha256": sha256_of(path)}

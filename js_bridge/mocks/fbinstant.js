@@ -25,60 +25,33 @@
 // sync getters are sync. Signed data is never produced here: with scenario.platformUrl it comes
 // from POST <platformUrl>/mock/meta/sign, otherwise the call rejects NETWORK_FAILURE.
 import { mock, internal } from "./scenario.js";
+import EMULATION from "./emulation.json" with { type: "json" };
+
+const FB = EMULATION.fbinstant;
 
 /** Dotted names of every implemented API (the default getSupportedAPIs() answer). */
-export const FB_IMPLEMENTED_APIS = Object.freeze([
-  "initializeAsync",
-  "setLoadingProgress",
-  "startGameAsync",
-  "getSDKVersion",
-  "getSupportedAPIs",
-  "getLocale",
-  "getPlatform",
-  "getEntryPointData",
-  "getEntryPointAsync",
-  "onPause",
-  "player.getID",
-  "player.getSignedPlayerInfoAsync",
-  "player.getDataAsync",
-  "player.setDataAsync",
-  "player.flushDataAsync",
-  "context.getID",
-  "shareAsync",
-  "inviteAsync",
-  "canCreateShortcutAsync",
-  "createShortcutAsync",
-  "logEvent",
-  "getLeaderboardAsync",
-  "getInterstitialAdAsync",
-  "getRewardedVideoAsync",
-  "loadBannerAdAsync",
-  "hideBannerAdAsync",
-  "payments.onReady",
-  "payments.getCatalogAsync",
-  "payments.purchaseAsync",
-  "payments.getPurchasesAsync",
-  "payments.consumePurchaseAsync",
-]);
+export const FB_IMPLEMENTED_APIS = Object.freeze([...FB.implementedApis]);
 
 /**
  * Error-code choices this mock makes where Meta documents the code list but not which code a
- * given situation yields. All codes are from B.11; the *mapping* below is the mock's choice.
+ * given situation yields (emulation.json `fbinstant.codeChoices`, where each has a note and the
+ * [unconfirmed] ones are marked). All codes are from B.11; the *mapping* is the mock's choice.
  */
-export const FB_CODE_CHOICES = Object.freeze({
-  beforeInitialize: "INVALID_OPERATION", // test-friendly order enforcement (E), not documented behaviour
-  purchaseBeforeStart: "INVALID_OPERATION", // "rejects immediately before startGameAsync resolves" (B.7): code [unconfirmed]
-  playerDataTooLarge: "INVALID_OPERATION", // B.11: INVALID_OPERATION "e.g. storage limits"
-  setDataDuringFlush: "PENDING_REQUEST", // B.4
-  shortcutSecondCall: "INVALID_OPERATION", // once per session (B.8)
-  adUsedAfterShow: "INVALID_OPERATION", // instance single-use (B.6)
-  adClosedEarly: "USER_INPUT", // Meta rewarded-ads guide (B.6, D.10)
-  adErrorAfterDisplay: "NETWORK_FAILURE", // [unconfirmed] playback failure after display (B.6 lists it for showAsync)
-  inviteDismissed: "USER_INPUT", // [unconfirmed] (B.8)
-  signerMissing: "NETWORK_FAILURE", // never fake a signature
-  unsupportedApi: "CLIENT_UNSUPPORTED_OPERATION",
-  paymentsNotReady: "PAYMENTS_NOT_INITIALIZED",
-});
+export const FB_CODE_CHOICES = Object.freeze(
+  Object.fromEntries(Object.entries(FB.codeChoices).map(([name, choice]) => [name, choice.code])),
+);
+
+/**
+ * What a scripted outcome does, from the table's effect names: "resolve", "ok" and "never" as they are
+ * (promiseApi knows them), anything else is an FB_CODE_CHOICES name, replaced by its code.
+ */
+const effects = (table) =>
+  Object.fromEntries(
+    Object.entries(table).map(([outcome, effect]) => [outcome, FB_CODE_CHOICES[effect] ?? effect]),
+  );
+const cancelOutcome = (api) => (api in FB.cancel ? effects({ cancel: FB.cancel[api] }) : {});
+const AD_LOAD_EFFECTS = effects(FB.adLoadOutcomes);
+const AD_SHOW_EFFECTS = effects(FB.adShowOutcomes);
 
 const SDK = "fb";
 const SDK_VERSION = "8.0";
@@ -145,37 +118,42 @@ function promiseApi(api, args, opts) {
   const pre = precheck?.();
   if (pre) return Promise.reject(pre);
   const step = internal.nextStep(keys ?? [api], rec);
-  const generic = ["ok", "fail", "never", "throw"];
-  if (!generic.includes(step.outcome) && !(step.outcome in outcomes)) throw badOutcome(api, step);
+  if (!FB.promiseOutcomes.includes(step.outcome) && !(step.outcome in outcomes)) throw badOutcome(api, step);
   if (step.outcome === "throw")
     throw apiError(step.code ?? "UNKNOWN", step.message ?? `scripted throw from ${api}`);
   begin?.(step);
   return new Promise((resolve, reject) => {
     if (step.outcome === "never" || outcomes[step.outcome] === "never") return;
     const epoch = internal.epoch;
-    internal.later(step.delayMs ?? (step.outcome === "slow_load" ? 1000 : 0), async () => {
-      const done = (fn, v) => {
-        if (epoch !== internal.epoch) return; // reset() while pending: drop
-        settle?.(step);
-        fn(v);
-      };
-      if (step.outcome === "fail") {
-        done(reject, apiError(step.code ?? "UNKNOWN", step.message ?? `scripted failure of ${api}`));
-        return;
-      }
-      if (step.outcome !== "ok" && outcomes[step.outcome] !== "ok") {
-        const mapped = outcomes[step.outcome];
-        if (mapped === "resolve") done(resolve, undefined);
-        else done(reject, apiError(step.code ?? mapped, step.message ?? `${api}: ${step.outcome}`));
-        return;
-      }
-      try {
-        const v = await run(step);
-        done(resolve, step.value !== undefined ? clone(step.value) : v);
-      } catch (e) {
-        done(reject, isApiError(e) ? e : apiError("NETWORK_FAILURE", `network failure: ${e?.message ?? e}`));
-      }
-    });
+    internal.later(
+      step.delayMs ?? (step.outcome === "slow_load" ? EMULATION.timing.slowLoadMs : 0),
+      async () => {
+        const done = (fn, v) => {
+          if (epoch !== internal.epoch) return; // reset() while pending: drop
+          settle?.(step);
+          fn(v);
+        };
+        if (step.outcome === "fail") {
+          done(reject, apiError(step.code ?? "UNKNOWN", step.message ?? `scripted failure of ${api}`));
+          return;
+        }
+        if (step.outcome !== "ok" && outcomes[step.outcome] !== "ok") {
+          const mapped = outcomes[step.outcome];
+          if (mapped === "resolve") done(resolve, undefined);
+          else done(reject, apiError(step.code ?? mapped, step.message ?? `${api}: ${step.outcome}`));
+          return;
+        }
+        try {
+          const v = await run(step);
+          done(resolve, step.value !== undefined ? clone(step.value) : v);
+        } catch (e) {
+          done(
+            reject,
+            isApiError(e) ? e : apiError("NETWORK_FAILURE", `network failure: ${e?.message ?? e}`),
+          );
+        }
+      },
+    );
   });
 }
 
@@ -372,12 +350,7 @@ function makeAdInstance(kind, placementID) {
       promiseApi(`${id}.loadAsync`, args, {
         gate: null,
         keys: [`${id}.loadAsync`, `${kind}.loadAsync`, "ad.loadAsync"],
-        outcomes: {
-          no_fill: "ADS_NO_FILL",
-          frequent_load: "ADS_FREQUENT_LOAD",
-          network_failure: "NETWORK_FAILURE",
-          slow_load: "ok",
-        },
+        outcomes: AD_LOAD_EFFECTS,
         precheck: () =>
           used() ??
           (ad.loading ? apiError("PENDING_REQUEST", "ad is already loading") : null) ??
@@ -396,14 +369,7 @@ function makeAdInstance(kind, placementID) {
       promiseApi(`${id}.showAsync`, args, {
         gate: null,
         keys: [`${id}.showAsync`, `${kind}.showAsync`, "ad.showAsync"],
-        outcomes: {
-          completed: "resolve",
-          closed_early: FB_CODE_CHOICES.adClosedEarly,
-          network_failure: "NETWORK_FAILURE",
-          error_after_display: FB_CODE_CHOICES.adErrorAfterDisplay,
-          slow_load: "ok", // displays after delayMs (default 1000), then resolves as watched
-          never_closes: "never",
-        },
+        outcomes: AD_SHOW_EFFECTS, // slow_load: displays after delayMs (default slowLoadMs), then resolves as watched
         precheck: () =>
           used() ??
           (ad.loaded ? null : apiError("ADS_NOT_LOADED", "showAsync called before a successful loadAsync")),
@@ -564,7 +530,7 @@ const payments = {
   purchaseAsync: (...args) => {
     const [cfg] = args;
     return promiseApi("payments.purchaseAsync", args, {
-      outcomes: { cancel: "USER_INPUT" },
+      outcomes: cancelOutcome("payments.purchaseAsync"),
       precheck() {
         if (!state.started) {
           return apiError(
@@ -700,13 +666,13 @@ const FBInstant = {
   context,
   shareAsync: (...args) =>
     promiseApi("shareAsync", args, {
-      outcomes: { cancel: "resolve" }, // cancel is not observable (B.8)
+      outcomes: cancelOutcome("shareAsync"), // "resolve": cancel is not observable (B.8)
       precheck: () => validShare(args[0]),
       run: () => undefined,
     }),
   inviteAsync: (...args) =>
     promiseApi("inviteAsync", args, {
-      outcomes: { cancel: FB_CODE_CHOICES.inviteDismissed },
+      outcomes: cancelOutcome("inviteAsync"),
       precheck: () => validInvite(args[0]),
       run: () => undefined,
     }),
@@ -716,7 +682,7 @@ const FBInstant = {
     }),
   createShortcutAsync: (...args) =>
     promiseApi("createShortcutAsync", args, {
-      outcomes: { cancel: "USER_INPUT" },
+      outcomes: cancelOutcome("createShortcutAsync"),
       precheck: () =>
         state.shortcutCalled
           ? apiError(FB_CODE_CHOICES.shortcutSecondCall, "createShortcutAsync may be called once per session")

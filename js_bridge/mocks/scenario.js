@@ -12,83 +12,32 @@
 //   __gpMock.stats()                 listener counts, live ads, storage size, pending steps, ...
 //   __gpMock.callsTo(api)            convenience: calls whose api === `api`
 //
+// The tables (outcomes, knobs and their defaults) come from emulation.json, the file the Python host
+// fakes read too (src/gameport/testing/emulation.json; the copy here is a symlink to it).
 // Dependency-free ES module; touches neither `document` nor `window` (works in module workers).
 // If a copy of this module is evaluated twice (e.g. imported under two URLs) the first
 // `globalThis.__gpMock` is reused, so both SDK mocks always share one log and one scenario.
 
+import EMULATION from "./emulation.json" with { type: "json" };
+
 const MOCK_VERSION = 1;
 
-/** Every step outcome understood by at least one mocked API (validated by script()). */
-export const KNOWN_OUTCOMES = Object.freeze([
-  // generic, every callback-style / Promise API
-  "ok",
-  "fail",
-  "never",
-  "throw",
-  // TikTok option-object callbacks only
-  "ok_twice",
-  "ok_then_late_complete",
-  // user dismissed the dialog: TikTok pay/share/shortcut..., FB purchase/invite/shortcut (shareAsync resolves)
-  "cancel",
-  // TikTok ad show()
-  "completed",
-  "closed_early",
-  "no_fill",
-  "error_after_display",
-  "slow_load",
-  "never_closes",
-  // FBInstant AdInstance.loadAsync()/showAsync()
-  "frequent_load",
-  "network_failure",
-]);
+/** Every step outcome understood by at least one mocked API (validated by script()); see emulation.json. */
+export const KNOWN_OUTCOMES = Object.freeze(Object.keys(EMULATION.outcomes));
 
 /**
- * Default settings. `configure()` shallow-merges into a copy of these; objects are replaced whole.
- * TikTok-only knobs are prefixed in the comments with [TT], FBInstant-only with [FB].
+ * Default settings: the `default` of every knob in emulation.json's `scenario` table, where each knob's
+ * `doc` says what it does and `sdk` whether it is TikTok's ("tt"), FBInstant's ("fb") or shared ("both").
+ * `configure()` shallow-merges into a copy of these; objects are replaced whole.
  */
-export const DEFAULT_SCENARIO = Object.freeze({
-  // shared
-  platformUrl: null, // e.g. "http://127.0.0.1:8765": enables /mock/meta/sign, /mock/tiktok/login_code, /mock/tiktok/pay
-  playerId: "mock-player-1", // [FB] player.getID()
-  locale: "en_US", // [FB] getLocale(); [TT] getSystemInfoSync().language is derived ("en-US")
-  // TikTok
-  runtime: "html", // [TT] "html" (init({clientKey}) required, present) | "native" (no init member)
-  clientVersion: "46.3.0", // [TT] TikTok client version driving canIUse and member presence (A.12)
-  openId: null, // [TT] sent as {open_id} to /mock/tiktok/login_code when set
-  systemInfo: {}, // [TT] overrides merged over the getSystemInfoSync() fixture
-  launchOptions: { scene: "mock_scene", query: {} }, // [TT] getLaunchOptionsSync()
-  enterOptions: null, // [TT] getEnterOptionsSync(); null = launchOptions (updated by fire("onShow", payload))
-  storageLimitBytes: 10 * 1024 * 1024, // [TT] total UTF-8 bytes of keys + JSON values; TikTok's cap is [unconfirmed]
-  shortcutRewardAvailable: false, // [TT] next getShortcutMissionReward -> canReceiveReward true (one-time)
-  entranceRewardAvailable: false, // [TT] next getEntranceMissionReward -> canReceiveReward true (one-time)
-  canIUseOverrides: {}, // [TT] {schema: boolean} forced answers for canIUse
-  // FBInstant
-  supportedAPIs: null, // [FB] null = every implemented API; else list of dotted names
-  platform: "WEB", // [FB] getPlatform()
-  entryPoint: "mock_entry", // [FB] getEntryPointAsync()
-  entryPointData: null, // [FB] getEntryPointData()
-  contextId: null, // [FB] context.getID() after startGameAsync (null = solo)
-  appId: "mock-app-1", // [FB] app_id in the purchase payload sent to the signer
-  playerDataLimitBytes: 1024 * 1024, // [FB] setDataAsync limit (1 MB per player, B.4)
-  paymentsReady: true, // [FB] payments.onReady fires (true) or never fires (false)
-  catalog: [
-    // [FB] payments.getCatalogAsync()
-    {
-      productID: "coins_100",
-      title: "100 Coins",
-      description: "A small bag of coins",
-      imageURI: "",
-      price: "$0.99",
-      priceCurrencyCode: "USD",
-      priceAmount: 0.99,
-    },
-  ],
-  unconsumedPurchases: [], // [FB] Purchase objects already owned at session start
-  leaderboards: {}, // [FB] {name: {contextID?, entries?: [{playerId, score, extraData?, timestamp?}]}} or [names]
-  bannerSupported: true, // [FB] false -> loadBannerAdAsync/hideBannerAdAsync reject CLIENT_UNSUPPORTED_OPERATION
-  maxUnshownAds: 3, // [FB] loaded-but-unshown AdInstances allowed before ADS_TOO_MANY_INSTANCES
-  shortcutEligible: true, // [FB] canCreateShortcutAsync() before the first createShortcutAsync()
-});
+export const DEFAULT_SCENARIO = Object.freeze(
+  Object.fromEntries(
+    Object.entries(EMULATION.scenario).map(([name, knob]) => [
+      name,
+      JSON.parse(JSON.stringify(knob.default)),
+    ]),
+  ),
+);
 
 const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
 const isPlainObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);

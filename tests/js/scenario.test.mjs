@@ -241,11 +241,19 @@ test("mock sources obey the hard rules: no eval, Function constructor, string ti
     assert.doesNotMatch(code, /\bFunction\s*\(/, `${f}: Function constructor`);
     assert.doesNotMatch(code, /set(Timeout|Interval)\s*\(\s*["'`]/, `${f}: string timer`);
     assert.doesNotMatch(code, /\b(document|window)\b/, `${f}: DOM global`);
-    const imports = [...code.matchAll(/^\s*import\s[^;]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]);
+    const imports = [...code.matchAll(/^\s*import\s[^;]*?from\s+["']([^"']+)["']([^;]*);/gm)];
+    const allowed = ["./scenario.js", "./emulation.json"];
     assert.ok(
-      imports.every((s) => s === "./scenario.js"),
-      `${f}: imports only ./scenario.js (${imports})`,
+      imports.every((m) => allowed.includes(m[1])),
+      `${f}: imports only ${allowed} (${imports.map((m) => m[1])})`,
     );
+    for (const m of imports.filter((i) => i[1].endsWith(".json"))) {
+      assert.match(
+        m[2],
+        /^\s*with\s*\{\s*type:\s*"json"\s*\}\s*$/,
+        `${f}: JSON module import needs with { type: "json" }`,
+      );
+    }
     assert.match(src.slice(0, 400), /^\/\/ gameport/, `${f}: header comment`);
   }
 });

@@ -69,6 +69,7 @@ def test_no_server_secret_reaches_the_client_bundle() -> None:
     assert blobs and not [s for s in secrets_ for blob in blobs if s in blob]
 
 
+<<<<<<< HEAD
 def test_test_command_runs_eslint_and_prettier_before_the_node_tests(monkeypatch) -> None:
     import subprocess
 
@@ -109,3 +110,15 @@ def test_setup_npm_installs_dev_dependencies_once_per_lockfile(tmp_path: Path, m
     (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}')
     build.setup_npm()
     assert len(ran) == 2, "a changed lockfile (a new devDependency) must install again"
+=======
+def test_the_mocks_emulation_table_is_built_and_served_as_json() -> None:
+    build = load_build_script()
+    handler = type("H", (build.SiteHandler,), {"routes": {}})
+    # JSON module imports (the mocks' `import ... with { type: "json" }`) need this exact type.
+    served_as = handler.guess_type(handler.__new__(handler), "/js_bridge/mocks/emulation.json")
+    assert served_as == "application/json"
+    built = ROOT / "dist" / "js_bridge" / "mocks" / "emulation.json"
+    assert (ROOT / "dist" / "build-info.json").exists(), "run python3 build.py build first"
+    assert not built.is_symlink()
+    assert built.read_bytes() == (ROOT / "src" / "gameport" / "testing" / "emulation.json").read_bytes()
+>>>>>>> issue-9-emulation

@@ -28,11 +28,10 @@ import asyncio
 import inspect
 import itertools
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Final, TypeAlias, TypeVar
+from typing import TypeVar
 
 from gameport.bridge.failures import platform_error
-from gameport.bridge.fetch import HttpReply, HttpRequest, http_request
+from gameport.bridge.fetch import HttpReply, http_request
 from gameport.bridge.protocol import DEFAULT_TIMEOUT, Handle
 from gameport.errors import (
     BridgeError,
@@ -42,87 +41,18 @@ from gameport.errors import (
     NetworkError,
     SdkLoadError,
 )
+from gameport.testing.calls import (
+    NO_ANSWER,
+    Call,
+    Callbacks,
+    Handler,
+    HandlerResult,
+    HttpHandler,
+    SdkFailure,
+    _NoAnswer,
+)
 from gameport.values import Json
 
-
-class _NoAnswer:
-    def __repr__(self) -> str:
-        return "NO_ANSWER"
-
-
-NO_ANSWER: Final = _NoAnswer()
-"""Return this from a handler for a call that never answers (or that the handler settles itself later)."""
-
-
-class SdkFailure(Exception):
-    """Raise from a handler to make the JavaScript call fail with ``raw`` as the platform's payload."""
-
-    def __init__(self, raw: Json) -> None:
-        super().__init__(raw)
-        self.raw = raw
-
-
-class Callbacks:
-    """The ``success`` / ``fail`` / ``complete`` callbacks of one callback-style call.
-
-    The first ``success`` or ``fail`` settles the call; everything after it is ignored and counted in
-    :attr:`ignored`, as the browser bridge does.
-    """
-
-    def __init__(self) -> None:
-        self._future: asyncio.Future[Json] = asyncio.get_running_loop().create_future()
-        self.ignored = 0
-        self.fired: list[str] = []
-
-    @property
-    def settled(self) -> bool:
-        """Whether success or fail has fired."""
-        return self._future.done()
-
-    def success(self, value: Json = None) -> None:
-        self._fire("success", value, failed=False)
-
-    def fail(self, raw: Json = None) -> None:
-        self._fire("fail", raw, failed=True)
-
-    def complete(self, value: Json = None) -> None:
-        self.fired.append("complete")
-
-    def _fire(self, name: str, value: Json, *, failed: bool) -> None:
-        self.fired.append(name)
-        if self._future.done():
-            self.ignored += 1
-        elif failed:
-            self._future.set_exception(SdkFailure(value))
-        else:
-            self._future.set_result(value)
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One call made through a :class:`FakeBridge`.
-
-    Attributes:
-        kind: ``"get"``, ``"call_sync"``, ``"call"``, ``"call_cb"``, ``"create"``, ``"load_script"`` or
-            ``"fetch_json"`` (``path`` is the URL, ``args`` ``(method, body)``, ``options`` the headers).
-        path: the JavaScript path, e.g. ``"TTMinis.game.login"`` or ``"@h1.show"``.
-        args: positional arguments (for ``call_cb``: empty; see ``options``).
-        options: the options object of a callback-style call, without the callbacks.
-        target: for a path on a handle, the value the handler returned when the handle was created.
-        callbacks: for ``call_cb``, the callbacks the handler may fire itself.
-    """
-
-    kind: str
-    path: str
-    args: tuple[Json, ...] = ()
-    options: Mapping[str, Json] | None = None
-    target: Json = None
-    callbacks: Callbacks | None = field(default=None, compare=False, repr=False)
-
-
-HandlerResult: TypeAlias = "Json | _NoAnswer"
-Handler: TypeAlias = Callable[[Call], "HandlerResult | Awaitable[HandlerResult]"]
-HttpHandler: TypeAlias = Callable[[HttpRequest], "HttpReply | Awaitable[HttpReply]"]
 _T = TypeVar("_T")
 
 
@@ -231,7 +161,9 @@ class FakeBridge:
             try:
                 result = await self._invoke(call)
             except SdkFailure as failure:
-                callbacks.fail(failure.raw)
+                # the SDK function threw: the call fails without any callback firing (as in the JS bridge)
+                if not callbacks.settled:
+                    raise platform_error(failure.raw, path=path) from None
             else:
                 if not isinstance(result, _NoAnswer) and not callbacks.fired:
                     callbacks.success(result)
@@ -348,4 +280,13 @@ async def _bounded(awaitable: Awaitable[_T], path: str, timeout: float | None) -
         ) from None
 
 
-__all__ = ["NO_ANSWER", "Call", "Callbacks", "FakeBridge", "Handler", "HttpHandler", "SdkFailure"]
+__all__ = [
+    "NO_ANSWER",
+    "Call",
+    "Callbacks",
+    "FakeBridge",
+    "Handler",
+    "HandlerResult",
+    "HttpHandler",
+    "SdkFailure",
+]

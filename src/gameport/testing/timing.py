@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from gameport.testing.fake_bridge import SdkFailure
+from gameport.testing.calls import SdkFailure
 from gameport.values import Json
 
 

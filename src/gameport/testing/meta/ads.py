@@ -13,37 +13,27 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from gameport.testing.fake_bridge import NO_ANSWER, HandlerResult, SdkFailure
+from gameport.testing.calls import NO_ANSWER, HandlerResult, SdkFailure
+from gameport.testing.emulation import (
+    FB_AD_LOAD_OUTCOMES,
+    FB_AD_SHOW_OUTCOMES,
+    FB_PROMISE_OUTCOMES,
+    SLOW_LOAD_MS,
+    fb_effect,
+)
+from gameport.testing.meta.core import MetaCore, choice, fail
 from gameport.testing.timing import seconds, settle_later
 from gameport.values import Json, JsonObject
 
-if TYPE_CHECKING:
-    from gameport.testing.meta.fake import FakeMeta
-
 AD_APIS: Final = ("getRewardedVideoAsync", "getInterstitialAdAsync", "loadBannerAdAsync", "hideBannerAdAsync")
 GETTERS: Final = {"getRewardedVideoAsync": "rewarded", "getInterstitialAdAsync": "interstitial"}
-LOAD_OUTCOMES: Final = {
-    "no_fill": "ADS_NO_FILL",
-    "frequent_load": "ADS_FREQUENT_LOAD",
-    "network_failure": "NETWORK_FAILURE",
+EFFECTS: Final = {
+    member: {outcome: fb_effect(effect) for outcome, effect in table.items()}
+    for member, table in (("loadAsync", FB_AD_LOAD_OUTCOMES), ("showAsync", FB_AD_SHOW_OUTCOMES))
 }
-SHOW_OUTCOMES: Final = {
-    "closed_early": "USER_INPUT",  # FB_CODE_CHOICES.adClosedEarly
-    "network_failure": "NETWORK_FAILURE",
-    "error_after_display": "NETWORK_FAILURE",  # FB_CODE_CHOICES.adErrorAfterDisplay
-}
-SUCCESS_OUTCOMES: Final = frozenset({"ok", "completed", "slow_load"})
-ALL_OUTCOMES: Final = {
-    "loadAsync": frozenset(LOAD_OUTCOMES) | SUCCESS_OUTCOMES - {"completed"} | {"fail", "never", "throw"},
-    "showAsync": frozenset(SHOW_OUTCOMES) | SUCCESS_OUTCOMES | {"never_closes", "fail", "never", "throw"},
-}
-
-
-def fail(code: str, message: str) -> SdkFailure:
-    """An FBInstant APIError."""
-    return SdkFailure({"code": code, "message": message})
+"""Per AdInstance member, what each ad outcome does: ``"ok"``, ``"resolve"``, ``"never"`` or a code."""
 
 
 @dataclass
@@ -56,9 +46,9 @@ class _Instance:
 
 
 class FakeMetaAds:
-    """The ad instances and banner of one :class:`~.meta.FakeMeta`."""
+    """The ad instances and banner of one :class:`~gameport.testing.meta.FakeMeta`."""
 
-    def __init__(self, fake: FakeMeta) -> None:
+    def __init__(self, fake: MetaCore) -> None:
         self._fake = fake
         self.instances: dict[str, _Instance] = {}
         self.banner_state: JsonObject | None = None
@@ -91,10 +81,10 @@ class FakeMetaAds:
         ad = self.instances[ad_id]
         if member == "getPlacementID":
             return ad.placement
-        if member not in ALL_OUTCOMES:
+        if member not in EFFECTS:
             raise fail("INVALID_OPERATION", f"AdInstance has no {member}")
         if ad.used:
-            raise fail("INVALID_OPERATION", "ad instance already shown; get a new one")
+            raise choice("adUsedAfterShow", "ad instance already shown; get a new one")
         if member == "loadAsync":
             refused = (fail("PENDING_REQUEST", "ad is already loading") if ad.loading else None) or (
                 None if ad.loaded else self._too_many()
@@ -105,7 +95,8 @@ class FakeMetaAds:
             raise refused
         step = self._fake.next_step((f"{ad_id}.{member}", f"{ad.kind}.{member}", f"ad.{member}"))
         outcome = str(step["outcome"])
-        if outcome not in ALL_OUTCOMES[member]:
+        effect = EFFECTS[member].get(outcome, outcome if outcome in FB_PROMISE_OUTCOMES else None)
+        if effect is None:
             raise ValueError(f"outcome {outcome!r} is not supported by {ad_id}.{member}")
         if outcome == "throw":
             raise fail(str(step.get("code", "UNKNOWN")), f"scripted throw from {ad_id}.{member}")
@@ -113,21 +104,21 @@ class FakeMetaAds:
             ad.loading = True
         else:
             ad.used = True  # single use from here on, whatever the outcome
-        if outcome in ("never", "never_closes"):
+        if effect == "never":
             return NO_ANSWER
-        codes = LOAD_OUTCOMES if member == "loadAsync" else SHOW_OUTCOMES
 
         def settle() -> Json:
             ad.loading = False
             if outcome == "fail":
                 raise fail(str(step.get("code", "UNKNOWN")), f"scripted failure of {ad_id}.{member}")
-            if outcome in codes:
-                raise fail(str(step.get("code", codes[outcome])), f"{ad_id}.{member}: {outcome}")
+            if effect not in ("ok", "resolve"):
+                raise fail(str(step.get("code", effect)), f"{ad_id}.{member}: {outcome}")
             if member == "loadAsync":
                 ad.loaded = True
             return None
 
-        return settle_later(seconds(step.get("delayMs"), 1000 if outcome == "slow_load" else 0), settle)
+        delay = seconds(step.get("delayMs"), SLOW_LOAD_MS if outcome == "slow_load" else 0)
+        return settle_later(delay, settle)
 
     def banner(self, api: str, args: tuple[Json, ...]) -> Json:
         """``loadBannerAdAsync(placementID, position?)`` / ``hideBannerAdAsync()`` (after the step)."""

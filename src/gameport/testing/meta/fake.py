@@ -13,73 +13,41 @@ Objects kept behind handles (SignedPlayerInfo, Leaderboard, LeaderboardEntry, en
 JSON dicts tagged ``"__fb"``; member paths on them (``"@h2.0.getScore"``) resolve as the JS bridge does.
 The fake never signs anything itself: pass ``sign`` (a function of the payload), or signed calls reject
 ``NETWORK_FAILURE`` as the JS mock does without a signer. Ads: :mod:`gameport.testing.meta.ads`; leaderboards:
-:mod:`gameport.testing.meta.leaderboards`. Payments are not emulated yet.
+:mod:`gameport.testing.meta.leaderboards`; knobs, steps and how Promise members answer:
+:mod:`gameport.testing.meta.core`. Outcomes, knob defaults and code choices come from the emulation table the
+JS mock reads too (:mod:`gameport.testing.emulation`). Payments are not emulated yet.
 """
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import re
-from collections.abc import Awaitable, Callable
-from typing import Final, TypeAlias
+from collections.abc import Callable
+from typing import Final
 
 from gameport.errors import JsPathError
-from gameport.testing.fake_bridge import NO_ANSWER, Call, FakeBridge, HandlerResult, SdkFailure
-from gameport.testing.meta.ads import AD_APIS, ALL_OUTCOMES, GETTERS, FakeMetaAds
+from gameport.testing.calls import Call, SdkFailure
+from gameport.testing.emulation import FB_CODE_CHOICES
+from gameport.testing.fake_bridge import FakeBridge
+from gameport.testing.meta.ads import GETTERS, FakeMetaAds
+from gameport.testing.meta.core import (
+    DEFAULT_SCENARIO,
+    FB_IMPLEMENTED_APIS,
+    Answer,
+    MetaCore,
+    Signer,
+    choice,
+    fail,
+)
 from gameport.testing.meta.leaderboards import ENTRY_FIELDS, FakeMetaLeaderboards
 from gameport.values import Json, JsonObject
 
-FB_IMPLEMENTED_APIS: Final = (
-    *("initializeAsync", "setLoadingProgress", "startGameAsync", "getSDKVersion", "getSupportedAPIs"),
-    *("getLocale", "getPlatform", "getEntryPointData", "getEntryPointAsync", "onPause", "player.getID"),
-    *("player.getSignedPlayerInfoAsync", "player.getDataAsync", "player.setDataAsync"),
-    *("player.flushDataAsync", "context.getID", "shareAsync", "inviteAsync", "canCreateShortcutAsync"),
-    *("createShortcutAsync", "logEvent", "getLeaderboardAsync"),
-    *AD_APIS,
-)
-"""Dotted names of the emulated APIs: the default ``getSupportedAPIs()`` answer."""
-
-FB_CODE_CHOICES: Final = {
-    "beforeInitialize": "INVALID_OPERATION",
-    "playerDataTooLarge": "INVALID_OPERATION",
-    "setDataDuringFlush": "PENDING_REQUEST",
-    "shortcutSecondCall": "INVALID_OPERATION",
-    "inviteDismissed": "USER_INPUT",
-    "signerMissing": "NETWORK_FAILURE",
-    "unsupportedApi": "CLIENT_UNSUPPORTED_OPERATION",
-}
-"""The same choices as ``FB_CODE_CHOICES`` in fbinstant.js: which documented code a situation yields."""
-
-DEFAULT_SCENARIO: Final[JsonObject] = {
-    "supportedAPIs": None,
-    "playerId": "mock-player-1",
-    "locale": "en_US",
-    "platform": "WEB",
-    "entryPoint": "mock_entry",
-    "entryPointData": None,
-    "contextId": None,
-    "playerDataLimitBytes": 1024 * 1024,
-    "leaderboards": {},
-    "shortcutEligible": True,
-    "bannerSupported": True,
-    "maxUnshownAds": 3,
-}
-"""The FBInstant knobs of ``DEFAULT_SCENARIO`` in scenario.js that this fake honours, with their defaults."""
-
-Signer: TypeAlias = Callable[[JsonObject], str]
-Answer: TypeAlias = "HandlerResult | Awaitable[HandlerResult]"
-_CANCEL: Final = {"shareAsync": "resolve", "inviteAsync": "USER_INPUT", "createShortcutAsync": "USER_INPUT"}
 _NAME = re.compile(r"^[A-Za-z0-9 _-]{2,40}$")
 _MEMBERS: Final = {"getPlayerID": "playerID", "getSignature": "signature", "getID": "id", **ENTRY_FIELDS}
 
 
-def _fail(code: Json, message: str) -> SdkFailure:
-    return SdkFailure({"code": code, "message": message})
-
-
-class FakeMeta:
+class FakeMeta(MetaCore):
     """Emulated ``FBInstant`` state and its :meth:`handler`. Build it with :func:`fake_meta`.
 
     Attributes:
@@ -90,34 +58,15 @@ class FakeMeta:
     """
 
     def __init__(self, scenario: JsonObject, sign: Signer | None) -> None:
-        self.scenario = scenario
-        self.sign = sign
-        self.log: list[str] = []
+        super().__init__(scenario, sign)
         self.visibility = "visible"
         self.player_data: JsonObject = {}
-        self.initialized = self.started = self.flush_pending = self.shortcut_called = False
+        self.flush_pending = self.shortcut_called = False
         self.loading_progress: float | None = None
-        self._queues: dict[str, list[JsonObject]] = {}
         self.ads = FakeMetaAds(self)
         """Ad instances and the banner (:mod:`gameport.testing.meta.ads`)."""
         self.leaderboards = FakeMetaLeaderboards(self)
         """Contextual leaderboards (:mod:`gameport.testing.meta.leaderboards`)."""
-
-    def script(self, api: str, *steps: str | JsonObject) -> None:
-        """Queue outcomes for the next calls of ``api`` like ``__gpMock.script``: ``"ok"``, ``"fail"``,
-        ``"never"``, ``"throw"``, ``"cancel"``, or ``{"outcome", "code", "message", "value", "delayMs"}``."""
-        member = api.rsplit(".", 1)[-1]
-        allowed = ALL_OUTCOMES.get(member, frozenset({"ok", "fail", "never", "throw", "cancel"}))
-        for step in steps:
-            full: JsonObject = {"outcome": step} if isinstance(step, str) else {"outcome": "ok", **step}
-            if full["outcome"] not in allowed:
-                raise ValueError(f"unknown outcome {full['outcome']!r}")
-            self._queues.setdefault(api, []).append(full)
-
-    def supported(self, api: str) -> bool:
-        """Whether ``api`` is in this session's ``getSupportedAPIs()``."""
-        listed = self.scenario["supportedAPIs"]
-        return api in (listed if isinstance(listed, list) else FB_IMPLEMENTED_APIS)
 
     @property
     def globals(self) -> frozenset[str]:
@@ -144,7 +93,7 @@ class FakeMeta:
         s, on = self.scenario, self.initialized
         getters: dict[str, Callable[[], Json]] = {
             "getSDKVersion": lambda: "8.0",
-            "getSupportedAPIs": lambda: [a for a in FB_IMPLEMENTED_APIS if self.supported(a)],
+            "getSupportedAPIs": lambda: list(self.supported_apis()),
             "getLocale": lambda: s["locale"] if on else None,
             "getPlatform": lambda: s["platform"] if on else None,
             "getEntryPointData": lambda: copy.deepcopy(s["entryPointData"]) if on else None,
@@ -153,7 +102,7 @@ class FakeMeta:
             "setLoadingProgress": lambda: self._set_progress(arg),
         }
         if api in getters:
-            return self._sync(api, getters[api])
+            return self.sync(api, getters[api])
         if api == "logEvent":
             return self._log_event(arg, call.args[2] if len(call.args) > 2 else None)
         p = self.promise
@@ -174,7 +123,7 @@ class FakeMeta:
         if api == "player.setDataAsync":
             return self._set_data(arg)
         if api == "player.flushDataAsync":
-            twice = _fail("PENDING_REQUEST", "a flush is already pending") if self.flush_pending else None
+            twice = fail("PENDING_REQUEST", "a flush is already pending") if self.flush_pending else None
             unflag = lambda: setattr(self, "flush_pending", False)  # noqa: E731
             return p(api, lambda: None, pre=twice, begin=self._flag("flush_pending"), settle=unflag)
         if api in ("shareAsync", "inviteAsync"):
@@ -192,103 +141,18 @@ class FakeMeta:
             return p(api, lambda: self.ads.banner(api, call.args))
         raise JsPathError(f"FBInstant.{api} is not emulated by fake_meta", path=call.path)
 
-    def _flag(self, name: str) -> Callable[[], Json]:
-        return lambda: setattr(self, name, True)
-
-    def _next(self, api: str) -> JsonObject:
-        return self.next_step((api,))
-
-    def next_step(self, keys: tuple[str, ...]) -> JsonObject:
-        """The next scripted step of the first of ``keys`` with one queued, else ``{"outcome": "ok"}``."""
-        for key in keys:
-            queue = self._queues.get(key)
-            if queue:
-                return queue.pop(0)
-        return {"outcome": "ok"}
-
-    def _sync(self, api: str, run: Callable[[], Json]) -> Json:
-        step = self._next(api)
-        if step["outcome"] in ("throw", "fail"):
-            raise _fail(step.get("code", "UNKNOWN"), f"scripted throw from {api}")
-        if step["outcome"] != "ok":
-            raise ValueError(f"outcome {step['outcome']!r} is not supported by FBInstant.{api}")
-        value = run()
-        return copy.deepcopy(step["value"]) if "value" in step else value
-
-    def promise(
-        self,
-        api: str,
-        run: Callable[[], Json],
-        *,
-        needs_init: bool = True,
-        gate: bool = True,
-        pre: SdkFailure | str | bool | None = None,
-        begin: Callable[[], Json] | None = None,
-        settle: Callable[[], None] | None = None,
-    ) -> Answer:
-        """A Promise API: order check, support gate, ``pre`` (a failure, or an INVALID_PARAM subject), the
-        scripted step, ``begin``, then ``run`` after ``delayMs`` (``settle`` runs whatever the outcome)."""
-        if needs_init and not self.initialized:
-            raise _fail(
-                FB_CODE_CHOICES["beforeInitialize"], f"FBInstant.{api} called before initializeAsync()"
-            )
-        if gate and not self.supported(api):
-            raise _fail(FB_CODE_CHOICES["unsupportedApi"], f"{api} is not supported in this session")
-        if isinstance(pre, SdkFailure):
-            raise pre
-        if pre:
-            raise _fail("INVALID_PARAM", f"{api}: invalid {pre}")
-        step = self._next(api)
-        outcome, cancel = step["outcome"], _CANCEL.get(api)
-        if outcome == "cancel" and cancel is None:
-            raise ValueError(f"outcome 'cancel' is not supported by FBInstant.{api}")
-        if outcome == "throw":
-            raise _fail(step.get("code", "UNKNOWN"), f"scripted throw from {api}")
-        if begin is not None:
-            begin()
-        self.log.append(f"begin {api}")
-        if outcome == "never":
-            return NO_ANSWER
-
-        def finish() -> Json:
-            self.log.append(f"end {api}")
-            if settle is not None:
-                settle()
-            if outcome == "fail":
-                raise _fail(
-                    step.get("code", "UNKNOWN"), str(step.get("message", f"scripted failure of {api}"))
-                )
-            if outcome == "cancel":
-                if cancel == "resolve":
-                    return None
-                raise _fail(step.get("code", cancel), f"{api}: the player dismissed the dialog")
-            value = run()
-            return copy.deepcopy(step["value"]) if "value" in step else value
-
-        delay = step.get("delayMs")
-        if not isinstance(delay, int | float) or delay <= 0:
-            return finish()
-
-        async def later() -> Json:
-            await asyncio.sleep(delay / 1000)
-            return finish()
-
-        return later()
-
     def _set_progress(self, value: Json) -> Json:
         if not self.initialized:
-            raise _fail(
-                FB_CODE_CHOICES["beforeInitialize"], "setLoadingProgress called before initializeAsync()"
-            )
+            raise choice("beforeInitialize", "setLoadingProgress called before initializeAsync()")
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-            raise _fail("INVALID_PARAM", "percentage must be a number in [0, 100]")
+            raise fail("INVALID_PARAM", "percentage must be a number in [0, 100]")
         self.loading_progress = value
         return None
 
     def _log_event(self, name: Json, params: Json) -> Json:
-        step = self._next("logEvent")
+        step = self.next_step(("logEvent",))
         if step["outcome"] == "throw":
-            raise _fail(step.get("code", "UNKNOWN"), "scripted throw from logEvent")
+            raise fail(step.get("code", "UNKNOWN"), "scripted throw from logEvent")
         if step["outcome"] == "fail":
             return {
                 "code": step.get("code", "ANALYTICS_POST_EXCEPTION"),
@@ -310,11 +174,11 @@ class FakeMeta:
 
     def _signed(self, nonce: Json) -> Json:
         if self.sign is None:
-            raise _fail(FB_CODE_CHOICES["signerMissing"], "mock signer not configured (sign=)")
+            raise choice("signerMissing", "mock signer not configured (sign=)")
         player = str(self.scenario["playerId"])
         signed = self.sign({"player_id": player, "request_payload": nonce})
         if "." not in signed:
-            raise _fail("NETWORK_FAILURE", 'the signer answered without "<sig>.<payload>"')
+            raise fail("NETWORK_FAILURE", 'the signer answered without "<sig>.<payload>"')
         return {"__fb": "SignedPlayerInfo", "playerID": player, "signature": signed}
 
     def _set_data(self, data: Json) -> Answer:
@@ -323,14 +187,14 @@ class FakeMeta:
         size = len(json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode())
         pre: SdkFailure | str | None = None if isinstance(data, dict) else "data"
         if self.flush_pending:
-            pre = _fail(FB_CODE_CHOICES["setDataDuringFlush"], "setDataAsync while flushDataAsync is pending")
+            pre = choice("setDataDuringFlush", "setDataAsync while flushDataAsync is pending")
         elif isinstance(limit, int) and size > limit:
-            pre = _fail(FB_CODE_CHOICES["playerDataTooLarge"], f"player data would exceed {limit} bytes")
+            pre = choice("playerDataTooLarge", f"player data would exceed {limit} bytes")
         return self.promise("player.setDataAsync", lambda: setattr(self, "player_data", merged), pre=pre)
 
     def _shortcut(self) -> Json:
         if self.shortcut_called:
-            raise _fail(FB_CODE_CHOICES["shortcutSecondCall"], "createShortcutAsync may be called once")
+            raise choice("shortcutSecondCall", "createShortcutAsync may be called once")
         self.shortcut_called = True
         return None
 

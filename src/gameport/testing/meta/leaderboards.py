@@ -11,15 +11,12 @@ first, earlier first on a tie; a player keeps their best score. Step keys: ``lea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from gameport.errors import JsPathError
-from gameport.testing.fake_bridge import SdkFailure
-from gameport.testing.meta.ads import fail
+from gameport.testing.calls import SdkFailure
+from gameport.testing.meta.core import Answer, MetaCore, fail
 from gameport.values import Json, JsonObject
-
-if TYPE_CHECKING:
-    from gameport.testing.meta.fake import Answer, FakeMeta
 
 ENTRY_FIELDS: Final = {"getScore": "score", "getRank": "rank", "getExtraData": "extraData"}
 """LeaderboardEntry getters and the field of the entry object each one reads."""
@@ -56,9 +53,10 @@ def _show(board: list[_Row]) -> list[JsonObject]:
 
 
 class FakeMetaLeaderboards:
-    """The leaderboards of one :class:`~.meta.FakeMeta`, read from its scenario on first use."""
+    """The leaderboards of one :class:`~gameport.testing.meta.FakeMeta`, read from its scenario on first
+    use."""
 
-    def __init__(self, fake: FakeMeta) -> None:
+    def __init__(self, fake: MetaCore) -> None:
         self._fake = fake
         self._boards: dict[str, list[_Row]] = {}
 

@@ -11,50 +11,38 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from gameport.testing.fake_bridge import NO_ANSWER, FakeBridge, HandlerResult, SdkFailure
-from gameport.testing.tiktok.codes import TT_ERROR_CODES
+from gameport.testing.calls import NO_ANSWER, HandlerResult, SdkFailure
+from gameport.testing.emulation import SLOW_LOAD_MS, TT_AD_LOAD_OUTCOMES, TT_AD_SHOW_OUTCOMES
+from gameport.testing.fake_bridge import FakeBridge
+from gameport.testing.steps import StepQueues
+from gameport.testing.tiktok.client import FACTORIES, PRELOAD_VERSION
+from gameport.testing.tiktok.payloads import ad_error, thrown
 from gameport.testing.timing import seconds, settle_later
 from gameport.values import Json, JsonObject
 
-if TYPE_CHECKING:
-    from gameport.testing.tiktok.fake import FakeTikTok
-
-SHOW_OUTCOMES: Final = frozenset(
-    {"ok", "completed", "closed_early", "no_fill", "error_after_display", "slow_load", "never_closes"}
-    | {"fail", "never", "throw"}
-)
-LOAD_OUTCOMES: Final = frozenset({"ok", "slow_load", "no_fill", "fail", "never", "throw"})
-FACTORIES: Final = {"createRewardedVideoAd": "rewarded", "createInterstitialAd": "interstitial"}
-PRELOAD_VERSION: Final = "46.1.0"
-
-
-def ad_error(label: str, entry: str, step: JsonObject) -> JsonObject:
-    """The mock's ad error payload: both the Minis and the wx-style fields."""
-    code, message = TT_ERROR_CODES[entry]
-    code_v, msg = step.get("code", code), step.get("message", message)
-    return {"error_code": code_v, "error_msg": msg, "errCode": code_v, "errMsg": f"{label}:fail {msg}"}
+SHOW_OUTCOMES: Final = TT_AD_SHOW_OUTCOMES
+LOAD_OUTCOMES: Final = TT_AD_LOAD_OUTCOMES
 
 
 class FakeTikTokAds:
-    """The ad objects of one :class:`~.tiktok.FakeTikTok`; ``states``: ad id -> new / showing / used."""
+    """The ad objects of one :class:`~gameport.testing.tiktok.FakeTikTok`; ``states``: ad id -> new /
+    showing / used. ``steps`` are the fake's scripted steps; ``at_least(version)`` says whether the emulated
+    client is that version or newer."""
 
-    def __init__(self, fake: FakeTikTok) -> None:
-        self._fake = fake
+    def __init__(self, steps: StepQueues, at_least: Callable[[str], bool]) -> None:
+        self._steps = steps
+        self._at_least = at_least
         self.states: dict[str, str] = {}
         self._count = 0
-
-    def is_ad_path(self, path: str, kind: str) -> bool:
-        """Whether a bridge call on ``path`` is one of ours."""
-        return kind == "create" and path.removeprefix("TTMinis.game.") in FACTORIES
 
     def create(self, member: str, args: tuple[Json, ...]) -> JsonObject:
         """A new ad object (the value a handle keeps); raises like the mock on a bad ``adUnitId``."""
         options = args[0] if args else None
         unit = options.get("adUnitId") if isinstance(options, dict) else None
         if not isinstance(unit, str) or not unit:
-            raise SdkFailure({"message": f"TTMinis.game.{member}({{adUnitId}}): adUnitId must be a string"})
+            raise SdkFailure(thrown(member, "INVALID_PARAM", {"message": "adUnitId is required"}))
         self._count += 1
         ad_id = f"ad#{self._count}"
         self.states[ad_id] = "new"
@@ -63,7 +51,7 @@ class FakeTikTokAds:
     def members(self) -> tuple[str, ...]:
         """The members an ad object has on this client version."""
         base = ("show", "onClose", "offClose", "onError", "offError")
-        return base + (("load", "onLoad", "offLoad") if self._fake.at_least(PRELOAD_VERSION) else ())
+        return base + (("load", "onLoad", "offLoad") if self._at_least(PRELOAD_VERSION) else ())
 
     def call(self, ad: JsonObject, member: str, bridge: FakeBridge) -> HandlerResult | asyncio.Future[Json]:
         """``show()`` or ``load()`` of ``ad``: an awaitable answer, as the mock's Promise."""
@@ -71,18 +59,18 @@ class FakeTikTokAds:
         label = f"{'RewardedVideoAd' if kind == 'rewarded' else 'InterstitialAd'}.{member}"
         if self.states[ad_id] == "used":
             raise SdkFailure(ad_error(label, "AD_ALREADY_SHOWN", {}))
-        step = self._fake.next_step((f"{ad_id}.{member}", f"{kind}.{member}", f"ad.{member}"))
+        if member == "show" and self.states[ad_id] == "showing":
+            raise SdkFailure(ad_error(label, "AD_SHOW_PENDING", {}))
+        step = self._steps.next((f"{ad_id}.{member}", f"{kind}.{member}", f"ad.{member}"))
         outcome = str(step["outcome"])
         allowed = SHOW_OUTCOMES if member == "show" else LOAD_OUTCOMES
         if outcome not in allowed:
             raise TypeError(f"outcome {outcome!r} is not supported by {ad_id}.{member}")
         if outcome == "throw":
-            raise SdkFailure(ad_error(label, "SCRIPTED_FAIL", step))
+            raise SdkFailure(thrown(label, "SCRIPTED_FAIL", step))
         emit: Callable[[str, Json], int] = lambda event, payload: bridge.emit_on(ad, event, payload)  # noqa: E731
         if member == "load":
             return self._load(outcome, step, label, emit)
-        if self.states[ad_id] == "showing":
-            raise SdkFailure(ad_error(label, "AD_SHOW_PENDING", {}))
         self.states[ad_id] = "showing"
         return self._show(ad_id, outcome, step, label, emit)
 
@@ -91,7 +79,7 @@ class FakeTikTokAds:
     ) -> HandlerResult | asyncio.Future[Json]:
         if outcome == "never":
             return NO_ANSWER
-        delay = seconds(step.get("delayMs"), 1000 if outcome == "slow_load" else 0)
+        delay = seconds(step.get("delayMs"), SLOW_LOAD_MS if outcome == "slow_load" else 0)
         return settle_later(delay, lambda: self._settle_load(outcome, step, label, emit))
 
     def _settle_load(
@@ -109,7 +97,7 @@ class FakeTikTokAds:
     ) -> HandlerResult | asyncio.Future[Json]:
         if outcome == "never":
             return NO_ANSWER
-        delay = seconds(step.get("delayMs"), 1000 if outcome == "slow_load" else 0)
+        delay = seconds(step.get("delayMs"), SLOW_LOAD_MS if outcome == "slow_load" else 0)
 
         def settle() -> Json:
             if outcome in ("no_fill", "fail"):

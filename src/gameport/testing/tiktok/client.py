@@ -1,55 +1,42 @@
 """The TikTok client the host fake emulates: its scenario knobs, and which ``TTMinis.game`` members and
 ``canIUse`` schemas exist for the knobs' runtime and client version.
 
-The knobs and their defaults are those of ``js_bridge/mocks/scenario.js``; the version tables mirror
-``TT_API_MIN_VERSION`` / ``TT_SCHEMA_MIN_VERSION`` in ``js_bridge/mocks/ttminis.js``. Everything here is a
-function of a scenario (a knob dict); how each member answers is
-:mod:`gameport.testing.tiktok.fake`'s concern.
+The knobs, their defaults and the version tables come from the emulation table
+(:mod:`gameport.testing.emulation`), as the JS mock's do. Everything here is a function of a scenario (a knob
+dict); how each member answers is :mod:`gameport.testing.tiktok.fake`'s concern.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from typing import Final
 
-from gameport.testing.tiktok.ads import FACTORIES, PRELOAD_VERSION
+from gameport.testing.emulation import (
+    TT_AD_PRELOAD_VERSION,
+    TT_API_MIN_VERSION,
+    TT_CANCELLABLE,
+    TT_HOST_OMITS,
+    TT_KNOWN_SUBSCHEMAS,
+    TT_SCHEMA_MIN_VERSION,
+    TT_SDK_VERSION_FOR_CLIENT,
+    TT_SYSTEM_INFO,
+    default_scenario,
+)
 from gameport.values import Json, JsonObject
 
 NS: Final = "TTMinis.game"
 
-DEFAULT_SCENARIO: Final[JsonObject] = {
-    "runtime": "html",
-    "clientVersion": "46.3.0",
-    "openId": None,
-    "locale": "en_US",
-    "systemInfo": {},
-    "launchOptions": {"scene": "mock_scene", "query": {}},
-    "enterOptions": None,
-    "storageLimitBytes": 10 * 1024 * 1024,
-    "shortcutRewardAvailable": False,
-    "entranceRewardAvailable": False,
-    "canIUseOverrides": {},
-}
-"""The TikTok knobs of ``js_bridge/mocks/scenario.js`` and their defaults."""
+DEFAULT_SCENARIO: Final[JsonObject] = default_scenario("tt")
+"""The TikTok knobs the host fake honours, with their defaults (the emulation table's ``scenario``)."""
 
-_MISSIONS: Final = (
-    "addShortcut",
-    "getShortcutMissionReward",
-    "startEntranceMission",
-    "getEntranceMissionReward",
-)
-TT_API_MIN_VERSION: Final = dict.fromkeys(_MISSIONS, "41.0.0") | {
-    "reportEvent": "43.0.0",
-    "createInterstitialAd": "42.9.0",
-}
-_SCHEMA_MIN_VERSION: Final = {"shareAppMessage.object.query": "42.9.0"} | {
-    f"{factory}.return.{m}": PRELOAD_VERSION for factory in FACTORIES for m in ("load", "onLoad", "offLoad")
-}
+FACTORIES: Final = {"createRewardedVideoAd": "rewarded", "createInterstitialAd": "interstitial"}
+"""Ad factory members and the kind of ad each makes."""
+PRELOAD_VERSION: Final = TT_AD_PRELOAD_VERSION
+"""The client version from which ad objects have ``load`` / ``onLoad`` / ``offLoad``."""
 
-CANCELLABLE: Final = frozenset(
-    {"authorize", "addShortcut", "startEntranceMission", "shareAppMessage", "shareToStory"}
-)
+CANCELLABLE: Final = TT_CANCELLABLE - TT_HOST_OMITS
 """Callback members whose dialog the player can dismiss (the ``cancel`` outcome)."""
 CALLBACK_APIS: Final = frozenset(
     {"login", "setLoadingProgress", "setStorage", "getStorage", "removeStorage", "clearStorage"}
@@ -101,15 +88,43 @@ def present(scenario: Mapping[str, Json], member: str) -> bool:
     return minimum is None or at_least(scenario, minimum)
 
 
+def system_info(scenario: Mapping[str, Json]) -> JsonObject:
+    """``getSystemInfoSync()``: the table's fixture, the scenario's language, client and SDK versions, then
+    the ``systemInfo`` knob's overrides."""
+    sdk = next(sdk for client, sdk in TT_SDK_VERSION_FOR_CLIENT if at_least(scenario, client))
+    overrides = scenario["systemInfo"]
+    return {
+        **copy.deepcopy(dict(TT_SYSTEM_INFO)),
+        "language": str(scenario["locale"]).replace("_", "-"),
+        "SDKVersion": sdk,
+        "version": str(scenario["clientVersion"]),
+        **copy.deepcopy(overrides if isinstance(overrides, dict) else {}),
+    }
+
+
 def can_i_use(scenario: Mapping[str, Json], schema: Json) -> bool:
-    """``canIUse(schema)``: ``canIUseOverrides`` first, then the member's presence and the schema's minimum
-    version."""
+    """``canIUse(schema)``: ``canIUseOverrides`` first, then the member's presence, the schema's minimum
+    version, the ``getSystemInfoSync`` fields and the table's known option / result fields."""
     if not isinstance(schema, str) or not schema:
         return False
     overrides = scenario["canIUseOverrides"]
     if isinstance(overrides, dict) and schema in overrides:
         return bool(overrides[schema])
-    if not present(scenario, schema.split(".")[0]):
+    api, *rest = schema.split(".")
+    if not present(scenario, api):
         return False
-    minimum = _SCHEMA_MIN_VERSION.get(schema)
-    return minimum is None or at_least(scenario, minimum)
+    if not rest:
+        return True
+    if schema in TT_SCHEMA_MIN_VERSION:
+        return at_least(scenario, TT_SCHEMA_MIN_VERSION[schema])
+    if api == "getSystemInfoSync" and rest[0] == "return":
+        node: Json = system_info(scenario)
+        for part in rest[1:]:
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+    known = TT_KNOWN_SUBSCHEMAS.get(api, {}).get(rest[0])
+    if len(rest) > 2 or known is None:
+        return False
+    return len(rest) == 1 or rest[1] in known

@@ -10,50 +10,44 @@ headless mock ``js_bridge/mocks/ttminis.js`` so TikTok flows run on plain CPytho
 Knob names are the mock's scenario knobs (``runtime``, ``clientVersion``, ``launchOptions``,
 ``shortcutRewardAvailable``, ...); step outcomes are the mock's (``ok``, ``fail``, ``never``, ``throw``,
 ``ok_twice``, ``ok_then_late_complete``, ``cancel``) with the same step fields (``delayMs``, ``code``,
-``message``, ``value``, ``extra``, ``lateMs``). Error codes are the mock's ``TT_ERROR_CODES`` (mostly
-[unconfirmed] choices). The knobs and which members exist per runtime and client version:
-:mod:`gameport.testing.tiktok.client`; ad objects: :mod:`gameport.testing.tiktok.ads`. Not emulated here:
-``pay``, the ``platformUrl`` server round trips.
+``message``, ``value``, ``extra``, ``lateMs``). Outcomes, knobs and error codes (``TT_ERROR_CODES``, mostly
+[unconfirmed] choices) come from the emulation table the mock reads too (:mod:`gameport.testing.emulation`).
+The knobs and which members exist per runtime and client version: :mod:`gameport.testing.tiktok.client`;
+what members do: :mod:`gameport.testing.tiktok.members`; ad objects: :mod:`gameport.testing.tiktok.ads`.
+Not emulated here: ``pay``, the ``platformUrl`` server round trips.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import json
-from collections import deque
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Final
 
 import gameport.testing.tiktok.client as client
 from gameport.errors import BridgeError, JsPathError
-from gameport.testing.fake_bridge import NO_ANSWER, Call, Callbacks, FakeBridge, HandlerResult, SdkFailure
+from gameport.testing.calls import NO_ANSWER, Call, Callbacks, HandlerResult, SdkFailure
+from gameport.testing.emulation import (
+    LATE_COMPLETE_MS,
+    TT_API_MIN_VERSION,
+    TT_CALLBACK_OUTCOMES,
+    TT_ERROR_CODES,
+    TT_FAIL_CODE,
+    TT_SYNC_OUTCOMES,
+)
+from gameport.testing.fake_bridge import FakeBridge
+from gameport.testing.steps import StepQueues
 from gameport.testing.tiktok.ads import LOAD_OUTCOMES, SHOW_OUTCOMES, FakeTikTokAds
 from gameport.testing.tiktok.client import CALLBACK_APIS, CANCELLABLE, DEFAULT_SCENARIO, NS, SYNC_APIS
-from gameport.testing.tiktok.client import (
-    TT_API_MIN_VERSION as TT_API_MIN_VERSION,  # importable from here, as before
-)
-from gameport.testing.tiktok.codes import TT_ERROR_CODES
+from gameport.testing.tiktok.members import TikTokMembers
+from gameport.testing.tiktok.payloads import fail_payload, thrown
 from gameport.testing.timing import seconds
 from gameport.values import Json, JsonObject
 
-_GENERIC: Final = frozenset({"ok", "fail", "never", "throw", "ok_twice", "ok_then_late_complete"})
+_AD_STEP_PREFIXES: Final = ("ad#", "ad.", "rewarded.", "interstitial.")
 
 
-def _payload(api: str, entry: str, step: JsonObject | None = None) -> JsonObject:
-    step = step or {}
-    code, message = TT_ERROR_CODES[entry]
-    code_v = step.get("code", code)
-    msg = step.get("message", message)
-    extra = step.get("extra") or {}
-    return {
-        "error": {"error_code": code_v, "error_msg": msg, "error_extra": extra},
-        "errMsg": f"{api}:fail {msg}",
-        "errCode": code_v,
-    }
-
-
-class FakeTikTok:
+class FakeTikTok(TikTokMembers):
     """The state and scripting of a fake ``TTMinis.game`` (see the module docstring).
 
     Attributes:
@@ -62,15 +56,13 @@ class FakeTikTok:
     """
 
     def __init__(self, **knobs: Json) -> None:
-        self.scenario: JsonObject = copy.deepcopy(DEFAULT_SCENARIO)
-        self.storage: dict[str, str] = {}
+        super().__init__(copy.deepcopy(DEFAULT_SCENARIO))
         self.initialized = False
         self.client_key: str | None = None
-        self.loading_progress: float | None = None
-        self._queues: dict[str, deque[JsonObject]] = {}
-        self._logins = 0
+        self._steps = StepQueues()
         self._bridge: FakeBridge | None = None
-        self.ads = FakeTikTokAds(self)
+        self._last_enter: Json = None
+        self.ads = FakeTikTokAds(self._steps, self.at_least)
         """The ad objects created so far (``ads.states``)."""
         self.configure(**knobs)
 
@@ -85,17 +77,13 @@ class FakeTikTok:
     def script(self, api: str, *steps: str | JsonObject) -> None:
         """Queue outcomes for the next calls of ``api`` (a member name such as ``"login"``), as
         ``__gpMock.script``. A step is an outcome string or ``{"outcome", "delayMs", "code", ...}``."""
-        allowed = _GENERIC | ({"cancel"} if api in CANCELLABLE else set())
-        if api in SYNC_APIS:
-            allowed = frozenset({"ok", "fail", "throw"})
-        if api.endswith((".show", ".load")) and api.startswith(("ad#", "ad.", "rewarded.", "interstitial.")):
+        allowed = TT_CALLBACK_OUTCOMES | ({"cancel"} if api in CANCELLABLE else set())
+        if api in SYNC_APIS or api in client.AD_FACTORIES:
+            allowed = TT_SYNC_OUTCOMES
+        if api.endswith((".show", ".load")) and api.startswith(_AD_STEP_PREFIXES):
             allowed = SHOW_OUTCOMES if api.endswith(".show") else LOAD_OUTCOMES
         for step in steps:
-            normal: JsonObject = {"outcome": step} if isinstance(step, str) else dict(step)
-            normal.setdefault("outcome", "ok")
-            if normal["outcome"] not in allowed:
-                raise TypeError(f"outcome {normal['outcome']!r} is not supported by {NS}.{api}")
-            self._queues.setdefault(api, deque()).append(normal)
+            self._steps.push(api, step, allowed, f"{NS}.{api}")
 
     def present(self, member: str) -> bool:
         """Whether ``TTMinis.game.<member>`` exists for the current runtime and client version."""
@@ -112,9 +100,12 @@ class FakeTikTok:
         return self._bridge
 
     def fire(self, event: str, payload: Json = None) -> int:
-        """Fire ``"onShow"`` (default payload: the enter options) or ``"onHide"`` on the :meth:`bridge`."""
+        """Fire ``"onShow"`` (default payload: the enter options; a payload becomes the new enter options) or
+        ``"onHide"`` on the :meth:`bridge`."""
         if self._bridge is None:
             raise BridgeError("fire() needs the bridge made by fake.bridge()")
+        if event == "onShow" and payload is not None:
+            self._last_enter = copy.deepcopy(payload)
         if payload is None:
             payload = self._enter_options() if event == "onShow" else {}
         return self._bridge.emit(f"{NS}.{event}", payload)
@@ -134,7 +125,10 @@ class FakeTikTok:
             raise JsPathError(f"{call.path} does not exist in this fake", path=call.path)
         if call.kind == "create" and member in client.AD_FACTORIES:
             if self._needs_init():
-                raise SdkFailure(_payload(member, "NOT_INITIALIZED"))
+                raise SdkFailure(thrown(member, "NOT_INITIALIZED"))
+            step = self.next_step((member,))
+            if step["outcome"] in ("fail", "throw"):
+                raise SdkFailure(thrown(member, "SCRIPTED_FAIL", step))
             return self.ads.create(member, call.args)
         if call.kind == "call_sync" and member in SYNC_APIS:
             return self._sync(member, call.args)
@@ -144,10 +138,10 @@ class FakeTikTok:
 
     def _sync(self, member: str, args: tuple[Json, ...]) -> Json:
         if member != "init" and self._needs_init():
-            raise SdkFailure(_payload(member, "NOT_INITIALIZED"))
+            raise SdkFailure(thrown(member, "NOT_INITIALIZED"))
         step = self._next(member)
         if step["outcome"] in ("fail", "throw"):
-            raise SdkFailure(_payload(member, "SCRIPTED_FAIL", step))
+            raise SdkFailure(thrown(member, "SCRIPTED_FAIL", step))
         arg = args[0] if args else None
         value: Json = None
         if member == "init":
@@ -160,8 +154,7 @@ class FakeTikTok:
         elif member == "canIUse":
             value = client.can_i_use(self.scenario, arg)
         elif member == "getSystemInfoSync":
-            info = {"platform": "ios", "language": str(self.scenario["locale"]).replace("_", "-")}
-            value = {**info, "version": self.scenario["clientVersion"], **_obj(self.scenario["systemInfo"])}
+            value = client.system_info(self.scenario)
         elif member == "getLaunchOptionsSync":
             value = copy.deepcopy(self.scenario["launchOptions"])
         elif member == "getEnterOptionsSync":
@@ -171,88 +164,32 @@ class FakeTikTok:
     async def _callback(self, member: str, options: Mapping[str, Json], cbs: Callbacks) -> HandlerResult:
         await asyncio.sleep(0)  # the mock always calls back asynchronously
         if self._needs_init():
-            return _deliver(cbs, False, _payload(member, "NOT_INITIALIZED"), {"outcome": "fail"})
+            return _deliver(cbs, False, fail_payload(member, "NOT_INITIALIZED"), {"outcome": "fail"})
         step = self._next(member)
         outcome = step["outcome"]
         payload: Json
         if outcome == "throw":
-            raise SdkFailure(
-                {"message": f"{member}:fail scripted throw", **_payload(member, "SCRIPTED_FAIL", step)}
-            )
+            raise SdkFailure(thrown(member, "SCRIPTED_FAIL", step))
         if outcome == "never":
             return NO_ANSWER
         await asyncio.sleep(seconds(step.get("delayMs"), 0))
         if outcome in ("fail", "cancel"):
-            entry = "LOGIN_NOT_CONFIGURED" if member == "login" else "SCRIPTED_FAIL"
-            ok, payload = False, _payload(member, "USER_CANCEL" if outcome == "cancel" else entry, step)
+            entry = TT_FAIL_CODE.get(member, TT_FAIL_CODE["default"])
+            ok, payload = False, fail_payload(member, "USER_CANCEL" if outcome == "cancel" else entry, step)
         else:
-            ok, payload = self._run(member, options)
+            ok, payload = self.run(member, options)
             if ok and "value" in step:
                 payload = copy.deepcopy(step["value"])
         return _deliver(cbs, ok, payload, step)
 
-    def _run(self, member: str, o: Mapping[str, Json]) -> tuple[bool, Json]:
-        invalid = (False, _payload(member, "INVALID_PARAM"))
-        key = o.get("key")
-        if member == "login":
-            self._logins += 1
-            return True, {"code": f"mock-code-{self._logins}"}
-        if member == "authorize":
-            scope = o.get("scope")
-            return (True, {}) if isinstance(scope, str) and scope.strip() else invalid
-        if member == "setLoadingProgress":
-            p = o.get("progress")
-            if isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 100:
-                return invalid
-            self.loading_progress = float(p)
-        elif member == "setStorage":
-            return self._write(member, key, o.get("data"))
-        elif member == "getStorage":
-            if not isinstance(key, str) or key not in self.storage:
-                return False, _payload(member, "DATA_NOT_FOUND")
-            return True, {"data": json.loads(self.storage[key])}
-        elif member == "removeStorage":
-            if not isinstance(key, str):
-                return invalid
-            self.storage.pop(key, None)
-        elif member == "clearStorage":
-            self.storage.clear()
-        elif member in ("getShortcutMissionReward", "getEntranceMissionReward"):
-            knob = (
-                "shortcutRewardAvailable" if member.startswith("getShortcut") else "entranceRewardAvailable"
-            )
-            can = bool(self.scenario[knob])
-            self.scenario[knob] = False  # one-time: TikTok's server tracks the claim
-            return True, {"canReceiveReward": can}
-        elif member == "reportEvent":
-            name, params = o.get("eventName"), o.get("params")
-            if not isinstance(name, str) or not name or not (params is None or isinstance(params, dict)):
-                return invalid
-        return True, {}
-
     # -- internals -------------------------------------------------------------------------------------
-
-    def _write(self, member: str, key: Json, data: Json) -> tuple[bool, Json]:
-        if not isinstance(key, str) or not key:
-            return False, _payload(member, "INVALID_PARAM")
-        text = json.dumps(data, separators=(",", ":"))
-        others = sum(len(k.encode()) + len(v.encode()) for k, v in self.storage.items() if k != key)
-        limit = self.scenario["storageLimitBytes"]
-        if isinstance(limit, int | float) and others + len(key.encode()) + len(text.encode()) > limit:
-            return False, _payload(member, "STORAGE_LIMIT")
-        self.storage[key] = text
-        return True, {}
 
     def _next(self, api: str) -> JsonObject:
         return self.next_step((api,))
 
     def next_step(self, keys: Iterable[str]) -> JsonObject:
         """The next scripted step of the first of ``keys`` with one queued, else ``{"outcome": "ok"}``."""
-        for key in keys:
-            queue = self._queues.get(key)
-            if queue:
-                return queue.popleft()
-        return {"outcome": "ok"}
+        return self._steps.next(keys)
 
     def at_least(self, minimum: str) -> bool:
         """Whether the emulated client version is ``minimum`` or newer."""
@@ -262,8 +199,10 @@ class FakeTikTok:
         return self.scenario["runtime"] == "html" and not self.initialized
 
     def _enter_options(self) -> Json:
-        enter = self.scenario["enterOptions"]
-        return copy.deepcopy(enter if enter is not None else self.scenario["launchOptions"])
+        for enter in (self.scenario["enterOptions"], self._last_enter):
+            if enter is not None:
+                return copy.deepcopy(enter)
+        return copy.deepcopy(self.scenario["launchOptions"])
 
 
 class _TikTokBridge(FakeBridge):
@@ -293,12 +232,8 @@ def _deliver(cbs: Callbacks, ok: bool, payload: Json, step: JsonObject) -> Handl
             cbs.success(payload)
     cbs.complete(payload)
     if step["outcome"] == "ok_then_late_complete":
-        asyncio.get_running_loop().call_later(seconds(step.get("lateMs"), 50), cbs.complete)
+        asyncio.get_running_loop().call_later(seconds(step.get("lateMs"), LATE_COMPLETE_MS), cbs.complete)
     return NO_ANSWER
-
-
-def _obj(value: Json) -> dict[str, Json]:
-    return value if isinstance(value, dict) else {}
 
 
 def fake_tiktok(**knobs: Json) -> FakeTikTok:
@@ -306,4 +241,4 @@ def fake_tiktok(**knobs: Json) -> FakeTikTok:
     return FakeTikTok(**knobs)
 
 
-__all__ = ["DEFAULT_SCENARIO", "TT_ERROR_CODES", "FakeTikTok", "fake_tiktok"]
+__all__ = ["DEFAULT_SCENARIO", "TT_API_MIN_VERSION", "TT_ERROR_CODES", "FakeTikTok", "fake_tiktok"]
