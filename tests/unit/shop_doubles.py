@@ -45,6 +45,7 @@ class FakeShop(FakeBackend):
     down: set[str] = field(default_factory=set)
     auto_webhook: bool = True
     webhooks: int = 0
+    tiktok_player: str = "open-1"
     _order_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def __call__(self, request: HttpRequest) -> HttpReply:
@@ -89,6 +90,15 @@ class FakeShop(FakeBackend):
             if self.orders[o].player == player
         ]
         return HttpReply(200, {"grants": rows})
+
+    def _login(self, path: str, body: JsonObject) -> HttpReply:
+        """As FakeBackend, but every TikTok login code belongs to :attr:`tiktok_player` (one player who
+        reloads gets a new code each time)."""
+        reply = super()._login(path, body)
+        if path == "/api/tiktok/login" and reply.status == 200 and isinstance(reply.body, dict):
+            self.sessions[str(reply.body["session"])] = self.tiktok_player
+            return HttpReply(200, {**reply.body, "open_id": self.tiktok_player})
+        return reply
 
     def _create(self, player: str, body: JsonObject, *, tiktok: bool) -> HttpReply:
         product = body.get("product_id")

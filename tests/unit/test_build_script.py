@@ -69,7 +69,6 @@ def test_no_server_secret_reaches_the_client_bundle() -> None:
     assert blobs and not [s for s in secrets_ for blob in blobs if s in blob]
 
 
-<<<<<<< HEAD
 def test_test_command_runs_eslint_and_prettier_before_the_node_tests(monkeypatch) -> None:
     import subprocess
 
@@ -110,7 +109,8 @@ def test_setup_npm_installs_dev_dependencies_once_per_lockfile(tmp_path: Path, m
     (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}')
     build.setup_npm()
     assert len(ran) == 2, "a changed lockfile (a new devDependency) must install again"
-=======
+
+
 def test_the_mocks_emulation_table_is_built_and_served_as_json() -> None:
     build = load_build_script()
     handler = type("H", (build.SiteHandler,), {"routes": {}})
@@ -121,4 +121,3 @@ def test_the_mocks_emulation_table_is_built_and_served_as_json() -> None:
     assert (ROOT / "dist" / "build-info.json").exists(), "run python3 build.py build first"
     assert not built.is_symlink()
     assert built.read_bytes() == (ROOT / "src" / "gameport" / "testing" / "emulation.json").read_bytes()
->>>>>>> issue-9-emulation

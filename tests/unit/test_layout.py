@@ -26,8 +26,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "gameport.values",
     ),
 }
-FEATURE_DEPENDENCIES = ("gameport.features.ad_pacing", "gameport.features.ad_session")
-"""Helpers of platform.ads; features import no other feature (never sideways)."""
+FEATURE_DEPENDENCIES = (
+    "gameport.features.ad_pacing",
+    "gameport.features.ad_session",
+    "gameport.features.payment_session",
+    "gameport.features.purchase_flows",
+    "gameport.features.purchase_journal",
+)
+"""Helpers of platform.ads and platform.payments; features import no other feature (never sideways)."""
 
 
 def module_name(path: Path) -> str:

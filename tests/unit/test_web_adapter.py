@@ -46,8 +46,9 @@ def test_load_adapter_finds_the_web_adapter_and_refuses_unknown_names() -> None:
 
 async def test_a_full_browser_page_offers_everything_the_web_can_do() -> None:
     p = await started()
-    assert p.capabilities == ALL_WEB  # no ad provider on this page: no ads
-    assert WebAdapter.CAPABILITIES == ALL_WEB | {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD}
+    assert p.capabilities == ALL_WEB  # no ad or pay provider on this page: no ads, no purchases
+    providers = {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD, Capability.PURCHASES}
+    assert WebAdapter.CAPABILITIES == ALL_WEB | providers
 
 
 async def test_missing_browser_apis_remove_their_capabilities() -> None:

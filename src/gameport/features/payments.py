@@ -138,11 +138,14 @@ class Payments:
         self._restoring.add_done_callback(_log_failure)
 
     def end(self) -> None:
-        """Forget the session (``platform.close()``): stop the restore and the platform listeners."""
+        """Forget the session (``platform.close()``): stop the restore, running purchases (their journal
+        entries stay for the next session's restore) and the platform listeners."""
         if self._restoring is not None and not self._restoring.done():
             self._restoring.cancel()
         self._restoring = None
         if self._state is not None:
+            for running in self._state.in_flight.values():
+                running.cancel()  # what the journal holds is finished by the next session's restore
             self._state.driver.close()
         self._state = None
 

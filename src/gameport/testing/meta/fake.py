@@ -15,7 +15,7 @@ The fake never signs anything itself: pass ``sign`` (a function of the payload),
 ``NETWORK_FAILURE`` as the JS mock does without a signer. Ads: :mod:`gameport.testing.meta.ads`; leaderboards:
 :mod:`gameport.testing.meta.leaderboards`; knobs, steps and how Promise members answer:
 :mod:`gameport.testing.meta.core`. Outcomes, knob defaults and code choices come from the emulation table the
-JS mock reads too (:mod:`gameport.testing.emulation`). Payments are not emulated yet.
+JS mock reads too (:mod:`gameport.testing.emulation`). Payments: :mod:`gameport.testing.meta.payments`.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from gameport.testing.meta.core import (
     fail,
 )
 from gameport.testing.meta.leaderboards import ENTRY_FIELDS, FakeMetaLeaderboards
+from gameport.testing.meta.payments import FakeMetaPayments, MetaBridge
 from gameport.values import Json, JsonObject
 
 _NAME = re.compile(r"^[A-Za-z0-9 _-]{2,40}$")
@@ -67,6 +68,8 @@ class FakeMeta(MetaCore):
         """Ad instances and the banner (:mod:`gameport.testing.meta.ads`)."""
         self.leaderboards = FakeMetaLeaderboards(self)
         """Contextual leaderboards (:mod:`gameport.testing.meta.leaderboards`)."""
+        self.payments = FakeMetaPayments(self)
+        """Catalog, purchases and the unconsumed list (:mod:`gameport.testing.meta.payments`)."""
 
     @property
     def globals(self) -> frozenset[str]:
@@ -78,7 +81,9 @@ class FakeMeta(MetaCore):
     def bridge(self, *, document: bool = True) -> FakeBridge:
         """A FakeBridge over this fake; ``document`` adds the page's visibility API."""
         page = {f"document.{m}" for m in ("visibilityState", "addEventListener", "removeEventListener")}
-        return FakeBridge(self.handler, globals=self.globals | (page if document else set()))
+        bridge = MetaBridge(self.handler, globals=self.globals | (page if document else set()))
+        bridge.payments = self.payments
+        return bridge
 
     def handler(self, call: Call) -> Answer:
         """Answer one bridge call as FBInstant 8.0 would."""
@@ -137,6 +142,8 @@ class FakeMeta(MetaCore):
             return p(api, lambda: self.leaderboards.board_object(arg))
         if api in GETTERS:
             return p(api, lambda: self.ads.get(api, arg))
+        if api.startswith("payments.") and api != "payments.onReady":
+            return self.payments.answer(api, arg)
         if api in ("loadBannerAdAsync", "hideBannerAdAsync"):
             return p(api, lambda: self.ads.banner(api, call.args))
         raise JsPathError(f"FBInstant.{api} is not emulated by fake_meta", path=call.path)

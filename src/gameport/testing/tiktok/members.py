@@ -5,7 +5,7 @@ one-time mission rewards, login codes and argument checks, as the ``run`` functi
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from gameport.testing.tiktok.payloads import fail_payload
 from gameport.values import Json, JsonObject
@@ -16,7 +16,9 @@ class TikTokMembers:
 
     Attributes:
         scenario: the current knobs. storage: key -> JSON text. loading_progress: the last
-            ``setLoadingProgress`` value.
+            ``setLoadingProgress`` value. on_pay: called with the ``trade_order_id`` of every successful
+            ``pay``, standing in for TikTok's payment server (the JS mock posts to the mock platform
+            server's ``/mock/tiktok/pay`` instead); a test's fake backend marks the order paid there.
     """
 
     def __init__(self, scenario: JsonObject) -> None:
@@ -24,6 +26,7 @@ class TikTokMembers:
         self.storage: dict[str, str] = {}
         self.loading_progress: float | None = None
         self._logins = 0
+        self.on_pay: Callable[[str], None] | None = None
 
     def run(self, member: str, o: Mapping[str, Json]) -> tuple[bool, Json]:
         """``(True, success payload)`` or ``(False, fail payload)`` of ``member`` called with options
@@ -33,6 +36,13 @@ class TikTokMembers:
         if member == "login":
             self._logins += 1
             return True, {"code": f"mock-code-{self._logins}"}
+        if member == "pay":
+            trade = o.get("trade_order_id")
+            if not isinstance(trade, str) or not trade:
+                return False, fail_payload(member, "INVALID_PARAM", {"message": "trade_order_id is required"})
+            if self.on_pay is not None:
+                self.on_pay(trade)
+            return True, {"trade_order_id": trade}
         if member == "authorize":
             scope = o.get("scope")
             return (True, {}) if isinstance(scope, str) and scope.strip() else invalid
