@@ -112,9 +112,10 @@ async def test_a_webhook_that_never_comes_is_finished_after_the_backend_repairs(
 async def test_a_reload_between_payment_and_grant_grants_once() -> None:
     shop = FakeShop(auto_webhook=False)
     p, fake, seen = await started(shop)
+    paid = asyncio.Event()
+    fake.on_pay = lambda ref: (shop.pay(ref), paid.set())[0]
     task = asyncio.ensure_future(p.payments.purchase("coins_100"))
-    while not shop.orders.get("ord_1") or not shop.orders["ord_1"].paid:
-        await asyncio.sleep(0)
+    await paid.wait()
     task.cancel()  # the page goes away while gameport polls
     await p.close()
     shop.webhook("ord_1")
@@ -261,12 +262,11 @@ async def test_meta_tampered_or_foreign_purchases_grant_nothing_and_are_not_cons
     tampered = {"productID": "gems_10", "purchaseToken": "t1", "signedRequest": "forged.{}"}
     foreign_claims = {"product_id": "gems_10", "purchase_token": "t2", "player_id": "someone-else"}
     foreign = {"productID": "gems_10", "purchaseToken": "t2", "signedRequest": sign(foreign_claims)}
-    p, fake, seen = await meta_started(shop, unconsumedPurchases=[tampered, foreign])
+    _, fake, seen = await meta_started(shop, unconsumedPurchases=[tampered, foreign])
     assert seen == [] and shop.granted == [] and len(fake.payments.purchases) == 2
 
 
 async def test_meta_without_on_ready_has_no_purchases_in_this_session() -> None:
-    p, _ = meta(FakeShop(), None)
     from gameport.testing.meta import fake_meta
 
     p, _ = meta(FakeShop(), fake_meta(sign=sign, paymentsReady=False))
@@ -280,7 +280,7 @@ async def test_meta_never_purchases_before_ready() -> None:
     shop = FakeShop()
     p, fake = meta(shop)
     await p.init("meta")
-    with pytest.raises(NotInitializedError, match="platform.ready"):
+    with pytest.raises(NotInitializedError, match=r"platform\.ready"):
         await p.payments.purchase("coins_100")
     assert "begin payments.purchaseAsync" not in fake.log
 
