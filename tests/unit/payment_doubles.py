@@ -32,13 +32,15 @@ def sign(claims: JsonObject) -> str:
     return "sig." + json.dumps(claims)
 
 
-def tiktok(shop: FakeShop, fake: FakeTikTok | None = None) -> tuple[Platform, FakeTikTok]:
+def tiktok(
+    shop: FakeShop, fake: FakeTikTok | None = None, *, timeouts: str = FAST
+) -> tuple[Platform, FakeTikTok]:
     """A Platform on the TikTok fake (native runtime), paying through ``shop``."""
     fake = fake or fake_tiktok(runtime="native")
     fake.on_pay = shop.pay
     bridge = fake.bridge()
     bridge.http = shop
-    return Platform(bridge, config("tiktok")), fake
+    return Platform(bridge, config("tiktok", timeouts=timeouts)), fake
 
 
 def meta(shop: FakeShop, fake: FakeMeta | None = None) -> tuple[Platform, FakeMeta]:
