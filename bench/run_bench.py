@@ -20,7 +20,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from . import ad_costs, boot_times, bridge_costs, dist_sizes
+from . import ad_costs, boot_times, bridge_costs, dist_sizes, purchase_costs
 from .figures import count
 from .page_driver import launch_args, served_site
 
@@ -88,6 +88,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{count(samples.ad_rounds, 'round')} x {count(samples.shows, 'show')}; "
                 "ratio to one bridge.call in the same page)",
                 ad_costs.render(ads),
+            )
+            bought = purchase_costs.measure(
+                boot.pages["tiktok"], samples.ad_rounds, samples.shows // 5 or 1, samples.calls
+            )
+            section(
+                "purchases (TikTok mock, reference backend and mock platform server on 127.0.0.1, answering "
+                "at once; median per round trip; ratio to one bridge.call in the same page)",
+                purchase_costs.render(bought),
             )
         finally:
             browser.close()
