@@ -82,7 +82,10 @@ def servers() -> Iterator[tuple[str, str]]:
 
 def _start(procs: list[subprocess.Popen[str]], args: list[str]) -> str:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gameport.server", *args], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "gameport.server", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     procs.append(proc)
     line = proc.stdout.readline() if proc.stdout else ""

@@ -11,6 +11,8 @@
     result = await platform.ads.show_rewarded("revive")
     if result.rewarded:
         ...                          # grant the reward: the ad was watched to its end
+    platform.payments.on_granted(lambda grant: add_coins(grant.items["coins"]))  # once per order
+    bought = await platform.payments.purchase("coins_100")  # succeeded only once the backend granted
 """
 
 from gameport._platform import Platform, platform
@@ -45,6 +47,14 @@ from gameport.models.ads import (
     AdState,
     BannerPosition,
     BannerResult,
+)
+from gameport.models.payments import (
+    Grant,
+    PendingPurchase,
+    Product,
+    PurchaseReason,
+    PurchaseResult,
+    PurchaseStatus,
 )
 from gameport.models.results import (
     AuthorizeResult,
@@ -81,6 +91,7 @@ __all__ = [
     "Environment",
     "GameConfig",
     "GameportError",
+    "Grant",
     "InvalidArgumentError",
     "InvalidContentError",
     "JsPathError",
@@ -92,10 +103,15 @@ __all__ = [
     "LoginResult",
     "NetworkError",
     "NotInitializedError",
+    "PendingPurchase",
     "Platform",
     "PlatformError",
     "PlatformName",
     "PlatformSettings",
+    "Product",
+    "PurchaseReason",
+    "PurchaseResult",
+    "PurchaseStatus",
     "SdkLoadError",
     "ShareContent",
     "ShareResult",

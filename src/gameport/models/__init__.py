@@ -10,6 +10,14 @@ from gameport.models.ads import (
     BannerPosition,
     BannerResult,
 )
+from gameport.models.payments import (
+    Grant,
+    PendingPurchase,
+    Product,
+    PurchaseReason,
+    PurchaseResult,
+    PurchaseStatus,
+)
 from gameport.models.results import (
     AuthorizeResult,
     LaunchData,
@@ -31,10 +39,16 @@ __all__ = [
     "AuthorizeResult",
     "BannerPosition",
     "BannerResult",
+    "Grant",
     "LaunchData",
     "LeaderboardEntry",
     "LifecycleEvent",
     "LoginResult",
+    "PendingPurchase",
+    "Product",
+    "PurchaseReason",
+    "PurchaseResult",
+    "PurchaseStatus",
     "ShareContent",
     "ShareResult",
     "ShortcutResult",
