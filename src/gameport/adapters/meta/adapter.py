@@ -19,7 +19,7 @@ from gameport.adapters.meta.ads import MetaAds
 from gameport.adapters.meta.identity import signed_login
 from gameport.adapters.meta.leaderboards import MetaLeaderboards
 from gameport.adapters.meta.lifecycle import watch_pause
-from gameport.adapters.meta.members import META_CODES, REQUIRED_APIS, error_table
+from gameport.adapters.meta.members import META_CODES, REQUIRED_APIS, error_table, lacking, supported_apis
 from gameport.adapters.meta.payments import MetaPayments
 from gameport.adapters.meta.player_data import MetaPlayerData
 from gameport.adapters.payment_driver import PaymentDriver
@@ -93,14 +93,7 @@ class MetaAdapter(Adapter):
             )
             raise SdkLoadError(f"FBInstant is not on the page: {where}", path="FBInstant", platform="meta")
         await self.bridge.call("FBInstant.initializeAsync", timeout=self.timeout("init", 10))
-        apis = self._supported_apis()
-        missing: dict[Capability, str] = {}
-        for cap, needed in REQUIRED_APIS.items():
-            lacking = [api for api in needed if api not in apis]
-            if lacking:
-                missing[cap] = f"getSupportedAPIs() lacks {', '.join(lacking)}"
-            elif cap is Capability.ANALYTICS and not self.bridge.has("FBInstant.logEvent"):
-                missing[cap] = "FBInstant.logEvent does not exist in this SDK"
+        missing = lacking(supported_apis(self.bridge), self.bridge.has("FBInstant.logEvent"))
         if Capability.LAUNCH_DATA not in missing:
             try:
                 found = await self.bridge.call(
@@ -110,14 +103,6 @@ class MetaAdapter(Adapter):
             except (PlatformError, TimeoutError) as exc:  # launch data is optional: start without it
                 logger.warning("FBInstant.getEntryPointAsync failed: %s", exc)
         return missing
-
-    def _supported_apis(self) -> set[str]:
-        try:
-            listed = self.bridge.call_sync("FBInstant.getSupportedAPIs")
-        except PlatformError as exc:
-            logger.warning("getSupportedAPIs failed (%s): nothing optional is enabled", exc)
-            return set()
-        return {api for api in listed if isinstance(api, str)} if isinstance(listed, list) else set()
 
     async def set_loading_progress(self, fraction: float) -> None:
         """``setLoadingProgress(0..100)``; a no-op after :meth:`ready` (the loading screen is gone)."""

@@ -3,12 +3,16 @@ gameport reacts to, and the error table those codes make for one capability."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Final
 
 from gameport.adapters.base import ErrorMap
+from gameport.bridge import Bridge
 from gameport.capabilities import FALLBACKS, Capability
 from gameport.errors import PlatformError, UnsupportedCapabilityError, UserCancelledError
+
+logger = logging.getLogger("gameport.adapters.meta.adapter")
 
 REQUIRED_APIS: Final[dict[Capability, tuple[str, ...]]] = {
     Capability.LOGIN: ("player.getSignedPlayerInfoAsync",),
@@ -65,3 +69,26 @@ def error_table(cap: Capability, **extra: Callable[[PlatformError], Exception]) 
     }
     table.update({META_CODES[key]: factory for key, factory in extra.items()})
     return table
+
+
+def supported_apis(bridge: Bridge) -> set[str]:
+    """``getSupportedAPIs()``; nothing optional when it fails (logged)."""
+    try:
+        listed = bridge.call_sync("FBInstant.getSupportedAPIs")
+    except PlatformError as exc:
+        logger.warning("getSupportedAPIs failed (%s): nothing optional is enabled", exc)
+        return set()
+    return {api for api in listed if isinstance(api, str)} if isinstance(listed, list) else set()
+
+
+def lacking(apis: set[str], has_log_event: bool) -> dict[Capability, str]:
+    """The capabilities whose :data:`REQUIRED_APIS` this session's ``getSupportedAPIs()`` lacks, with why
+    (ANALYTICS also needs ``FBInstant.logEvent`` to exist)."""
+    missing: dict[Capability, str] = {}
+    for cap, needed in REQUIRED_APIS.items():
+        absent = [api for api in needed if api not in apis]
+        if absent:
+            missing[cap] = f"getSupportedAPIs() lacks {', '.join(absent)}"
+        elif cap is Capability.ANALYTICS and not has_log_event:
+            missing[cap] = "FBInstant.logEvent does not exist in this SDK"
+    return missing
