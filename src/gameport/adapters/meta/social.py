@@ -42,20 +42,17 @@ async def share(bridge: Bridge, content: ShareContent, codes: ErrorMap) -> Share
         InvalidContentError: as :func:`share_payload`, before calling Meta.
         Whatever ``codes`` maps Meta's failure to; PlatformError for any other failure.
     """
-    payload = share_payload(content)
-    with map_errors(codes):
-        await bridge.call("FBInstant.shareAsync", payload, timeout=None)
+    await _send(bridge, "FBInstant.shareAsync", content, codes)
     return ShareResult(completed=None, method="share")
 
 
 async def invite(bridge: Bridge, content: ShareContent, codes: ErrorMap) -> ShareResult:
-    """``inviteAsync``; resolving means the player sent the invite.
+    """``inviteAsync``; resolving means the player sent the invite. Raises as :func:`share`."""
+    await _send(bridge, "FBInstant.inviteAsync", content, codes)
+    return ShareResult(completed=True, method="invite")
 
-    Raises:
-        InvalidContentError: as :func:`share_payload`, before calling Meta.
-        Whatever ``codes`` maps Meta's failure to; PlatformError for any other failure.
-    """
+
+async def _send(bridge: Bridge, path: str, content: ShareContent, codes: ErrorMap) -> None:
     payload = share_payload(content)
     with map_errors(codes):
-        await bridge.call("FBInstant.inviteAsync", payload, timeout=None)
-    return ShareResult(completed=True, method="invite")
+        await bridge.call(path, payload, timeout=None)  # a dialog: the player decides, no timeout
