@@ -308,3 +308,25 @@ async def test_web_purchases_follow_the_same_order_and_grant_protocol(
     result = await p.payments.purchase("coins_100")
     assert result.status is status
     assert len(seen) == (1 if sheet == "paid" else 0) and len(shop.granted) == len(seen)
+
+
+async def test_a_page_without_storage_fails_purchases_cleanly_before_any_order() -> None:
+    shop = FakeShop()
+    page = WebShopPage(shop)
+    p, _ = web(shop, page)
+    p._bridge = page.bridge(without=frozenset({"localStorage.getItem"}))  # type: ignore[union-attr]
+    p._bridge.http = shop  # type: ignore[union-attr]
+    await p.init("web")
+    result = await p.payments.purchase("coins_100")
+    assert (result.status, result.reason) == (PurchaseStatus.FAILED, PurchaseReason.STORAGE)
+    assert shop.orders == {}
+
+
+async def test_restore_drops_an_open_purchase_whose_order_the_backend_does_not_know() -> None:
+    shop = FakeShop()
+    p, fake, _ = await started(shop)
+    fake.script("pay", "never")
+    assert (await p.payments.purchase("coins_100")).status is PurchaseStatus.TIMED_OUT
+    del shop.orders["ord_1"]  # e.g. a backend whose database was reset
+    await p.payments.restore()
+    assert await p.payments.pending() == []

@@ -76,7 +76,7 @@ class BackendPurchases:
         return BackendOrder(
             _text(answer, "order_id", url),
             _text(answer, ref_field, url),
-            str(answer.get("amount", "")),
+            str(answer.get("amount") or answer.get("price") or ""),
             str(answer.get("currency", "")),
         )
 

@@ -70,6 +70,11 @@ class PaymentSession:
             detail,
         )
 
+    def price(self, product_id: str, amount: str, currency: str) -> None:
+        """Remember the server's price of ``product_id`` (from an order) when the catalog was not read."""
+        if amount and product_id not in self.products:
+            self.products[product_id] = Product(product_id, "", amount, currency)
+
     def failed(
         self, product_id: str, reason: PurchaseReason, detail: str, *, order_id: str | None = None,
         code: str | int | None = None,

@@ -15,7 +15,12 @@ from collections.abc import Callable
 from gameport._session import Session, SessionGetter
 from gameport.backend.purchases import BackendPurchases
 from gameport.capabilities import FALLBACKS, Capability
-from gameport.errors import InvalidArgumentError, NotInitializedError, UnsupportedCapabilityError
+from gameport.errors import (
+    InvalidArgumentError,
+    NotInitializedError,
+    StorageError,
+    UnsupportedCapabilityError,
+)
 from gameport.features.payment_session import GrantHandler, PaymentSession, journal_for
 from gameport.features.purchase_flows import finish_open, order_first, purchase_first
 from gameport.models.payments import (
@@ -90,7 +95,10 @@ class Payments:
                 PurchaseStatus.PROCESSING, product_id, reason=PurchaseReason.IN_PROGRESS,
                 detail="a purchase of this product is already running",
             )  # fmt: skip
-        await ps.journal.load()
+        try:
+            await ps.journal.load()
+        except StorageError as exc:
+            return ps.failed(product_id, PurchaseReason.STORAGE, str(exc))
         flow = order_first if ps.driver.ORDER_FIRST else purchase_first
         task = asyncio.ensure_future(flow(ps, product_id))
         ps.in_flight[product_id] = task

@@ -41,11 +41,13 @@ async def order_first(ps: PaymentSession, product_id: str) -> PurchaseResult:
     Raises:
         InvalidArgumentError: the backend does not sell ``product_id`` (nothing was created).
     """
+    key = ps.journal.new_key()
+    ps.active_keys.add(key)  # before the intent is written, so a concurrent restore leaves it alone
     try:
-        key = await ps.journal.begin(product_id)
+        await ps.journal.begin(key, product_id)
     except StorageError as exc:
+        ps.active_keys.discard(key)
         return ps.failed(product_id, PurchaseReason.STORAGE, str(exc))
-    ps.active_keys.add(key)
     try:
         return await _order_first(ps, key, product_id)
     finally:
@@ -63,6 +65,7 @@ async def _order_first(ps: PaymentSession, key: str, product_id: str) -> Purchas
     except _OFFLINE as exc:
         await ps.journal.close(key)
         return ps.failed(product_id, PurchaseReason.NETWORK, str(exc))
+    ps.price(product_id, order.amount, order.currency)
     try:
         await ps.journal.step(
             key, "order_created", order_id=order.order_id, ref=order.ref, created=time.time()
@@ -122,12 +125,14 @@ async def confirm(ps: PaymentSession, product_id: str, order_id: str, limit: flo
 
 async def purchase_first(ps: PaymentSession, product_id: str) -> PurchaseResult:
     """Meta: see the module docstring (``payments.onReady`` was awaited by the caller)."""
+    key = ps.journal.new_key()
+    ps.active_keys.add(key)
     try:
-        key = await ps.journal.begin(product_id)
+        await ps.journal.begin(key, product_id)
         await ps.journal.step(key, "sheet_opened")
     except StorageError as exc:
+        ps.active_keys.discard(key)
         return ps.failed(product_id, PurchaseReason.STORAGE, str(exc))
-    ps.active_keys.add(key)
     try:
         made = await ps.driver.purchase(product_id, ps.timeout("pay_sheet"))
         if isinstance(made, SheetResult):
@@ -202,7 +207,12 @@ async def finish_open(ps: PaymentSession) -> None:
         ):
             await ps.journal.close(entry.key)
         elif ps.driver.ORDER_FIRST and entry.order_id:
-            order = await ps.backend.order(entry.order_id)
+            try:
+                order = await ps.backend.order(entry.order_id)
+            except BackendError as exc:
+                if exc.status != 404:
+                    raise
+                order = {"status": "failed"}  # the backend has no such order for this player
             if order.get("status") == "failed":
                 await ps.journal.close(entry.key)
     if not ps.driver.ORDER_FIRST:
@@ -212,6 +222,7 @@ async def finish_open(ps: PaymentSession) -> None:
         for purchase in await ps.driver.unconsumed():
             key = tokens.get(purchase.purchase_token)
             if key is None:
-                key = await ps.journal.begin(purchase.product_id)
+                key = ps.journal.new_key()
+                await ps.journal.begin(key, purchase.product_id)
             await finish_purchase(ps, key, purchase)
     await ps.sync_grants()

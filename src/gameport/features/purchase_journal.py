@@ -53,7 +53,12 @@ class PurchaseJournal:
         """
         if self._loaded:
             return
-        raw = await self._read()
+        try:
+            raw = await self._read()
+        except StorageError:
+            raise
+        except Exception as exc:  # no storage here, or the platform failed the read
+            raise StorageError(f"the purchase journal could not be read: {exc}") from exc
         self.fresh = raw is None
         opened = raw.get("open") if isinstance(raw, dict) else None
         applied = raw.get("applied") if isinstance(raw, dict) else None
@@ -77,15 +82,18 @@ class PurchaseJournal:
         """Whether ``on_granted`` handlers were (about to be) run for ``order_id``."""
         return order_id in self._applied
 
-    async def begin(self, product_id: str) -> str:
-        """Write the ``intent`` of a new purchase; its journal key.
+    @staticmethod
+    def new_key() -> str:
+        """A key for a new purchase (mark it running before :meth:`begin` writes it)."""
+        return secrets.token_hex(8)
+
+    async def begin(self, key: str, product_id: str) -> None:
+        """Write the ``intent`` of the new purchase ``key``.
 
         Raises:
             StorageError, StorageLimitError: storage refused the write; nothing else happened.
         """
-        key = secrets.token_hex(8)
         await self.step(key, "intent", product_id=product_id)
-        return key
 
     async def step(self, key: str, step: str, **fields: Json) -> None:
         """Record that purchase ``key`` is about to take ``step`` (with what it knows now).
