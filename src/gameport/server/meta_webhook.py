@@ -46,6 +46,7 @@ from .errors import (
     SignatureError,
     TamperedSignatureError,
 )
+from .faults import crash_point
 from .fulfilment import deliver_paid
 from .http_util import log, read_body, snake
 from .ledger import CallbackRecord, LedgerStore, Order
@@ -238,6 +239,7 @@ def meta_webhook_routes(cfg: ServerConfig, ledger: LedgerStore) -> list[Route]:
                 platform=META, kind=KIND_PREFIX + position, raw_body=body, headers=headers,
                 order_id=None if order is None else order.order_id,
             )  # fmt: skip
+            crash_point("after_receipt")
             outcomes.append(await apply_change(ledger, cfg.catalog, order, change, callback_id))
         return JSONResponse({"ok": True, "outcomes": outcomes})
 
