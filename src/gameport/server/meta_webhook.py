@@ -57,6 +57,7 @@ from .unconfirmed import (
     META_WEBHOOK_SIGNATURE_HEADER,
     META_WEBHOOK_SIGNATURE_PREFIX,
 )
+from .web_checkout import REJECTED_BODY_KEPT
 
 META_WEBHOOK_PATH: Final = "/api/meta/webhook"
 KIND_PREFIX: Final = "meta.webhook@"
@@ -225,7 +226,11 @@ def meta_webhook_routes(cfg: ServerConfig, ledger: LedgerStore) -> list[Route]:
         except SignatureError as exc:
             log.warning("Meta webhook refused (%s): %s", type(exc).__name__, exc)
             callback_id = await ledger.record_callback(
-                platform=META, kind=REJECTED_KIND, raw_body=body, headers=headers, order_id=None
+                platform=META,
+                kind=REJECTED_KIND,
+                raw_body=body[:REJECTED_BODY_KEPT],
+                headers=headers,
+                order_id=None,
             )
             await ledger.finish_callback(callback_id, f"rejected:{snake(type(exc).__name__)}")
             raise

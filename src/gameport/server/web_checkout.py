@@ -51,6 +51,8 @@ WEB_ORDERS_PATH: Final = "/mock/web/orders"
 WEB_EVENT_PAID: Final = "paid"
 WEB_EVENT_REFUND: Final = "refund"
 REJECTED_KIND: Final = "web.rejected"
+#: A refused webhook is kept for the record, but only its first bytes: anyone can send them.
+REJECTED_BODY_KEPT: Final = 4096
 _ID: Final = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
@@ -166,11 +168,21 @@ def web_checkout_routes(cfg: ServerConfig, ledger: LedgerStore, sessions: Sqlite
         header = request.headers.get(WEB_SIGNATURE_HEADER)
         headers = {WEB_SIGNATURE_HEADER: (header or "")[:512]}
         try:
-            verify_webhook_signature(header, body, secret, tolerance_s=cfg.web.webhook_tolerance_s)
+            verify_webhook_signature(
+                header,
+                body,
+                secret,
+                tolerance_s=cfg.web.webhook_tolerance_s,
+                header_name=WEB_SIGNATURE_HEADER,
+            )
         except SignatureError as exc:
             log.warning("web webhook refused (%s): %s", type(exc).__name__, exc)
             callback_id = await ledger.record_callback(
-                platform=WEB, kind=REJECTED_KIND, raw_body=body, headers=headers, order_id=None
+                platform=WEB,
+                kind=REJECTED_KIND,
+                raw_body=body[:REJECTED_BODY_KEPT],
+                headers=headers,
+                order_id=None,
             )
             await ledger.finish_callback(callback_id, f"rejected:{snake(type(exc).__name__)}")
             raise
