@@ -429,7 +429,7 @@ def servers(once: bool) -> None:
         with urllib.request.urlopen(f"{backend_url}/api/health", timeout=10) as answer:
             health = json.load(answer)
         say(f"backend: {backend_url}  (health: {health})")
-        say(f"mock TikTok/Meta/web checkout servers: {mock_url}  (webhooks go to the backend)")
+        say(f"mock TikTok/Meta servers: {mock_url}  (webhooks go to the backend)")
         if not once:
             say("Ctrl+C stops both")
             backend.wait()

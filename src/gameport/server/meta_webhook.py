@@ -131,7 +131,8 @@ def parse_meta_webhook(body: bytes) -> list[tuple[str, MetaChange | None]]:
                 out.append((f"{e}.{c}", None))
                 continue
             value: dict[str, Any] = change["value"]
-            refund_key = next((str(value[k]) for k in META_WEBHOOK_REFUND_KEY_FIELDS if value.get(k)), "")
+            keys = (_text(value, name, required=False) for name in META_WEBHOOK_REFUND_KEY_FIELDS)
+            refund_key = next((key for key in keys if key), "")
             out.append((f"{e}.{c}", MetaChange(
                 field=str(change["field"]),
                 payment_id=str(_text(value, "payment_id", required=True)),
