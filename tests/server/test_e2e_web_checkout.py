@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from server_stack import Stack, make_config
 
 from gameport.server.backend_app import create_backend_app, open_backend
@@ -178,12 +179,24 @@ def test_order_refusals_create_nothing(stack: Stack) -> None:
     assert _rows(stack, "SELECT outcome FROM callbacks WHERE order_id IS NULL") == [("orphan",)]
 
 
-def test_web_checkout_is_disabled_in_production(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("environment", "web", "status", "code"),
+    [
+        ("production", True, 403, "web_checkout_disabled"),
+        ("sandbox", False, 503, "web_checkout_unconfigured"),
+    ],
+)
+def test_web_checkout_outside_a_configured_sandbox(
+    tmp_path: Path, environment: str, web: bool, status: int, code: str
+) -> None:
     raw = make_config()
-    raw["environment"] = "production"
+    secret = raw["web"]["webhook_secret"]
+    raw["environment"] = environment
+    if not web:
+        del raw["web"]
     app = create_backend_app(open_backend(parse_config(raw), tmp_path / "ledger.sqlite3"))
     body = build_web_webhook_body("we_x", "paid", "wpay_x")
-    signed = {WEB_SIGNATURE_HEADER: sign_web_webhook(body, raw["web"]["webhook_secret"])}
+    signed = {WEB_SIGNATURE_HEADER: sign_web_webhook(body, secret)}
 
     async def run() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)
@@ -197,4 +210,4 @@ def test_web_checkout_is_disabled_in_production(tmp_path: Path) -> None:
             ]
 
     for response in asyncio.run(run()):
-        assert (response.status_code, response.json()["error"]["code"]) == (403, "web_checkout_disabled")
+        assert (response.status_code, response.json()["error"]["code"]) == (status, code)
