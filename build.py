@@ -358,15 +358,15 @@ SERVER_CONFIG = CACHE / "server-config.json"
 LISTENING = "gameport-server listening on "
 DEMO_CATALOG = [
     {"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100}, "tiktok_beans": 10,
-     "meta_price": "0.99", "meta_currency": "USD"},
+     "meta_price": "0.99", "meta_currency": "USD", "web_price": "0.99", "web_currency": "USD"},
 ]  # fmt: skip
 
 
 def _server_config() -> Path:
     """A sandbox config for the local servers; its secrets are made here, once, and never leave .cache/."""
-    if not SERVER_CONFIG.exists():
-        import secrets
+    import secrets
 
+    if not SERVER_CONFIG.exists():
         SERVER_CONFIG.parent.mkdir(parents=True, exist_ok=True)
         config = {
             "environment": "sandbox",
@@ -374,12 +374,23 @@ def _server_config() -> Path:
                 "client_key": "ck_local_" + secrets.token_hex(4),
                 "client_secret": secrets.token_hex(24),
             },
-            "meta": {"app_id": "local_" + secrets.token_hex(4), "app_secret": secrets.token_hex(24)},
+            "meta": {
+                "app_id": "local_" + secrets.token_hex(4),
+                "app_secret": secrets.token_hex(24),
+                "webhook_verify_token": "vt_" + secrets.token_hex(8),
+            },
+            "web": {"webhook_secret": secrets.token_hex(24)},
             "risk": {"velocity_max": 20, "velocity_window_s": 3600},
             "catalog": DEMO_CATALOG,
         }
         SERVER_CONFIG.write_text(json.dumps(config, indent=1))
         SERVER_CONFIG.chmod(0o600)
+    config = json.loads(SERVER_CONFIG.read_text())
+    if "webhook_secret" not in config.get("web", {}):  # made before the web checkout: add it, web prices too
+        config.setdefault("web", {})["webhook_secret"] = secrets.token_hex(24)
+        config["meta"].setdefault("webhook_verify_token", "vt_" + secrets.token_hex(8))
+        config["catalog"] = DEMO_CATALOG
+        SERVER_CONFIG.write_text(json.dumps(config, indent=1))
     return SERVER_CONFIG
 
 
@@ -401,7 +412,8 @@ def servers(once: bool) -> None:
     config_path = _server_config()
     mock, mock_url = _start_server(["mock-platform", "--port", "0", "--config", str(config_path)])
     config = json.loads(config_path.read_text())
-    config["tiktok"]["api_base_url"] = mock_url
+    # the mock serves TikTok's Open API and the sandbox web checkout's pay sheet
+    config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = mock_url
     config_path.write_text(json.dumps(config, indent=1))
     db = CACHE / "ledger.sqlite3"
     backend, backend_url = _start_server(

@@ -19,7 +19,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     mock = ServerProcess(
         ["mock-platform", "--host", "127.0.0.1", "--port", "0", "--config", str(config_path)]
     ).start()
-    config["tiktok"]["api_base_url"] = mock.url
+    config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = mock.url
     config_path.write_text(json.dumps(config))
     http = httpx.Client(timeout=120)
     st = Stack(tmp_path, config, config_path, tmp_path / "ledger.sqlite3", mock, mock, http)

@@ -19,6 +19,9 @@ Modules:
 * :mod:`.leaderboard_store`, :mod:`.leaderboard_routes`: players' best scores per board (same SQLite file).
 * :mod:`.session_auth`, :mod:`.dev_login`: the bearer-session check; the web platform's sandbox-only login.
 * :mod:`.backend_app`: the reference game backend (ASGI, Starlette).
-* :mod:`.mock_platform_app`: a mock of TikTok's servers and Meta's signer (ASGI, Starlette).
+* :mod:`.purchase_routes`, :mod:`.meta_webhook`, :mod:`.web_checkout`: Meta purchase reports, Meta payment
+  webhooks, the sandbox web checkout; :mod:`.recovery`, :mod:`.web_repair`: replay after a crash, web repair.
+* :mod:`.mock_platform_app`, :mod:`.mock_purchases`: a mock of TikTok's servers, Meta's signer and webhooks,
+  and the web checkout (ASGI, Starlette).
 * :mod:`.cli`: ``python -m gameport.server backend | mock-platform | repair | reconcile``.
 """

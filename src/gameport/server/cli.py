@@ -34,8 +34,9 @@ from starlette.types import ASGIApp
 from .backend_app import create_backend_app, open_backend
 from .config import ServerConfig, load_config
 from .errors import ConfigError
-from .mock_platform_app import MockPlatform, create_mock_platform_app
+from .mock_platform_app import MockPlatform, MockPurchases, create_mock_platform_app
 from .reconcile import reconcile, repair
+from .web_repair import repair_web
 
 LISTENING = "gameport-server listening on http://{host}:{port}"
 
@@ -104,6 +105,7 @@ async def _offline(args: argparse.Namespace, config: ServerConfig) -> int:
             expire = config.pending_expiry_s if args.expire_after is None else args.expire_after
             rep = await repair(backend.ledger, backend.sessions, backend.tiktok, config.catalog,
                                environment=config.environment, expire_after_s=expire)  # fmt: skip
+            await repair_web(backend.ledger, config.catalog, config, rep, expire_after_s=expire)
             print(rep.render(), flush=True)
             return 1 if rep.errors else 0
         export: list[dict[str, Any]] | None = None
@@ -133,5 +135,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             meta_app_secret=config.meta.app_secret, backend_url=args.backend_url.rstrip("/"),
             webhook_path=args.webhook_path, is_sandbox=config.environment == "sandbox",
         )  # fmt: skip
-        return asyncio.run(serve(create_mock_platform_app(state), args.host, args.port))
+        app = create_mock_platform_app(state, MockPurchases(web_secret=config.web.webhook_secret))
+        return asyncio.run(serve(app, args.host, args.port))
     return asyncio.run(_offline(args, config))
