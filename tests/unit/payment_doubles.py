@@ -59,9 +59,13 @@ class WebShopPage(WebPage):
         super().__init__(extra_globals=frozenset({"gameportWebPay.open"}))
         self.shop = shop
         self.sheet = "paid"
+        self.raw_answer: Json | None = None
+        """When set, what ``open`` answers instead (a provider answering nonsense)."""
 
     def handle(self, call: Call) -> HandlerResult:
         if call.path == "gameportWebPay.open":
+            if self.raw_answer is not None:
+                return self.raw_answer
             if self.sheet == "never":
                 return NO_ANSWER
             request = call.args[0] if call.args else None
@@ -71,9 +75,12 @@ class WebShopPage(WebPage):
         return super().handle(call)
 
 
-def web(shop: FakeShop, page: WebShopPage | None = None) -> tuple[Platform, WebShopPage]:
+def web(
+    shop: FakeShop, page: WebShopPage | None = None, *, without: frozenset[str] = frozenset()
+) -> tuple[Platform, WebShopPage]:
+    """A Platform on a web page with ``page``'s pay provider (``without``: browser APIs it lacks)."""
     page = page or WebShopPage(shop)
-    bridge: FakeBridge = page.bridge()
+    bridge: FakeBridge = page.bridge(without=without)
     bridge.http = shop
     return Platform(bridge, config("web")), page
 

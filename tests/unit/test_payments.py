@@ -9,6 +9,7 @@ import pytest
 
 from gameport import Capability, InvalidArgumentError, NotInitializedError, UnsupportedCapabilityError
 from gameport.models.payments import Grant, PurchaseReason, PurchaseStatus
+from gameport.values import Json
 
 from .payment_doubles import WebShopPage, config, journal, meta, sign, tiktok, web
 from .shop_doubles import FakeShop
@@ -312,10 +313,7 @@ async def test_web_purchases_follow_the_same_order_and_grant_protocol(
 
 async def test_a_page_without_storage_fails_purchases_cleanly_before_any_order() -> None:
     shop = FakeShop()
-    page = WebShopPage(shop)
-    p, _ = web(shop, page)
-    p._bridge = page.bridge(without=frozenset({"localStorage.getItem"}))  # type: ignore[union-attr]
-    p._bridge.http = shop  # type: ignore[union-attr]
+    p, _ = web(shop, without=frozenset({"localStorage.getItem"}))
     await p.init("web")
     result = await p.payments.purchase("coins_100")
     assert (result.status, result.reason) == (PurchaseStatus.FAILED, PurchaseReason.STORAGE)
@@ -330,3 +328,25 @@ async def test_restore_drops_an_open_purchase_whose_order_the_backend_does_not_k
     del shop.orders["ord_1"]  # e.g. a backend whose database was reset
     await p.payments.restore()
     assert await p.payments.pending() == []
+
+
+async def test_a_malformed_meta_purchase_fails_and_grants_nothing() -> None:
+    shop = FakeShop()
+    p, fake, seen = await meta_started(shop)
+    fake.script("payments.purchaseAsync", {"outcome": "ok", "value": {"productID": "coins_100"}})
+    result = await p.payments.purchase("coins_100")
+    assert (result.status, result.reason) == (PurchaseStatus.FAILED, PurchaseReason.PLATFORM)
+    assert "malformed" in result.detail and seen == [] and shop.granted == []
+
+
+@pytest.mark.parametrize("answer", [[], "paid", {"outcome": "maybe"}, {"status": "paid"}])
+async def test_a_web_pay_provider_answering_nonsense_fails_and_grants_nothing(answer: Json) -> None:
+    shop = FakeShop()
+    page = WebShopPage(shop)
+    page.raw_answer = answer
+    p, _ = web(shop, page)
+    seen = collect(p)
+    await p.init("web")
+    result = await p.payments.purchase("coins_100")
+    assert (result.status, result.reason) == (PurchaseStatus.FAILED, PurchaseReason.PLATFORM)
+    assert seen == [] and shop.granted == [] and await p.payments.pending() == []
