@@ -3,6 +3,8 @@
 // (gameport.adapters.web.ads): show(kind, placement) resolves {completed} or rejects {code, message, shown}.
 // Each show takes the next scripted outcome (default "completed"). No DOM: works in pages and workers.
 
+import { scriptQueue } from "./sim_script.js";
+
 const OUTCOMES = [
   "completed",
   "closed_early",
@@ -18,7 +20,7 @@ const OUTCOMES = [
  * @returns the provider, with script(...steps), calls and pending for tests
  */
 export function installSimulatedAds({ durationMs = 0 } = {}) {
-  const queue = [];
+  const scripted = scriptQueue(OUTCOMES, "web ads");
   const calls = [];
   let pending = 0;
   const after = (ms, fn) =>
@@ -39,7 +41,7 @@ export function installSimulatedAds({ durationMs = 0 } = {}) {
   const provider = {
     show(kind, placement) {
       calls.push({ api: "show", kind, placement });
-      const step = queue.shift() ?? { outcome: "completed" };
+      const step = scripted.next("completed");
       switch (step.outcome) {
         case "completed":
         case "closed_early":
@@ -62,11 +64,7 @@ export function installSimulatedAds({ durationMs = 0 } = {}) {
     },
     /** Queue outcomes for the next shows: a name from OUTCOMES or {outcome, delayMs}. */
     script(...steps) {
-      for (const step of steps) {
-        const s = typeof step === "string" ? { outcome: step } : { ...step };
-        if (!OUTCOMES.includes(s.outcome)) throw new Error(`[gameport web ads] unknown outcome ${s.outcome}`);
-        queue.push(s);
-      }
+      scripted.push(...steps);
     },
     get calls() {
       return calls.slice();

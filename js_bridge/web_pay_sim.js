@@ -5,6 +5,8 @@
 // checkout at pay_url (the mock platform server), which then sends the backend its signed webhook: as on
 // TikTok, the sheet's answer is never what grants. No DOM: works in pages and workers.
 
+import { scriptQueue } from "./sim_script.js";
+
 const OUTCOMES = ["paid", "cancelled", "failed", "never", "paid_no_webhook", "paid_webhook_twice"];
 
 /**
@@ -12,7 +14,7 @@ const OUTCOMES = ["paid", "cancelled", "failed", "never", "paid_no_webhook", "pa
  * @returns the provider, with script(...steps), calls and pending for tests
  */
 export function installSimulatedPay({ delayMs = 0, fetchImpl = globalThis.fetch } = {}) {
-  const queue = [];
+  const scripted = scriptQueue(OUTCOMES, "web pay");
   const calls = [];
   let pending = 0;
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,7 +31,7 @@ export function installSimulatedPay({ delayMs = 0, fetchImpl = globalThis.fetch 
     async open(request) {
       const { order_id: orderId, pay_url: payUrl, product_id: productId } = request ?? {};
       calls.push({ api: "open", orderId, productId });
-      const step = queue.shift() ?? { outcome: "paid" };
+      const step = scripted.next("paid");
       if (step.outcome === "never") return new Promise(() => {});
       pending += 1;
       try {
@@ -47,11 +49,7 @@ export function installSimulatedPay({ delayMs = 0, fetchImpl = globalThis.fetch 
     },
     /** Queue outcomes for the next sheets: a name from OUTCOMES or {outcome, delayMs, code}. */
     script(...steps) {
-      for (const step of steps) {
-        const s = typeof step === "string" ? { outcome: step } : { ...step };
-        if (!OUTCOMES.includes(s.outcome)) throw new Error(`[gameport web pay] unknown outcome ${s.outcome}`);
-        queue.push(s);
-      }
+      scripted.push(...steps);
     },
     get calls() {
       return calls.slice();
