@@ -65,11 +65,13 @@ class Purchases(RuleBasedStateMachine):
         Purchases.steps_run += 1
         self._run(ms / 1000)
 
-    @rule(data=st.data(), copies=st.integers(min_value=1, max_value=3))
-    def webhook(self, data: st.DataObject, copies: int) -> None:
+    # What is drawn never depends on the state (the orders that exist depend on timing): an index, taken
+    # modulo the orders there are, keeps Hypothesis's replays consistent on a loaded machine.
+    @rule(pick=st.integers(min_value=0, max_value=15), copies=st.integers(min_value=1, max_value=3))
+    def webhook(self, pick: int, copies: int) -> None:
         Purchases.steps_run += 1
         if self.shop.orders:
-            order = data.draw(st.sampled_from(sorted(self.shop.orders)))
+            order = sorted(self.shop.orders)[pick % len(self.shop.orders)]
             for _ in range(copies):
                 self.shop.webhook(order)
 
