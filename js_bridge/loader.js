@@ -69,6 +69,10 @@ function progressTracker(onProgress) {
     },
     milestone(name, stage, fraction) {
       done.add(name);
+      // A User Timing mark per milestone (gameport:wasm, ...): where a boot's time goes, for the bench.
+      if (typeof performance !== "undefined" && typeof performance.mark === "function") {
+        performance.mark(`gameport:${name}`);
+      }
       emit(stage, fraction);
     },
     stage: emit,
