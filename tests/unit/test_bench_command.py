@@ -28,7 +28,7 @@ def test_quick_bench_prints_every_section() -> None:
         [sys.executable, str(ROOT / "build.py"), "bench", "--quick"],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
