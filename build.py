@@ -358,7 +358,7 @@ Installed at boot as the last finder on sys.meta_path, so it is asked only about
 
 import sys
 
-TRIMMED = frozenset({trimmed!r})
+TRIMMED = frozenset({trimmed!r})  # sorted: the same build gives the same bytes
 
 
 class TrimmedStdlibFinder:
@@ -396,7 +396,7 @@ def build_stdlib(out: Path) -> list[str]:
             module = rel[:-3].replace("/", ".")
             gameport_imports |= imported_names(module, path.read_text(), path.name == "__init__.py")
     shipped, trimmed = trim_stdlib(ROOT / "node_modules" / "pyodide" / STDLIB_ZIP, sorted(gameport_imports))
-    finder = TRIMMED_FINDER.format(trimmed=set(trimmed))
+    finder = TRIMMED_FINDER.format(trimmed=sorted(trimmed))
     sources = out.with_name(out.name + ".src")
     _write_stored_zip(sources, [*shipped, (f"{TRIMMED_FINDER_MODULE}.py", finder.encode())])
     shutil.copyfile(compile_stdlib(sources), out)

@@ -104,6 +104,6 @@ def render(figures: BootFigures, wheel_bytes: int) -> str:
     rows.append(["total"] + [cell for name in PLATFORMS for cell in (duration(totals[name]), "100 %")])
     download = (
         f"one web boot fetched {size(figures.downloaded_bytes)} in {figures.requests} requests; "
-        f"the gameport wheel is {share(wheel_bytes, figures.downloaded_bytes)} of that"
+        f"the gameport wheel (as served) is {share(wheel_bytes, figures.downloaded_bytes)} of that"
     )
     return f"{table(headers, rows)}\n{download}"

@@ -87,14 +87,18 @@ def targets(
             worst <= 0.8,
         )
     for network, limit in (("fast", 300.0), ("1MB/s", 2000.0)):
-        painted = [b.loading_painted for p in startup.PLATFORMS for b in up.boots[(p, network)]]
-        worst_ms = max(v for v in painted if v is not None) if any(v is not None for v in painted) else 1e9
-        add(f"loading screen painted ({network}, worst boot)", duration(worst_ms), f"<= {duration(limit)}",
-            worst_ms <= limit)  # fmt: skip
+        medians = [
+            median(
+                [b.loading_painted for b in up.boots[(p, network)] if b.loading_painted is not None] or [1e9]
+            )
+            for p in startup.PLATFORMS
+        ]
+        add(f"loading screen painted ({network}, worst platform's median)", duration(max(medians)),
+            f"<= {duration(limit)}", max(medians) <= limit)  # fmt: skip
     demo = [wire[p] for p in startup.PLATFORMS]
     br, gz = max(d["br"] for d in demo), max(d["gzip"] for d in demo)
-    add("demo bytes on the wire, brotli (worst platform)", size(br), "<= 3.8 MB", br <= 3_800_000)
-    add("demo bytes on the wire, gzip (worst platform)", size(gz), "<= 4.5 MB", gz <= 4_500_000)
+    add("demo bytes on the wire, brotli (worst platform)", f"{br / 1e6:.3f} MB", "<= 3.8 MB", br <= 3_800_000)
+    add("demo bytes on the wire, gzip (worst platform)", f"{gz / 1e6:.3f} MB", "<= 4.5 MB", gz <= 4_500_000)
     own = max(d["gameport"] / d["measured"] for d in demo)
     add("gameport's own bytes (wheel + js_bridge/) / demo total", f"{100 * own:.1f} %", "<= 3 %", own <= 0.03)
     call = median(bridge.bridge["call"]) / median(bridge.bridge["ffi_await"])
@@ -158,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"boot parts (bench page, median of {count(samples.boots, 'boot')} per platform; "
                 "share of the "
                 "median total)",
-                boot_times.render(boot, dist_sizes.wheel_bytes(files)),
+                boot_times.render(boot, dist_sizes.wheel_bytes(br)),
             )
             report["boot_parts"] = boot.runs
             bridge = bridge_costs.measure(boot.pages["web"], samples.rounds, samples.calls)

@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page
 
-from .figures import duration, median, ratio, share, size, table
+from .figures import duration, median, ratio, share, table
 
 ROOT = Path(__file__).resolve().parents[1]
 STOCK_DIR = ROOT / ".cache" / "bench-stock"
@@ -132,6 +132,10 @@ def _median_of(boots: list[Boot], attr: str) -> float | None:
     return median(values) if values else None
 
 
+def _mb(num_bytes: int) -> str:
+    return f"{num_bytes / 1e6:.3f} MB"
+
+
 def _ms(value: float | None) -> str:
     return "n/a" if value is None else duration(value)
 
@@ -213,10 +217,10 @@ def render_bytes(
         rows.append(
             [
                 "stock Pyodide" if case == "stock" else f"demo {case}",
-                size(weights["raw"]),
-                size(weights["gzip"]),
-                size(weights["br"]),
-                size(weights["measured"]),
+                _mb(weights["raw"]),
+                _mb(weights["gzip"]),
+                _mb(weights["br"]),
+                _mb(weights["measured"]),
                 str(weights["requests"]),
                 "-" if case == "stock" else share(own, weights["measured"]),
             ]

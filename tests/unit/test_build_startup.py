@@ -53,7 +53,7 @@ def test_trimming_a_module_that_a_kept_one_imports_at_its_top_level_fails_the_bu
 
 def test_the_finder_names_the_trimmed_module_and_how_to_keep_it(build: Any) -> None:
     namespace: dict[str, Any] = {}
-    exec(build.TRIMMED_FINDER.format(trimmed={"email", "encodings.cp1252"}), namespace)
+    exec(build.TRIMMED_FINDER.format(trimmed=["email", "encodings.cp1252"]), namespace)
     finder = namespace["TrimmedStdlibFinder"]
     assert finder.find_spec("json") is None
     with pytest.raises(ModuleNotFoundError) as caught:
@@ -134,3 +134,9 @@ def test_server_sends_the_precompressed_file_with_its_content_encoding(served: t
         assert headers["content-length"] == str(len(body)) and got == body
     headers, got = _get(f"{base}/plain.txt", "br")
     assert "content-encoding" not in headers and "vary" not in headers and got == b"plain"
+
+
+def test_the_stdlib_build_is_deterministic(build: Any, tmp_path: Path) -> None:
+    first, second = tmp_path / "one.zip", tmp_path / "two.zip"
+    assert build.build_stdlib(first) == build.build_stdlib(second)
+    assert first.read_bytes() == second.read_bytes()
