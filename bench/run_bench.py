@@ -23,7 +23,7 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 
 from . import ad_costs, boot_times, bridge_costs, dist_sizes, memory, startup
-from .figures import count, duration, median, size, table
+from .figures import count, duration, median, table
 from .page_driver import build_script, launch_args, open_bench_page, run_py, served_site, site_routes
 
 ROOT = Path(__file__).resolve().parents[1]
