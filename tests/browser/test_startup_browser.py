@@ -58,7 +58,9 @@ def test_the_runtime_arrives_brotli_encoded_without_lock_file_or_micropip(
     context = browser.new_context()
     page = context.new_page()
     responses: dict[str, dict[str, str]] = {}
+    requested: list[str] = []
     page.on("response", lambda r: responses.__setitem__(r.url.split("/")[-1].split("?")[0], r.headers))
+    page.on("request", lambda r: requested.append(r.url.split("/")[-1].split("?")[0]))
     try:
         page.goto(f"{site_url}/index.html")
         page.wait_for_function(READY, timeout=90_000)
@@ -67,6 +69,8 @@ def test_the_runtime_arrives_brotli_encoded_without_lock_file_or_micropip(
         wheel = next(n for n in responses if n.startswith("gameport-") and n.endswith(".whl"))
         assert responses[wheel].get("content-encoding") == "br"
         assert not [n for n in responses if "lock" in n or "micropip" in n]
+        # the page's preloads answer Pyodide's own fetch() of the wasm and the stdlib: one request each
+        assert requested.count("pyodide.asm.wasm") == 1 and requested.count("python_stdlib.zip") == 1
     finally:
         context.close()
 
