@@ -8,7 +8,7 @@ const COLORS = { background: "#14161c", track: "#2b2f3a", bar: "#5ad1a0", text: 
 
 /**
  * Draw the loading screen on `canvas` at once and answer {progress(fraction), done(), painted}.
- * `painted` resolves with performance.now() after the first frame with the screen on it was presented.
+ * `painted` resolves with performance.now() just after the first frame with the screen on it was painted.
  */
 export function createLoadingScreen(canvas, { title = "Loading" } = {}) {
   const ctx = canvas.getContext("2d");
@@ -38,8 +38,8 @@ export function createLoadingScreen(canvas, { title = "Loading" } = {}) {
   draw();
   const painted = new Promise((resolve) => {
     if (typeof requestAnimationFrame !== "function") return resolve(now());
-    // The first callback runs before the frame with the screen is painted, the second after it.
-    requestAnimationFrame(() => requestAnimationFrame(() => resolve(now())));
+    // The frame callback runs just before that frame is painted; a task queued from it runs just after.
+    requestAnimationFrame(() => setTimeout(() => resolve(now()), 0));
   });
 
   return {
