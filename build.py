@@ -387,15 +387,35 @@ def install():
 """
 
 
-def build_stdlib(out: Path) -> list[str]:
-    """Write the trimmed stdlib zip (members stored) with the finder module; answer the trimmed names."""
-    gameport_imports: set[str] = set()
-    for path in (ROOT / "src" / "gameport").rglob("*.py"):
-        rel = path.relative_to(ROOT / "src").as_posix()
+def gameport_stdlib_imports(package: Path = ROOT / "src" / "gameport") -> tuple[set[str], set[str]]:
+    """What the browser wheel's modules import: (every name, the names imported at a module's top level)."""
+    everything: set[str] = set()
+    top_level: set[str] = set()
+    for path in package.rglob("*.py"):
+        rel = path.relative_to(package.parent).as_posix()
         if not rel.startswith(WHEEL_EXCLUDE):
-            module = rel[:-3].replace("/", ".")
-            gameport_imports |= imported_names(module, path.read_text(), path.name == "__init__.py")
+            module, source, is_package = (
+                rel[:-3].replace("/", "."),
+                path.read_text(),
+                path.name == "__init__.py",
+            )
+            everything |= imported_names(module, source, is_package)
+            unindented = "\n".join(line for line in source.splitlines() if line[:1] in ("i", "f"))
+            top_level |= imported_names(module, unindented, is_package)
+    return everything, top_level
+
+
+def build_stdlib(out: Path) -> list[str]:
+    """Write the trimmed stdlib zip (members stored) with the finder module; answer the trimmed names.
+
+    Raises:
+        BuildFailed: a gameport module imports a trimmed stdlib module at its top level.
+    """
+    gameport_imports, top_level = gameport_stdlib_imports()
     shipped, trimmed = trim_stdlib(ROOT / "node_modules" / "pyodide" / STDLIB_ZIP, sorted(gameport_imports))
+    broken = sorted(name for name in top_level if _under(name, trimmed))
+    if broken:
+        raise BuildFailed(f"gameport imports {broken[0]} at a module's top level, but STDLIB_TRIM drops it")
     finder = TRIMMED_FINDER.format(trimmed=sorted(trimmed))
     sources = out.with_name(out.name + ".src")
     _write_stored_zip(sources, [*shipped, (f"{TRIMMED_FINDER_MODULE}.py", finder.encode())])

@@ -140,3 +140,19 @@ def test_the_stdlib_build_is_deterministic(build: Any, tmp_path: Path) -> None:
     first, second = tmp_path / "one.zip", tmp_path / "two.zip"
     assert build.build_stdlib(first) == build.build_stdlib(second)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_gameport_never_imports_a_trimmed_module_at_its_top_level(build: Any, tmp_path: Path) -> None:
+    everything, top_level = build.gameport_stdlib_imports()
+    assert {"asyncio", "json", "urllib.parse"} <= top_level <= everything
+    _, trimmed = build.trim_stdlib(STOCK_STDLIB, sorted(everything))
+    assert [name for name in top_level if build._under(name, trimmed)] == []
+    # and the check sees one: a browser module importing email at its top level
+    package = tmp_path / "gameport"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import json\nimport email.message\n\ndef later():\n    import tarfile\n"
+    )
+    everything, top_level = build.gameport_stdlib_imports(package)
+    assert "email.message" in top_level and "tarfile" in everything and "tarfile" not in top_level
+    assert build._under("email.message", ["email"])
