@@ -15,6 +15,7 @@ const BRIDGE_HOST_GLOBALS = {
   clearTimeout: "readonly",
   console: "readonly",
   fetch: "readonly",
+  performance: "readonly",
   setTimeout: "readonly",
 };
 

@@ -31,12 +31,12 @@ export async function readBuildInfo(siteRoot = SITE_ROOT) {
 // Overall progress: each milestone weighs what it brings over the wire (brotli bytes from build-info.json),
 // Python's own start and gameport's import count as one small step each.
 const MILESTONES = {
-  "js": ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs"],
-  "wasm": ["pyodide/pyodide.asm.wasm"],
-  "python": ["pyodide/python_stdlib.zip"],
-  "wheel": [],
-  "import": [],
-  "sdk": [],
+  js: ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs"],
+  wasm: ["pyodide/pyodide.asm.wasm"],
+  python: ["pyodide/python_stdlib.zip"],
+  wheel: [],
+  import: [],
+  sdk: [],
 };
 const STEP_BYTES = 50_000; // the weight of a milestone that downloads nothing large
 
@@ -64,7 +64,8 @@ function progressTracker(onProgress) {
       weights = {};
       for (const [name, paths] of Object.entries(MILESTONES)) {
         const list = name === "wheel" ? [wheelPath] : paths;
-        weights[name] = STEP_BYTES + list.reduce((sum, p) => sum + (files[p]?.[".br"] ?? files[p]?.bytes ?? 0), 0);
+        weights[name] =
+          STEP_BYTES + list.reduce((sum, p) => sum + (files[p]?.[".br"] ?? files[p]?.bytes ?? 0), 0);
       }
       if (!withSdk) delete weights.sdk;
     },
@@ -111,7 +112,8 @@ export async function bootGameport(options = {}) {
     progress.setSizes(info.files, `wheels/${info.wheels.gameport}`, Boolean(options.sdk));
     const url = new URL(`wheels/${info.wheels.gameport}`, siteRoot);
     const response = await fetch(url);
-    if (!response.ok) throw new GameportBootError("PACKAGE_INSTALL_FAILED", `${url}: HTTP ${response.status}`);
+    if (!response.ok)
+      throw new GameportBootError("PACKAGE_INSTALL_FAILED", `${url}: HTTP ${response.status}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
     progress.milestone("wheel", "packages", 0.5);
     return { name: info.wheels.gameport, bytes };
@@ -139,8 +141,18 @@ export async function bootGameport(options = {}) {
     });
   } catch (e) {
     if (e instanceof GameportBootError) throw e;
-    const failedWheel = await wheel.then(() => null, (err) => err);
-    if (failedWheel) throw failedWheel instanceof GameportBootError ? failedWheel : new GameportBootError("PACKAGE_INSTALL_FAILED", `fetching the gameport wheel failed: ${failedWheel.message}`, failedWheel);
+    const failedWheel = await wheel.then(
+      () => null,
+      (err) => err,
+    );
+    if (failedWheel)
+      throw failedWheel instanceof GameportBootError
+        ? failedWheel
+        : new GameportBootError(
+            "PACKAGE_INSTALL_FAILED",
+            `fetching the gameport wheel failed: ${failedWheel.message}`,
+            failedWheel,
+          );
     throw new GameportBootError("RUNTIME_LOAD_FAILED", `Pyodide failed to start: ${e && e.message}`, e);
   }
   progress.milestone("python", "runtime", 1);

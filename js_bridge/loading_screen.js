@@ -3,6 +3,7 @@
 // No imports, no DOM needed: it draws on any object with getContext("2d") (a page's <canvas>, TikTok's
 // TTMinis.game.createCanvas()); only showing and hiding a page's canvas element touches the DOM, when a
 // `document` exists.
+/* global requestAnimationFrame -- pages only; used behind a typeof check, as the runtime may lack it */
 
 const COLORS = { background: "#14161c", track: "#2b2f3a", bar: "#5ad1a0", text: "#e8eaf0" };
 
@@ -74,7 +75,7 @@ export function reportToPlatform(fraction) {
   try {
     game.setLoadingProgress({ progress: fraction, success() {}, fail() {}, complete() {} });
     return true;
-  } catch (e) {
+  } catch {
     return false;
   }
 }
