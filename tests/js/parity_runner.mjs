@@ -38,9 +38,17 @@ const data = (v) => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
 
 async function settleWithin(promise, ms) {
   let timer;
-  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(PENDING), ms); });
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(PENDING), ms);
+  });
   try {
-    return await Promise.race([promise.then((v) => ({ ok: v }), (e) => ({ error: e })), timeout]);
+    return await Promise.race([
+      promise.then(
+        (v) => ({ ok: v }),
+        (e) => ({ error: e }),
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -73,7 +81,8 @@ async function run(scenario) {
   const seen = [];
   M.reset();
   M.configure(scenario.knobs ?? {});
-  if (tt && (scenario.knobs?.runtime ?? "html") === "html" && !scenario.noInit) game().init({ clientKey: "k" });
+  if (tt && (scenario.knobs?.runtime ?? "html") === "html" && !scenario.noInit)
+    game().init({ clientKey: "k" });
   if (!tt && !scenario.noInit) await FB().initializeAsync();
   if (!tt && scenario.start) await FB().startGameAsync();
   const timeoutMs = (a) => a.timeoutMs ?? 150;
@@ -110,10 +119,20 @@ async function run(scenario) {
     if (a.cb) {
       const fired = [];
       let settle;
-      const done = new Promise((resolveDone, rejectDone) => { settle = [resolveDone, rejectDone]; });
-      const on = (name, s) => (payload) => { fired.push(name); s?.(payload); };
+      const done = new Promise((resolveDone, rejectDone) => {
+        settle = [resolveDone, rejectDone];
+      });
+      const on = (name, s) => (payload) => {
+        fired.push(name);
+        s?.(payload);
+      };
       try {
-        fn.call(self, { ...(a.options ?? {}), success: on("success", settle[0]), fail: on("fail", settle[1]), complete: on("complete") });
+        fn.call(self, {
+          ...(a.options ?? {}),
+          success: on("success", settle[0]),
+          fail: on("fail", settle[1]),
+          complete: on("complete"),
+        });
         record = outcome(await settleWithin(done, timeoutMs(a)), false);
       } catch (e) {
         record = { result: "error", error: failure(e) };
