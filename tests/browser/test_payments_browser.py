@@ -129,13 +129,8 @@ class Servers:
 
     def orders(self, user: str) -> list[tuple[str, str, str]]:
         """(order_id, product_id, status) of ``user``'s orders, oldest first."""
-        return [
-            (o, p, s)
-            for o, p, s in self.query(
-                "SELECT order_id, product_id, status FROM orders WHERE user_id = ? ORDER BY created_at",
-                user,
-            )
-        ]
+        sql = "SELECT order_id, product_id, status FROM orders WHERE user_id = ? ORDER BY created_at"
+        return [(str(o), str(p), str(s)) for o, p, s in self.query(sql, user)]
 
     def grants(self, user: str) -> list[tuple[str, str, dict[str, int]]]:
         """(order_id, product_id, items) of ``user``'s grants."""
