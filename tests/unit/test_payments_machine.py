@@ -65,11 +65,13 @@ class Purchases(RuleBasedStateMachine):
         Purchases.steps_run += 1
         self._run(ms / 1000)
 
-    @rule(data=st.data(), copies=st.integers(min_value=1, max_value=3))
-    def webhook(self, data: st.DataObject, copies: int) -> None:
+    @rule(pick=st.integers(min_value=0, max_value=63), copies=st.integers(min_value=1, max_value=3))
+    def webhook(self, pick: int, copies: int) -> None:
+        # drawn whatever the orders: how many exist depends on the clock (sleeps), and a draw that depends on
+        # them made Hypothesis fail with FlakyStrategyDefinition on a loaded machine
         Purchases.steps_run += 1
         if self.shop.orders:
-            order = data.draw(st.sampled_from(sorted(self.shop.orders)))
+            order = sorted(self.shop.orders)[pick % len(self.shop.orders)]
             for _ in range(copies):
                 self.shop.webhook(order)
 
