@@ -79,9 +79,28 @@ function freshState() {
     purchases: null, // lazily cloned from scenario.unconsumedPurchases
     boards: new Map(), // name -> {name, contextID, entries}
     paymentsReadyFired: false,
+    purchaseSeq: 0, // n of <purchaseIdPrefix>-payment-<n> / -token-<n>
   };
 }
 state = freshState();
+
+// scenario.persistStorage: what Meta keeps for the player across a page reload (player data, unconsumed
+// purchases, and which payment ids it issued) survives one in the page's sessionStorage.
+const PERSISTED_STATE = "fb.player";
+
+function restorePlayer() {
+  const saved = internal.loadPersisted(PERSISTED_STATE);
+  if (!isPlainObject(saved)) return;
+  if (isPlainObject(saved.playerData)) state.playerData = saved.playerData;
+  if (Array.isArray(saved.purchases)) state.purchases = saved.purchases;
+  if (Number.isInteger(saved.purchaseSeq)) state.purchaseSeq = saved.purchaseSeq;
+}
+const persistPlayer = () =>
+  internal.savePersisted(PERSISTED_STATE, {
+    playerData: state.playerData,
+    purchases: state.purchases,
+    purchaseSeq: state.purchaseSeq,
+  });
 
 function supported(api) {
   const list = scenario().supportedAPIs ?? FB_IMPLEMENTED_APIS;
@@ -495,6 +514,7 @@ const player = {
       },
       run() {
         state.playerData = merged;
+        persistPlayer();
       }, // resolves = validated and scheduled (B.4)
     });
   },
@@ -552,14 +572,16 @@ const payments = {
       },
       async run() {
         if (!scenario().platformUrl) throw apiError(FB_CODE_CHOICES.signerMissing, SIGNER_MISSING);
-        const n = internal.nextId("fb-purchase");
+        state.purchaseSeq += 1;
+        const n = state.purchaseSeq;
+        const prefix = String(scenario().purchaseIdPrefix);
         const purchaseTime = Math.floor(Date.now() / 1000);
         const p = {
           developerPayload: cfg.developerPayload ?? null,
-          paymentID: `mock-payment-${n}`,
+          paymentID: `${prefix}-payment-${n}`,
           productID: cfg.productID,
           purchaseTime: String(purchaseTime),
-          purchaseToken: `mock-token-${n}`,
+          purchaseToken: `${prefix}-token-${n}`,
         };
         p.signedRequest = await sign({
           app_id: scenario().appId,
@@ -571,6 +593,7 @@ const payments = {
           developer_payload: p.developerPayload,
         });
         purchases().push(p);
+        persistPlayer();
         return clone(p);
       },
     });
@@ -593,6 +616,7 @@ const payments = {
         const i = list.findIndex((p) => p.purchaseToken === token);
         if (i < 0) throw apiError("INVALID_PARAM", `no unconsumed purchase with token ${token}`);
         list.splice(i, 1);
+        persistPlayer();
       },
     });
   },
@@ -754,8 +778,12 @@ syncSurface();
 internal.registerSdk("fbinstant", {
   reset() {
     state = freshState();
+    internal.forgetPersisted(PERSISTED_STATE);
   },
-  onConfigure: syncSurface,
+  onConfigure() {
+    syncSurface();
+    persistPlayer(); // persistStorage switched on: mirror what is there now
+  },
   fire(event) {
     if (event === "payments.onReady") {
       mock.scenario.paymentsReady = true;
@@ -785,6 +813,8 @@ internal.registerSdk("fbinstant", {
     };
   },
 });
+
+restorePlayer();
 
 globalThis.FBInstant = FBInstant;
 Object.defineProperty(FBInstant, "__gameportMock", { value: true });

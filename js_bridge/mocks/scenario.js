@@ -107,6 +107,17 @@ function readLoadTimeScenario() {
   return out;
 }
 
+const PERSIST_PREFIX = "gameport-mock:";
+
+/** The page's sessionStorage, or null (workers, Node, or a realm that refuses access). */
+function sessionStore() {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function createMock() {
   const now = () => globalThis.performance?.now?.() ?? Date.now();
   const loadedAt = now();
@@ -228,6 +239,38 @@ function createMock() {
       });
       if (!res.ok) throw new Error(`${path} answered HTTP ${res.status}`);
       return await res.json();
+    },
+
+    /**
+     * scenario.persistStorage: what a real client keeps across a page reload (TikTok storage, Meta's
+     * player data and unconsumed purchases) mirrored in `sessionStorage`, when the page has one (feature
+     * detected; a worker or Node has none and keeps it in memory only). `loadPersisted(name)` is the saved
+     * value or undefined; `savePersisted` writes only while the knob is on; `forgetPersisted` drops it.
+     */
+    loadPersisted(name) {
+      if (!mock.scenario.persistStorage) return undefined;
+      try {
+        const raw = sessionStore()?.getItem(PERSIST_PREFIX + name);
+        return raw == null ? undefined : JSON.parse(raw);
+      } catch (e) {
+        console.warn(`[gameport mock] persisted ${name} could not be read: ${e?.message ?? e}`);
+        return undefined;
+      }
+    },
+    savePersisted(name, value) {
+      if (!mock.scenario.persistStorage) return;
+      try {
+        sessionStore()?.setItem(PERSIST_PREFIX + name, JSON.stringify(value));
+      } catch (e) {
+        console.warn(`[gameport mock] ${name} could not be persisted: ${e?.message ?? e}`);
+      }
+    },
+    forgetPersisted(name) {
+      try {
+        sessionStore()?.removeItem(PERSIST_PREFIX + name);
+      } catch {
+        // no sessionStorage in this realm (opaque origin): nothing was persisted
+      }
     },
 
     registerSdk(name, hooks) {

@@ -248,6 +248,15 @@ function canIUseImpl(schema) {
 
 // ---------------------------------------------------------------- storage
 
+const PERSISTED_STORAGE = "tt.storage";
+
+/** scenario.persistStorage: storage survives a page reload, as on a real TikTok client. */
+function restoreStorage() {
+  const saved = internal.loadPersisted(PERSISTED_STORAGE);
+  if (Array.isArray(saved)) state.storage = new Map(saved.filter((e) => Array.isArray(e) && e.length === 2));
+}
+const persistStorage = () => internal.savePersisted(PERSISTED_STORAGE, [...state.storage]);
+
 function storageBytes() {
   let n = 0;
   for (const [k, v] of state.storage) n += byteLength(k) + byteLength(v);
@@ -272,6 +281,7 @@ function storageWrite(key, data) {
     return [TT_ERROR_CODES.STORAGE_LIMIT, `storage limit exceeded (${next} > ${limit} bytes)`];
   }
   state.storage.set(key, json);
+  persistStorage();
   return null;
 }
 
@@ -517,6 +527,7 @@ const ALL = {
       run(o) {
         if (typeof o.key !== "string") return invalid("removeStorage", "key must be a string");
         state.storage.delete(o.key);
+        persistStorage();
         return { ok: {} };
       },
     });
@@ -525,6 +536,7 @@ const ALL = {
     callbackApi("clearStorage", args, {
       run() {
         state.storage.clear();
+        persistStorage();
         return { ok: {} };
       },
     });
@@ -544,11 +556,13 @@ const ALL = {
   removeStorageSync(...args) {
     return syncApi("removeStorageSync", args, () => {
       state.storage.delete(args[0]);
+      persistStorage();
     });
   },
   clearStorageSync(...args) {
     return syncApi("clearStorageSync", args, () => {
       state.storage.clear();
+      persistStorage();
     });
   },
   getStorageInfoSync(...args) {
@@ -634,8 +648,12 @@ syncSurface();
 internal.registerSdk("ttminis", {
   reset() {
     state = freshState();
+    internal.forgetPersisted(PERSISTED_STORAGE);
   },
-  onConfigure: syncSurface,
+  onConfigure() {
+    syncSurface();
+    persistStorage(); // persistStorage switched on: mirror what is there now
+  },
   fire(event, payload) {
     if (event === "onShow") {
       if (payload !== undefined) state.lastEnter = clone(payload);
@@ -661,6 +679,8 @@ internal.registerSdk("ttminis", {
     };
   },
 });
+
+restoreStorage();
 
 globalThis.TTMinis = { game };
 Object.defineProperty(globalThis.TTMinis, "__gameportMock", { value: true });

@@ -257,3 +257,38 @@ test("mock sources obey the hard rules: no eval, Function constructor, string ti
     assert.match(src.slice(0, 400), /^\/\/ gameport/, `${f}: header comment`);
   }
 });
+
+function runPersistProbe(workerData) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL("./persist-probe.mjs", import.meta.url), { workerData });
+    w.once("message", (m) => {
+      resolve(m);
+      w.terminate();
+    });
+    w.once("error", reject);
+  });
+}
+
+const PERSIST = "?gp_scenario=" + encodeURIComponent(JSON.stringify({ persistStorage: true }));
+
+test("persistStorage: TikTok storage and Meta player data survive a reload through sessionStorage", async () => {
+  const first = await runPersistProbe({ search: PERSIST, write: true });
+  assert.deepEqual(first.restored, { tt: "", fb: {}, purchases: [] });
+  assert.deepEqual(Object.keys(first.session).sort(), [
+    "gameport-mock:fb.player",
+    "gameport-mock:tt.storage",
+  ]);
+  const reloaded = await runPersistProbe({ search: PERSIST, session: first.session });
+  assert.deepEqual(reloaded.restored, { tt: { coins: 7 }, fb: { level: 3 }, purchases: [] });
+  const reset = await runPersistProbe({ search: PERSIST, session: first.session, reset: true });
+  assert.deepEqual(reset.session, {}, "reset() drops the copies");
+});
+
+test("persistStorage off, or no sessionStorage: nothing is kept", async () => {
+  const off = await runPersistProbe({ write: true });
+  assert.deepEqual(off.session, {});
+  const seeded = await runPersistProbe({ session: { "gameport-mock:tt.storage": '[["save", "1"]]' } });
+  assert.equal(seeded.restored.tt, "", "not restored without the knob");
+  const none = await runPersistProbe({ search: PERSIST, write: true, withSessionStorage: false });
+  assert.deepEqual(none.restored, { tt: "", fb: {}, purchases: [] });
+});

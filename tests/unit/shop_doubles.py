@@ -128,8 +128,12 @@ class FakeShop(FakeBackend):
             return refusal(409, "foreign_purchase")
         order = self.orders.setdefault(f"meta_{token}", Order(f"meta_{token}", player, product, str(token)))
         order.paid = True
+        newly = not order.delivered
         self._deliver(order)
-        return HttpReply(200, {"order_id": order.order_id, "status": "delivered", "delivered": True})
+        # the reference backend's answer (gameport.server.backend_app): no "delivered" field here
+        return HttpReply(
+            200, {"order_id": order.order_id, "status": "delivered", "delivered_now": newly, "consume": True}
+        )
 
     # -- what the platform does ------------------------------------------------------------------------
 

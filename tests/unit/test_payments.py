@@ -161,6 +161,20 @@ async def test_one_purchase_per_product_at_a_time_and_different_products_togethe
     assert sorted(g.product_id for g in seen) == ["coins_100", "gems_10"]
 
 
+async def test_the_same_product_twice_while_the_journal_loads_is_one_purchase() -> None:
+    # found in the browser: the in-flight check ran before the journal's first load, which waits on
+    # storage, so two calls made while it loaded both passed it and each created an order
+    shop = FakeShop()
+    p, fake = tiktok(shop)
+    seen = collect(p)
+    fake.script("getStorage", {"delayMs": 20})  # the journal's first read (started by init) takes a while
+    await p.init("tiktok")
+    first, second = await asyncio.gather(p.payments.purchase("coins_100"), p.payments.purchase("coins_100"))
+    assert first.succeeded and first.order_id == "ord_1"
+    assert (second.status, second.reason) == (PurchaseStatus.PROCESSING, PurchaseReason.IN_PROGRESS)
+    assert list(shop.orders) == ["ord_1"] and [g.order_id for g in seen] == ["ord_1"]
+
+
 async def test_full_storage_fails_the_purchase_before_any_money_moves() -> None:
     shop = FakeShop()
     p, fake, seen = await started(shop)
@@ -225,6 +239,8 @@ async def meta_started(shop: FakeShop, **knobs: object):  # type: ignore[no-unty
 
 
 async def test_meta_verifies_grants_then_consumes() -> None:
+    # the shop answers as the reference backend does ({order_id, status, delivered_now, consume}, no
+    # "delivered"): gameport took that for "not granted yet" and never consumed (found in the browser)
     shop = FakeShop()
     p, fake, seen = await meta_started(shop)
     result = await p.payments.purchase("coins_100")
@@ -242,6 +258,7 @@ async def test_meta_user_input_is_a_cancel() -> None:
     result = await p.payments.purchase("coins_100")
     assert (result.status, result.reason) == (PurchaseStatus.CANCELLED, PurchaseReason.USER_CANCELLED)
     assert result.code == "USER_INPUT" and seen == [] and shop.granted == []
+    assert result.order_id is None  # no order was created (it was "")
 
 
 async def test_meta_unconsumed_purchases_are_verified_granted_and_consumed_at_start() -> None:

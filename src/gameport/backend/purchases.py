@@ -3,7 +3,8 @@
 * ``GET /api/catalog?platform=P`` -> ``{products: [{product_id, title, price, currency, description}]}``
 * ``POST /api/tiktok/orders`` / ``POST /api/web/orders`` ``{product_id}`` -> ``{order_id, status,
   trade_order_id | pay_url}``: an order priced by the server (the client never sends a price).
-* ``POST /api/meta/purchases`` ``{signed_request}`` -> the verified, granted order.
+* ``POST /api/meta/purchases`` ``{signed_request}`` -> ``{order_id, status, delivered_now, consume}``: the
+  verified order, granted when ``status`` is ``"delivered"`` (no ``delivered`` field, unlike the next route).
 * ``GET /api/orders/{id}`` -> ``{order_id, status, delivered}``; ``GET /api/grants`` -> ``{grants: [...]}``.
 
 Every call is authenticated with the backend session (the silent login's credential exchanged once).

@@ -89,16 +89,16 @@ class Payments:
         if not isinstance(product_id, str) or not product_id:
             raise InvalidArgumentError(f"a product id must be a non-empty string, got {product_id!r}")
         ps = await self._ready()
+        try:
+            await ps.journal.load()  # may wait on storage: the in-flight check below must come after it
+        except StorageError as exc:
+            return ps.failed(product_id, PurchaseReason.STORAGE, str(exc))
         running = ps.in_flight.get(product_id)
         if running is not None and not running.done():
             return ps.result(
                 PurchaseStatus.PROCESSING, product_id, reason=PurchaseReason.IN_PROGRESS,
                 detail="a purchase of this product is already running",
             )  # fmt: skip
-        try:
-            await ps.journal.load()
-        except StorageError as exc:
-            return ps.failed(product_id, PurchaseReason.STORAGE, str(exc))
         flow = order_first if ps.driver.ORDER_FIRST else purchase_first
         task = asyncio.ensure_future(flow(ps, product_id))
         ps.in_flight[product_id] = task

@@ -26,6 +26,7 @@ from gameport.errors import (
 )
 from gameport.features.payment_session import PaymentSession
 from gameport.models.payments import PurchaseReason, PurchaseResult, PurchaseStatus
+from gameport.values import JsonObject
 
 STALE_AFTER = 24 * 3600.0
 """Seconds after which an open purchase that never got paid is dropped from the journal (its order, if
@@ -78,7 +79,7 @@ async def _order_first(ps: PaymentSession, key: str, product_id: str) -> Purchas
 
 
 async def _after_sheet(
-    ps: PaymentSession, key: str, product_id: str, order_id: str, sheet: SheetResult
+    ps: PaymentSession, key: str, product_id: str, order_id: str | None, sheet: SheetResult
 ) -> PurchaseResult:
     if sheet.outcome is SheetOutcome.CANCELLED:
         await ps.journal.close(key)
@@ -90,6 +91,9 @@ async def _after_sheet(
         await ps.journal.close(key)
         reason = PurchaseReason.NOT_READY if sheet.not_ready else PurchaseReason.PLATFORM
         return ps.failed(product_id, reason, sheet.message, order_id=order_id, code=sheet.code)
+    if order_id is None:  # purchase first: a sheet that ended without a purchase has nothing to confirm
+        await ps.journal.close(key)
+        return ps.failed(product_id, PurchaseReason.PLATFORM, sheet.message or "no purchase was made")
     if sheet.outcome is SheetOutcome.PAID:
         try:
             await ps.journal.step(key, "paid")
@@ -144,7 +148,7 @@ async def purchase_first(ps: PaymentSession, product_id: str) -> PurchaseResult:
             if made.code == "INVALID_PARAM":
                 await ps.journal.close(key)
                 raise InvalidArgumentError(f"Meta does not sell {product_id!r}: {made.message}")
-            return await _after_sheet(ps, key, product_id, "", made)
+            return await _after_sheet(ps, key, product_id, None, made)  # no order: Meta made no purchase
         return await finish_purchase(ps, key, made)
     finally:
         ps.active_keys.discard(key)
@@ -169,7 +173,7 @@ async def finish_purchase(ps: PaymentSession, key: str, purchase: PlatformPurcha
     except (*_OFFLINE, StorageError) as exc:
         return ps.result(PurchaseStatus.TIMED_OUT, product, reason=PurchaseReason.NETWORK, detail=str(exc))
     order_id = str(answer["order_id"])
-    if answer.get("delivered") is not True:
+    if not _granted(answer):
         return ps.result(
             PurchaseStatus.PROCESSING, product, order_id=order_id, reason=PurchaseReason.AWAITING_CONFIRMATION
         )
@@ -181,6 +185,13 @@ async def finish_purchase(ps: PaymentSession, key: str, purchase: PlatformPurcha
     except (*_OFFLINE, BackendError, StorageError, PlatformError) as exc:  # granted; restore() finishes
         return ps.result(PurchaseStatus.SUCCEEDED, product, order_id=order_id, detail=f"finish later: {exc}")
     return ps.result(PurchaseStatus.SUCCEEDED, product, order_id=order_id)
+
+
+def _granted(answer: JsonObject) -> bool:
+    """Whether the backend's answer for a verified purchase says it granted the order: the reference
+    backend answers ``{order_id, status, delivered_now, consume}`` (``status`` "delivered", or "refunded" once
+    refunded after the grant), ``GET /api/orders/{id}`` also ``delivered``."""
+    return answer.get("delivered") is True or answer.get("status") in ("delivered", "refunded")
 
 
 async def finish_open(ps: PaymentSession) -> None:
