@@ -552,7 +552,7 @@ await p.close()
     assert servers.orders(player) == [(order, "gems_100", "delivered")]
     assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
     assert servers.query("SELECT platform_ref FROM orders WHERE order_id = ?", order) == [
-        (f"{player}-payment-1",)
+        (f"{player}-token-1",)  # the ledger correlates Meta orders by purchaseToken
     ]
 
 
