@@ -428,9 +428,23 @@ def gameport_stdlib_imports(package: Path = ROOT / "src" / "gameport") -> tuple[
                 path.name == "__init__.py",
             )
             everything |= imported_names(module, source, is_package)
-            unindented = "\n".join(line for line in source.splitlines() if line[:1] in ("i", "f"))
-            top_level |= imported_names(module, unindented, is_package)
+            top_level |= imported_names(module, _top_level_imports(source), is_package)
     return everything, top_level
+
+
+def _top_level_imports(source: str) -> str:
+    """The import statements of ``source`` that run when the module is imported: unindented ones, with
+    the continuation lines of a parenthesised ``from x import (...)``."""
+    kept: list[str] = []
+    open_paren = False
+    for line in source.splitlines():
+        if open_paren:
+            kept.append(line)
+            open_paren = ")" not in line
+        elif line.startswith(("import ", "from ")):
+            kept.append(line)
+            open_paren = "(" in line and ")" not in line
+    return "\n".join(kept)
 
 
 def build_stdlib(out: Path) -> list[str]:

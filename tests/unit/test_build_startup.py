@@ -151,8 +151,10 @@ def test_gameport_never_imports_a_trimmed_module_at_its_top_level(build: Any, tm
     package = tmp_path / "gameport"
     package.mkdir()
     (package / "__init__.py").write_text(
-        "import json\nimport email.message\n\ndef later():\n    import tarfile\n"
+        "import json\nimport email.message\nfrom base64 import (\n    b64encode,\n)\n"
+        '"""it is a docstring (with a paren)"""\n\ndef later():\n    import tarfile\n'
     )
     everything, top_level = build.gameport_stdlib_imports(package)
     assert "email.message" in top_level and "tarfile" in everything and "tarfile" not in top_level
+    assert "base64.b64encode" in top_level and top_level <= everything
     assert build._under("email.message", ["email"])
