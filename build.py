@@ -7,6 +7,8 @@
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL
     python3 build.py bench    # setup + build, then sizes, boot, bridge and ad costs as figures and ratios
     python3 build.py servers  # the reference game backend + the mock of TikTok's/Meta's servers on 127.0.0.1
+    python3 build.py package --platform meta|web [--env sandbox|production] [--config PATH] [--out DIR]
+                              # setup + build, then a checked upload zip (packaging_checks.py)
 
 Every step is idempotent and quiet when already done.
 """
@@ -59,6 +61,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# The Python that ruff checks and formats.
+PY_LINT_PATHS = ("src", "tests", "bench", "build.py", "packaging_checks.py")
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
     "eslint.config.js",
@@ -798,8 +802,8 @@ def test(pytest_args: list[str]) -> int:
     setup()
     build()
     checks = [
-        ([venv_bin("ruff"), "check", "src", "tests", "bench", "build.py"], "ruff check"),
-        ([venv_bin("ruff"), "format", "--check", "src", "tests", "bench", "build.py"], "ruff format --check"),
+        ([venv_bin("ruff"), "check", *PY_LINT_PATHS], "ruff check"),
+        ([venv_bin("ruff"), "format", "--check", *PY_LINT_PATHS], "ruff format --check"),
         ([venv_bin("mypy")], "mypy --strict src"),
         ([node_bin("eslint"), "--max-warnings", "0", *JS_LINT_PATHS], "eslint"),
         ([node_bin("prettier"), "--check", "--log-level", "warn", *JS_LINT_PATHS], "prettier --check"),
@@ -837,6 +841,41 @@ def demo(port: int) -> None:
         server.server_close()
 
 
+def _brotli_size(data: bytes) -> int:
+    """Brotli size of ``data`` as build() makes it: from .cache/precompressed/, compressed in .venv if new."""
+    cached = _compressed_cache(data, ".br")
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        src = cached.with_name(cached.name + ".in")
+        src.write_bytes(data)
+        run([venv_bin("python"), str(ROOT / "build.py"), "_brotli", json.dumps([[str(src), str(cached)]])],
+            what="brotli for the package report")  # fmt: skip
+        src.unlink()
+    return cached.stat().st_size
+
+
+def package(args: argparse.Namespace) -> None:
+    """setup + build, then dist/packages/<platform>-<env>.zip (or --out), checked (packaging_checks.py)."""
+    import packaging_checks
+
+    setup()
+    build()
+    server_config = args.server_config or (SERVER_CONFIG if SERVER_CONFIG.exists() else None)
+    try:
+        packaging_checks.make_package(
+            DIST,
+            args.platform,
+            args.env,
+            args.out or DIST / "packages",
+            brotli_size=_brotli_size,
+            config_path=args.config,
+            server_config=server_config,
+            budget_bytes=None if args.budget_mb is None else int(args.budget_mb * 1_000_000),
+        )
+    except packaging_checks.PackageFailed as exc:
+        raise BuildFailed(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -852,6 +891,15 @@ def main(argv: list[str] | None = None) -> int:
         "servers", help="run the reference backend and the mock platform servers"
     )
     servers_cmd.add_argument("--once", action="store_true", help="start, check health, stop (a smoke test)")
+    package_cmd = commands.add_parser("package", help="setup + build, then a checked upload zip per platform")
+    package_cmd.add_argument("--platform", choices=("meta", "web"), required=True)
+    package_cmd.add_argument("--env", choices=("sandbox", "production"), default="sandbox")
+    package_cmd.add_argument("--config", type=Path, help="the game configuration (gameport.toml / .json)")
+    package_cmd.add_argument(
+        "--server-config", type=Path, help="secrets to scan for (default: .cache/server-config.json)"
+    )
+    package_cmd.add_argument("--out", type=Path, help="folder for the zip (default: dist/packages/)")
+    package_cmd.add_argument("--budget-mb", type=float, help="override the platform's size budget (MB)")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_brotli"]:  # internal: precompress() runs this in .venv
         _brotli_command(argv[1])
@@ -870,6 +918,8 @@ def main(argv: list[str] | None = None) -> int:
             demo(args.port)
         elif args.command == "servers":
             servers(args.once)
+        elif args.command == "package":
+            package(args)
     except BuildFailed as exc:
         print(f"[build.py] error: {exc}", file=sys.stderr)
         return 2
