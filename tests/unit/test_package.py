@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 INDEX = """<!doctype html>
 <html><head>
-  <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'">
+  <meta http-equiv="Content-Security-Policy"
+        content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'">
   <title>game</title>
 </head><body>
   <script type="module" src="./boot.js"></script>
