@@ -2,7 +2,8 @@
 
 ``python3 build.py package --platform meta|web [--env sandbox|production] [--config PATH] [--out DIR]`` builds
 dist/ and then calls :func:`make_package`. Only the standard library at import (build.py runs on a bare
-python3); the game configuration is read with gameport's own config module from ``src/`` when one is given.
+python3); the game configuration is read with gameport's own config module from ``src/`` (itself stdlib only)
+when one is given, and its rule for test hosts is reused.
 
 A package is the built site minus the test mocks and simulators and minus the ``.br``/``.gz`` variants (a
 platform's or portal's host compresses by itself); Meta's also gets Facebook's SDK script tag and
@@ -14,6 +15,7 @@ raises :class:`PackageFailed` and no zip is written.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import sys
@@ -209,8 +211,6 @@ def text_members(files: dict[str, bytes]) -> Iterable[tuple[str, str]]:
     """(name, text) of every text file, and of every text member of a shipped zip / wheel."""
     for name, data in files.items():
         if name.endswith(ARCHIVE_SUFFIXES):
-            import io
-
             try:
                 with zipfile.ZipFile(io.BytesIO(data)) as archive:
                     for info in archive.infolist():
