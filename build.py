@@ -323,6 +323,22 @@ def imported_names(module: str, source: str, is_package: bool) -> set[str]:
     return {name for name in names if name}
 
 
+def top_level_imports(source: str) -> str:
+    """The unindented import statements of ``source``, with the continuation lines of a parenthesized one
+    (and nothing else: a docstring line that starts with "i" or "f" is no import)."""
+    kept: list[str] = []
+    lines = iter(source.splitlines())
+    for line in lines:
+        if line.startswith(("import ", "from ")):
+            kept.append(line)
+            if "(" in line and ")" not in line:
+                for more in lines:
+                    kept.append(more)
+                    if ")" in more:
+                        break
+    return "\n".join(kept)
+
+
 def _module_name(member: str) -> str | None:
     if not member.endswith(".py"):
         return None
@@ -373,8 +389,7 @@ def trim_stdlib(
     # A kept module importing a trimmed one at its top level (no indentation) would fail at once: refuse.
     for name in sorted(kept):
         source = members[modules[name]].decode("utf-8")
-        top_level = "\n".join(line for line in source.splitlines() if line[:1] in ("i", "f"))
-        needed = imported_names(name, top_level, modules[name].endswith("__init__.py"))
+        needed = imported_names(name, top_level_imports(source), modules[name].endswith("__init__.py"))
         broken = sorted(n for n in needed if n in modules and n not in kept)
         if broken:
             raise BuildFailed(f"STDLIB_TRIM drops {broken[0]}, which {name} imports at its top level")
@@ -432,8 +447,7 @@ def gameport_stdlib_imports(package: Path = ROOT / "src" / "gameport") -> tuple[
                 path.name == "__init__.py",
             )
             everything |= imported_names(module, source, is_package)
-            unindented = "\n".join(line for line in source.splitlines() if line[:1] in ("i", "f"))
-            top_level |= imported_names(module, unindented, is_package)
+            top_level |= imported_names(module, top_level_imports(source), is_package)
     return everything, top_level
 
 
