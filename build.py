@@ -7,6 +7,8 @@
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL
     python3 build.py bench    # setup + build, then sizes, boot, bridge and ad costs as figures and ratios
     python3 build.py servers  # the reference game backend + the mock of TikTok's/Meta's servers on 127.0.0.1
+    python3 build.py package --platform meta|web [--env sandbox|production] [--config PATH] [--out DIR]
+                              # setup + build, then a checked upload zip (packaging_checks.py)
 
 Every step is idempotent and quiet when already done.
 """
@@ -59,6 +61,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# The Python that ruff checks and formats.
+PY_LINT_PATHS = ("src", "tests", "bench", "build.py", "packaging_checks.py")
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
     "eslint.config.js",
@@ -319,6 +323,22 @@ def imported_names(module: str, source: str, is_package: bool) -> set[str]:
     return {name for name in names if name}
 
 
+def top_level_imports(source: str) -> str:
+    """The unindented import statements of ``source``, with the continuation lines of a parenthesized one
+    (and nothing else: a docstring line that starts with "i" or "f" is no import)."""
+    kept: list[str] = []
+    lines = iter(source.splitlines())
+    for line in lines:
+        if line.startswith(("import ", "from ")):
+            kept.append(line)
+            if "(" in line and ")" not in line:
+                for more in lines:
+                    kept.append(more)
+                    if ")" in more:
+                        break
+    return "\n".join(kept)
+
+
 def _module_name(member: str) -> str | None:
     if not member.endswith(".py"):
         return None
@@ -369,8 +389,7 @@ def trim_stdlib(
     # A kept module importing a trimmed one at its top level (no indentation) would fail at once: refuse.
     for name in sorted(kept):
         source = members[modules[name]].decode("utf-8")
-        top_level = "\n".join(line for line in source.splitlines() if line[:1] in ("i", "f"))
-        needed = imported_names(name, top_level, modules[name].endswith("__init__.py"))
+        needed = imported_names(name, top_level_imports(source), modules[name].endswith("__init__.py"))
         broken = sorted(n for n in needed if n in modules and n not in kept)
         if broken:
             raise BuildFailed(f"STDLIB_TRIM drops {broken[0]}, which {name} imports at its top level")
@@ -428,23 +447,8 @@ def gameport_stdlib_imports(package: Path = ROOT / "src" / "gameport") -> tuple[
                 path.name == "__init__.py",
             )
             everything |= imported_names(module, source, is_package)
-            top_level |= imported_names(module, _top_level_imports(source), is_package)
+            top_level |= imported_names(module, top_level_imports(source), is_package)
     return everything, top_level
-
-
-def _top_level_imports(source: str) -> str:
-    """The import statements of ``source`` that run when the module is imported: unindented ones, with
-    the continuation lines of a parenthesised ``from x import (...)``."""
-    kept: list[str] = []
-    open_paren = False
-    for line in source.splitlines():
-        if open_paren:
-            kept.append(line)
-            open_paren = ")" not in line
-        elif line.startswith(("import ", "from ")):
-            kept.append(line)
-            open_paren = "(" in line and ")" not in line
-    return "\n".join(kept)
 
 
 def build_stdlib(out: Path) -> list[str]:
@@ -812,8 +816,8 @@ def test(pytest_args: list[str]) -> int:
     setup()
     build()
     checks = [
-        ([venv_bin("ruff"), "check", "src", "tests", "bench", "build.py"], "ruff check"),
-        ([venv_bin("ruff"), "format", "--check", "src", "tests", "bench", "build.py"], "ruff format --check"),
+        ([venv_bin("ruff"), "check", *PY_LINT_PATHS], "ruff check"),
+        ([venv_bin("ruff"), "format", "--check", *PY_LINT_PATHS], "ruff format --check"),
         ([venv_bin("mypy")], "mypy --strict src"),
         ([node_bin("eslint"), "--max-warnings", "0", *JS_LINT_PATHS], "eslint"),
         ([node_bin("prettier"), "--check", "--log-level", "warn", *JS_LINT_PATHS], "prettier --check"),
@@ -851,6 +855,41 @@ def demo(port: int) -> None:
         server.server_close()
 
 
+def _brotli_size(data: bytes) -> int:
+    """Brotli size of ``data`` as build() makes it: from .cache/precompressed/, compressed in .venv if new."""
+    cached = _compressed_cache(data, ".br")
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        src = cached.with_name(cached.name + ".in")
+        src.write_bytes(data)
+        run([venv_bin("python"), str(ROOT / "build.py"), "_brotli", json.dumps([[str(src), str(cached)]])],
+            what="brotli for the package report")  # fmt: skip
+        src.unlink()
+    return cached.stat().st_size
+
+
+def package(args: argparse.Namespace) -> None:
+    """setup + build, then dist/packages/<platform>-<env>.zip (or --out), checked (packaging_checks.py)."""
+    import packaging_checks
+
+    setup()
+    build()
+    server_config = args.server_config or (SERVER_CONFIG if SERVER_CONFIG.exists() else None)
+    try:
+        packaging_checks.make_package(
+            DIST,
+            args.platform,
+            args.env,
+            args.out or DIST / "packages",
+            brotli_size=_brotli_size,
+            config_path=args.config,
+            server_config=server_config,
+            budget_bytes=None if args.budget_mb is None else int(args.budget_mb * 1_000_000),
+        )
+    except packaging_checks.PackageFailed as exc:
+        raise BuildFailed(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -866,6 +905,15 @@ def main(argv: list[str] | None = None) -> int:
         "servers", help="run the reference backend and the mock platform servers"
     )
     servers_cmd.add_argument("--once", action="store_true", help="start, check health, stop (a smoke test)")
+    package_cmd = commands.add_parser("package", help="setup + build, then a checked upload zip per platform")
+    package_cmd.add_argument("--platform", choices=("meta", "web"), required=True)
+    package_cmd.add_argument("--env", choices=("sandbox", "production"), default="sandbox")
+    package_cmd.add_argument("--config", type=Path, help="the game configuration (gameport.toml / .json)")
+    package_cmd.add_argument(
+        "--server-config", type=Path, help="secrets to scan for (default: .cache/server-config.json)"
+    )
+    package_cmd.add_argument("--out", type=Path, help="folder for the zip (default: dist/packages/)")
+    package_cmd.add_argument("--budget-mb", type=float, help="override the platform's size budget (MB)")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_brotli"]:  # internal: precompress() runs this in .venv
         _brotli_command(argv[1])
@@ -884,6 +932,8 @@ def main(argv: list[str] | None = None) -> int:
             demo(args.port)
         elif args.command == "servers":
             servers(args.once)
+        elif args.command == "package":
+            package(args)
     except BuildFailed as exc:
         print(f"[build.py] error: {exc}", file=sys.stderr)
         return 2

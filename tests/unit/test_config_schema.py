@@ -122,6 +122,8 @@ EVERY_FIELD: dict[str, Any] = {
     "environment": "production",
     "app_version": "2.0.0",
     "production_hosts": ["api.mygame.com"],
+    "privacy_url": "https://mygame.com/privacy",
+    "terms_url": "https://mygame.com/terms",
     "storage_limits": {p.value: 1 for p in PlatformName},
     "platforms": {
         p.value: {

@@ -41,6 +41,8 @@ class GameConfig:
         platforms: platform -> environment -> settings, exactly as the file lists them.
         production_hosts: hosts of your production services; a sandbox block pointing at one is refused.
         storage_limits: platform -> the largest value ``platform.storage.set`` accepts, in bytes of JSON.
+        privacy_url: the game's privacy policy (platforms' launch checklists; ``build.py package`` checks it).
+        terms_url: the game's terms of service (TikTok login fails without them in the portal: 102102).
     """
 
     environment: Environment = Environment.SANDBOX
@@ -48,6 +50,8 @@ class GameConfig:
     platforms: dict[PlatformName, dict[Environment, PlatformSettings]] = field(default_factory=dict)
     production_hosts: tuple[str, ...] = ()
     storage_limits: dict[PlatformName, int] = field(default_factory=dict)
+    privacy_url: str | None = None
+    terms_url: str | None = None
 
     @classmethod
     def from_toml(cls, text: str) -> GameConfig:

@@ -18,7 +18,16 @@ from gameport.errors import ConfigError
 SCHEMA_KEY: Final = "$schema"
 """Top-level key naming the file's JSON Schema, for editors; a string, otherwise ignored."""
 TOP_KEYS: Final = frozenset(
-    {SCHEMA_KEY, "environment", "app_version", "platforms", "production_hosts", "storage_limits"}
+    {
+        SCHEMA_KEY,
+        "environment",
+        "app_version",
+        "platforms",
+        "production_hosts",
+        "storage_limits",
+        "privacy_url",
+        "terms_url",
+    }
 )
 """The keys allowed at the top level of the file."""
 _STR_FIELDS: Final = ("client_key", "sdk_url", "backend_url", "leaderboard_url", "app_version")
@@ -69,6 +78,8 @@ class ConfigParts(NamedTuple):
     platforms: dict[PlatformName, dict[Environment, PlatformSettings]]
     production_hosts: tuple[str, ...]
     storage_limits: dict[PlatformName, int]
+    privacy_url: str | None
+    terms_url: str | None
 
 
 def validate(data: object) -> ConfigParts:
@@ -101,7 +112,10 @@ def validate(data: object) -> ConfigParts:
             settings = _settings(_table(block, where), env, app_version, where)
             _refuse_mixing(settings, hosts, where)
             platforms[platform][env] = settings
-    return ConfigParts(environment, app_version, platforms, hosts, limits)
+    links = {k: _str(top[k], k) if k in top else None for k in ("privacy_url", "terms_url")}
+    return ConfigParts(
+        environment, app_version, platforms, hosts, limits, links["privacy_url"], links["terms_url"]
+    )
 
 
 def _settings(block: dict[str, object], env: Environment, app_version: str, where: str) -> PlatformSettings:

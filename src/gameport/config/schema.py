@@ -110,6 +110,8 @@ def config_schema() -> dict[str, Any]:
         "environment": {"enum": env_names, **_default(GameConfig, "environment")},
         "app_version": {"type": "string", **_default(GameConfig, "app_version")},
         "production_hosts": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "privacy_url": {"type": "string", "format": "uri"},
+        "terms_url": {"type": "string", "format": "uri"},
         "storage_limits": _closed({p.value: {"type": "integer", "minimum": 1} for p in PlatformName}),
         "platforms": _closed(
             {p.value: _closed({e: {"$ref": "#/$defs/settings"} for e in env_names}) for p in PlatformName}
