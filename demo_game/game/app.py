@@ -119,15 +119,13 @@ class Game:
         events = self.world.step(dt)
         if "coin" in events and not self.muted:
             self._sound = 880
-        if "end" in events:
-            self.mode = "over"
-            self.message = f"Round over: {self.world.score} coins"
-            self.spawn(self.services.end_round(self.world.score, self.revives))
-        elif "hit" in events:
+        if "hit" in events:  # the last life too: the ad can still give one back
             self.world.clear_bombs()
             self.mode = "hit"
             self.message = f"Boom! {self.world.lives} lives left"
             self.spawn(self.services.event("life_lost", {"lives": self.world.lives}))
+        elif self.world.over:  # the time is up
+            self._end_round()
 
     # -- buttons --------------------------------------------------------------------------------------
 
@@ -147,7 +145,7 @@ class Game:
         elif self.mode == "hit":
             if has(Capability.REWARDED_AD) and self.message != "Paused":
                 out.append(["revive", "Watch ad: +1 life"])
-            out.append(["continue", "Continue" if self.world.lives > 0 else "End round"])
+            out.append(["continue", "End round" if self.world.over else "Continue"])
         elif self.mode == "play":
             out.append(["pause", "Pause"])
         if self.busy is not None:
@@ -179,12 +177,15 @@ class Game:
             self.spawn(self.say(self.services.revisit()), button)
 
     def _resume_round(self) -> None:
-        if self.world.lives > 0:
-            self.mode, self._last = "play", None
+        if self.world.over:
+            self._end_round()
         else:
-            self.mode = "over"
-            self.message = f"Round over: {self.world.score} coins"
-            self.spawn(self.services.end_round(self.world.score, self.revives))
+            self.mode, self._last = "play", None
+
+    def _end_round(self) -> None:
+        self.mode = "over"
+        self.message = f"Round over: {self.world.score} coins"
+        self.spawn(self.services.end_round(self.world.score, self.revives))
 
     async def new_round(self) -> None:
         if self.rounds > 0:

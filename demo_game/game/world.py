@@ -33,7 +33,8 @@ class Item:
 
 @dataclass
 class World:
-    """One round. ``events`` collects what happened in the last step ("coin", "hit", "end")."""
+    """One round. ``events`` collects what happened in the last step ("coin", "hit"); ``over`` says when
+    the round is over (no life left, or no time)."""
 
     seed: int | None = None
     basket_x: float = WIDTH / 2
@@ -88,8 +89,6 @@ class World:
             elif item.y - item.radius < HEIGHT:
                 kept.append(item)
         self.items = kept
-        if self.over:
-            self.events.append("end")
         return self.events
 
     def extra_life(self) -> None:
