@@ -122,7 +122,8 @@ class Game:
         if "hit" in events:  # the last life too: the ad can still give one back
             self.world.clear_bombs()
             self.mode = "hit"
-            self.message = f"Boom! {self.world.lives} lives left"
+            lives = self.world.lives
+            self.message = f"Boom! {lives} {'life' if lives == 1 else 'lives'} left"
             self.spawn(self.services.event("life_lost", {"lives": self.world.lives}))
         elif self.world.over:  # the time is up
             self._end_round()

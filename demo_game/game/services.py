@@ -141,7 +141,9 @@ class Services:
         await self.event("round_end", {"score": score, "revives": revives})
         if self.has(Capability.LEADERBOARDS):
             try:
-                await platform.leaderboards.submit(BOARD, score)
+                mine = await platform.leaderboards.submit(BOARD, score)
+                if mine is not None:
+                    self.player_id = mine.player_id  # the backend's id of this player (top 5: "you")
                 await self.refresh_top()
             except GameportError as exc:
                 log.warning("leaderboard: %s", exc)

@@ -219,3 +219,43 @@ def test_coin_catch_on_tiktok_login_play_revive_pause_shop_leaderboard(
         assert errors == []
     finally:
         context.close()
+
+
+def test_coin_catch_on_the_web_pays_through_the_sandbox_checkout_and_shows_the_simulated_ad(
+    browser: Browser, site_url: str, stack: Stack, tmp_path: Path
+) -> None:
+    query = urlencode({"platform_url": stack.mock.url, "backend": stack.backend.url})
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{site_url}/index.html?{query}")
+        player = Player(page, tmp_path)
+        s = player.wait("s.mode === 'title'", timeout=90_000)
+        assert s["platform"] == "web" and "shop" in player.buttons()
+        assert not {"shortcut", "revisit"} & player.buttons()  # not on the web: hidden
+
+        # the page's pay sheet (web_pay_sim.js) pays at the backend's pay_url: the mock server's checkout
+        coins = s["coins"]
+        player.click("shop")
+        s = player.wait("s.busy === null && s.message !== ''")
+        assert s["message"] == "Thanks! +100 coins" and s["coins"] == coins + 100
+        grants = stack.query("SELECT product_id, items FROM grants WHERE platform = 'web'")
+        assert [(p, json.loads(i)) for p, i in grants] == [("coins_100", {"coins": 100})]
+        assert page.evaluate("() => gameportWebPay.calls.length") == 1
+
+        # the page's ad provider (web_ads_sim.js) plays the rewarded ad to its end: a life back
+        player.click("play")
+        player.wait("s.mode === 'play'")
+        lives = player.state()["lives"]
+        s = player.chase("bomb", lambda s: s["mode"] == "hit")
+        assert s["lives"] == lives - 1
+        player.click("revive")
+        s = player.wait("s.revives === 1 && s.busy === null")
+        assert s["lives"] == lives
+        shows = page.evaluate("() => gameportWebAds.calls.filter((c) => c.api === 'show')")
+        assert shows == [{"api": "show", "kind": "rewarded", "placement": "demo-revive-unit"}]
+        assert errors == []
+    finally:
+        context.close()
