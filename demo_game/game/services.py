@@ -151,7 +151,11 @@ class Services:
     async def refresh_top(self) -> None:
         if not self.has(Capability.LEADERBOARDS):
             return
-        entries = await platform.leaderboards.top(BOARD, 5)
+        try:
+            entries = await platform.leaderboards.top(BOARD, 5)
+        except GameportError as exc:  # e.g. Meta: contextual boards only, none made for this game
+            log.warning("leaderboard: %s", exc)
+            return
         self.top = [(e.rank or i + 1, e.player_id, e.score) for i, e in enumerate(entries)]
         self._on_change()
 
