@@ -162,17 +162,11 @@ def test_coin_catch_on_tiktok_login_play_revive_pause_shop_leaderboard(
         )
         assert json.loads(saved)["coins"] == coins + 100
 
-        # a round: catch a coin with the mouse, then steer with the keys
+        # a round: catch a coin with the mouse
         player.click("play")
         player.wait("s.mode === 'play'")
         s = player.chase("coin", lambda s: s["score"] >= 1)
         player.shot("playing")
-        before = player.state()["basket_x"]
-        page.keyboard.down("ArrowLeft")
-        try:
-            player.wait(f"s.basket_x < {before} - 20 || s.basket_x <= 35")
-        finally:
-            page.keyboard.up("ArrowLeft")
 
         # a bomb costs a life; the rewarded ad gives it back
         lives = player.state()["lives"]
@@ -185,9 +179,16 @@ def test_coin_catch_on_tiktok_login_play_revive_pause_shop_leaderboard(
         assert s["lives"] == lives and s["message"] == f"+1 life! {lives} lives"
         assert page.evaluate("() => __gpMock.callsTo('createRewardedVideoAd').length") == 1
 
-        # the platform hides the game: it pauses, and nothing moves until it shows again
+        # back to the round (the hit cleared the bombs: none can fall for a while); steer with the keys
         player.click("continue")
-        player.wait("s.mode === 'play'")
+        before = player.wait("s.mode === 'play'")["basket_x"]
+        page.keyboard.down("ArrowLeft")
+        try:
+            player.wait(f"s.basket_x < {before} - 20 || s.basket_x <= 35")
+        finally:
+            page.keyboard.up("ArrowLeft")
+
+        # the platform hides the game: it pauses, and nothing moves until it shows again
         page.evaluate("() => __gpMock.fire('onHide')")
         paused = player.wait("s.paused")
         player.next_frames(10)
