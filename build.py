@@ -417,6 +417,22 @@ def install():
 """
 
 
+def _top_level_imports(source: str) -> str:
+    """The lines of ``source`` that may hold a top-level import: those starting with ``i`` / ``f``, and the
+    continuation lines of a parenthesized ``from x import (`` (without them the parenthesis of
+    ``imported_names``'s pattern ran on to a later one, making up names out of docstrings)."""
+    kept: list[str] = []
+    continued = False
+    for line in source.splitlines():
+        if continued:
+            kept.append(line)
+            continued = ")" not in line
+        elif line[:1] in ("i", "f"):
+            kept.append(line)
+            continued = line.startswith("from ") and "(" in line and ")" not in line
+    return "\n".join(kept)
+
+
 def gameport_stdlib_imports(package: Path = ROOT / "src" / "gameport") -> tuple[set[str], set[str]]:
     """What the browser wheel's modules import: (every name, the names imported at a module's top level)."""
     everything: set[str] = set()
@@ -430,8 +446,7 @@ def gameport_stdlib_imports(package: Path = ROOT / "src" / "gameport") -> tuple[
                 path.name == "__init__.py",
             )
             everything |= imported_names(module, source, is_package)
-            unindented = "\n".join(line for line in source.splitlines() if line[:1] in ("i", "f"))
-            top_level |= imported_names(module, unindented, is_package)
+            top_level |= imported_names(module, _top_level_imports(source), is_package)
     return everything, top_level
 
 
