@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import gzip
 import hashlib
 import http.server
@@ -29,9 +30,10 @@ import subprocess
 import sys
 import time
 import tomllib
+import urllib.parse
 import urllib.request
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
@@ -62,7 +64,7 @@ CHROMIUM_ARGS = [
 ]
 
 # The Python that ruff checks and formats.
-PY_LINT_PATHS = ("src", "tests", "bench", "build.py", "packaging_checks.py")
+PY_LINT_PATHS = ("src", "tests", "bench", "demo_game", "build.py", "packaging_checks.py")
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
     "eslint.config.js",
@@ -719,9 +721,27 @@ def make_server(
 SERVER_CONFIG = CACHE / "server-config.json"
 LISTENING = "gameport-server listening on "
 DEMO_CATALOG = [
-    {"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100}, "tiktok_beans": 10,
-     "meta_price": "0.99", "meta_currency": "USD", "web_price": "0.99", "web_currency": "USD"},
-]  # fmt: skip
+    {
+        "product_id": "gems_100",
+        "title": "100 gems",
+        "grants": {"gems": 100},
+        "tiktok_beans": 10,
+        "meta_price": "0.99",
+        "meta_currency": "USD",
+        "web_price": "0.99",
+        "web_currency": "USD",
+    },
+    {
+        "product_id": "coins_100",
+        "title": "100 coins",
+        "grants": {"coins": 100},
+        "tiktok_beans": 10,
+        "meta_price": "0.99",
+        "meta_currency": "USD",
+        "web_price": "0.99",
+        "web_currency": "USD",
+    },
+]  # fmt: skip  (coins_100: the demo game's shop)
 
 
 def _server_config() -> Path:
@@ -753,6 +773,9 @@ def _server_config() -> Path:
         config["meta"].setdefault("webhook_verify_token", "vt_" + secrets.token_hex(8))
         config["catalog"] = DEMO_CATALOG
         SERVER_CONFIG.write_text(json.dumps(config, indent=1))
+    if config.get("catalog") != DEMO_CATALOG:  # made before the demo game's coins: the current catalog
+        config["catalog"] = DEMO_CATALOG
+        SERVER_CONFIG.write_text(json.dumps(config, indent=1))
     return SERVER_CONFIG
 
 
@@ -768,21 +791,25 @@ def _start_server(args: list[str]) -> tuple[subprocess.Popen[str], str]:
     return proc, line[len(LISTENING) :].strip()
 
 
-def servers(once: bool) -> None:
-    """Start the mock platform servers and the reference backend on free 127.0.0.1 ports; stop on Ctrl+C."""
+@contextlib.contextmanager
+def running_servers(strict: bool = False) -> Iterator[tuple[str, str, list[subprocess.Popen[str]]]]:
+    """The mock platform servers and the reference backend on free 127.0.0.1 ports, wired together:
+    yields (backend_url, mock_url, processes); stops both (SIGTERM) on the way out, even on Ctrl+C.
+    ``strict``: a server that does not stop cleanly is an error."""
     setup_venv()
     config_path = _server_config()
     mock, mock_url = _start_server(["mock-platform", "--port", "0", "--config", str(config_path)])
-    config = json.loads(config_path.read_text())
-    # the mock serves TikTok's Open API and the sandbox web checkout's pay sheet
-    config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = mock_url
-    config_path.write_text(json.dumps(config, indent=1))
-    db = CACHE / "ledger.sqlite3"
-    backend, backend_url = _start_server(
-        ["backend", "--port", "0", "--config", str(config_path), "--db", str(db)]
-    )
-    procs = [backend, mock]
+    procs = [mock]
     try:
+        config = json.loads(config_path.read_text())
+        # the mock serves TikTok's Open API and the sandbox web checkout's pay sheet
+        config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = mock_url
+        config_path.write_text(json.dumps(config, indent=1))
+        db = CACHE / "ledger.sqlite3"
+        backend, backend_url = _start_server(
+            ["backend", "--port", "0", "--config", str(config_path), "--db", str(db)]
+        )
+        procs.insert(0, backend)
         request = urllib.request.Request(
             f"{mock_url}/mock/config",
             data=json.dumps({"backend_url": backend_url}).encode(),
@@ -794,19 +821,30 @@ def servers(once: bool) -> None:
             health = json.load(answer)
         say(f"backend: {backend_url}  (health: {health})")
         say(f"mock TikTok/Meta servers: {mock_url}  (webhooks go to the backend)")
-        if not once:
-            say("Ctrl+C stops both")
-            backend.wait()
-    except KeyboardInterrupt:
-        pass
+        yield backend_url, mock_url, procs
     finally:
         codes = []
         for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-            codes.append(proc.wait(timeout=20))
-        if once and any(codes):
+            try:
+                codes.append(proc.wait(timeout=20))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                codes.append(proc.wait())
+        if strict and any(codes):
             raise BuildFailed(f"the servers did not stop cleanly (exit codes {codes})")
+
+
+def servers(once: bool) -> None:
+    """Start the mock platform servers and the reference backend on free 127.0.0.1 ports; stop on Ctrl+C."""
+    try:
+        with running_servers(strict=once) as (_backend_url, _mock_url, procs):
+            if not once:
+                say("Ctrl+C stops both")
+                procs[0].wait()
+    except KeyboardInterrupt:
+        pass
 
 
 # -- commands -----------------------------------------------------------------------------------------------
@@ -842,17 +880,35 @@ def bench(quick: bool) -> int:
     return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
 
 
-def demo(port: int) -> None:
+DEMO_PLATFORMS = ("web", "tiktok", "meta")
+
+
+def demo_url(base: str, platform_name: str, backend_url: str, mock_url: str) -> str:
+    """The demo page's URL: which SDK mock it loads and where the backend and mock platform server are."""
+    query = {"backend": backend_url, "platform_url": mock_url}
+    if platform_name != "web":
+        query = {"mock": platform_name, **query}
+    return f"{base}/index.html?{urllib.parse.urlencode(query)}"
+
+
+def demo(port: int, platform_name: str) -> None:
+    """Build, start the backend and the mock platform server, serve dist/; Ctrl+C stops all three."""
     setup()
     build()
-    server = make_server({"/": DIST}, port)
-    say(f"serving the demo at http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C stops it)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    # Ctrl+C, also when started from a shell that ignores SIGINT in background jobs; SIGTERM likewise
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with running_servers() as (backend_url, mock_url, _procs):
+        server = make_server({"/": DIST}, port)
+        try:
+            base = f"http://127.0.0.1:{server.server_address[1]}"
+            say(f"the demo game on {platform_name}: {demo_url(base, platform_name, backend_url, mock_url)}")
+            say("Ctrl+C stops the site, the backend and the mock platform server")
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
 
 
 def _brotli_size(data: bytes) -> int:
@@ -897,8 +953,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("build", help="build the static site in dist/")
     test_cmd = commands.add_parser("test", help="setup + build + every check and test")
     test_cmd.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
-    demo_cmd = commands.add_parser("demo", help="setup + build, then serve dist/ on 127.0.0.1")
+    demo_cmd = commands.add_parser(
+        "demo", help="setup + build, then serve the demo game with the backend and mock servers on 127.0.0.1"
+    )
     demo_cmd.add_argument("--port", type=int, default=8000)
+    demo_cmd.add_argument(
+        "--platform", choices=DEMO_PLATFORMS, default="web", help="which platform's mock the page loads"
+    )
     bench_cmd = commands.add_parser("bench", help="setup + build, then measure sizes, boot and call costs")
     bench_cmd.add_argument("--quick", action="store_true", help="fewest samples: a smoke run")
     servers_cmd = commands.add_parser(
@@ -929,7 +990,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "bench":
             return bench(args.quick)
         elif args.command == "demo":
-            demo(args.port)
+            demo(args.port, args.platform)
         elif args.command == "servers":
             servers(args.once)
         elif args.command == "package":

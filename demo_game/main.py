@@ -1,29 +1,12 @@
-"""The demo game's Python: runs in Pyodide and talks to the page's JavaScript through gameport.
+"""Coin Catch, the gameport demo game: boot.js writes the ``game`` package next to this file in Pyodide's
+file system and runs this with top-level await. The game runs until the page closes."""
 
-It starts the platform (TikTok, Meta or the web, detected), tells it the game is ready, then shows the bridge
-itself; the full demo game (login, ads, purchases, ...) comes later.
-"""
-
+import os
 import sys
 
-from gameport import Capability, GameConfig, platform
-from gameport.bridge import default_bridge
+if os.getcwd() not in sys.path:
+    sys.path.insert(0, os.getcwd())
 
-CONFIG = GameConfig.from_json(
-    '{"environment": "sandbox", "platforms": {"tiktok": {"sandbox": {"client_key": "ck-demo-public"}}}}'
-)
+from game.app import main
 
-await platform.init(config=CONFIG)
-if platform.supports(Capability.LOADING_PROGRESS):
-    await platform.set_loading_progress(1.0)
-await platform.ready()
-bridge = default_bridge()
-bridge.call_sync("demoUi.ready", platform.name.value)
-
-python_version = sys.version.split()[0]
-await bridge.call("demoUi.show", f"Python {python_version} running in Pyodide ({sys.platform})")
-echoed = await bridge.call("demoUi.delayedEcho", "a JavaScript Promise", 300)
-await bridge.call("demoUi.show", f"Python awaited {echoed}")
-answer = await bridge.call_cb("demoUi.callbackStyle", {"value": 42})
-await bridge.call("demoUi.show", f"A callback-style call answered {answer}")
-await bridge.call("demoUi.show", f"Browser: {bridge.get('navigator.userAgent')}")
+await main()  # noqa: F704
