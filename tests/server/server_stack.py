@@ -6,6 +6,7 @@ import os
 import queue
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
+
+from gameport.server.ledger.pg_db import is_postgres_url
 
 LISTENING_PREFIX = "gameport-server listening on "
 START_TIMEOUT_S = 30.0
@@ -37,6 +41,18 @@ def make_config(api_base_url: str = "http://127.0.0.1:9") -> dict[str, Any]:
         "risk": {"velocity_max": 5, "velocity_window_s": 3600},
         "catalog": CATALOG,
     }  # fmt: skip
+
+
+def db_rows(db: str, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Run one query on a backend's database (SQLite file or PostgreSQL URL); ``?`` marks parameters."""
+    if is_postgres_url(db):
+        with psycopg.connect(db) as conn:
+            return conn.execute(sql.replace("?", "%s").encode(), params).fetchall()
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
 
 
 @dataclass
@@ -92,19 +108,23 @@ class Stack:
     tmp: Path
     config: dict[str, Any]
     config_path: Path
-    db_path: Path
+    db: str
     mock: ServerProcess
     backend: ServerProcess
     http: httpx.Client
 
     def start_backend(self, env: dict[str, str] | None = None) -> ServerProcess:
         proc = ServerProcess(
-            ["backend", "--host", "127.0.0.1", "--port", "0", "--db", str(self.db_path),
+            ["backend", "--host", "127.0.0.1", "--port", "0", "--db", self.db,
              "--config", str(self.config_path)], env=env or {},
         ).start()  # fmt: skip
         self.backend = proc
         self.post(f"{self.mock.url}/mock/config", {"backend_url": proc.url})
         return proc
+
+    def rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        """Query the backend's database directly (``?`` parameters)."""
+        return db_rows(self.db, sql, *params)
 
     def post(self, url: str, body: dict[str, Any], session: str | None = None) -> Any:
         headers = {"Authorization": f"Bearer {session}"} if session else {}
@@ -135,7 +155,7 @@ class Stack:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "gameport.server", *args, "--db", str(self.db_path),
+            [sys.executable, "-m", "gameport.server", *args, "--db", self.db,
              "--config", str(self.config_path)],
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip

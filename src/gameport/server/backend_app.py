@@ -54,12 +54,13 @@ from .fulfilment import (
 )
 from .http_util import field, json_from_bytes, json_object, log, read_body, server_error_handler
 from .leaderboard_routes import leaderboard_routes
-from .leaderboard_store import SqliteLeaderboardStore
-from .ledger import LedgerStore, OrderStatus, SqliteLedger, SqliteSessionStore, StoredTokens
-from .meta_signed import verify_purchase, verify_signed_player_info
-from .nonce_store import SqliteNonceStore
+from .leaderboard_store import LeaderboardStore
+from .ledger import LedgerStore, OrderStatus, SessionStore, StoredTokens
+from .meta_signed import verify_purchase, verify_signed_player_info_async
+from .nonce_store import AsyncNonceStore
 from .risk import price_flags, velocity_flags
 from .session_auth import require_session
+from .stores import Stores, open_stores
 from .tiktok_api import TikTokApiClient
 from .tiktok_webhook import parse_webhook, verify_webhook_signature
 from .unconfirmed import TIKTOK_SIGNATURE_HEADER
@@ -72,11 +73,24 @@ class Backend:
     """Everything a request handler needs."""
 
     config: ServerConfig
-    ledger: LedgerStore
-    sessions: SqliteSessionStore
-    nonces: SqliteNonceStore
+    stores: Stores
     tiktok: TikTokApiClient
-    leaderboards: SqliteLeaderboardStore
+
+    @property
+    def ledger(self) -> LedgerStore:
+        return self.stores.ledger
+
+    @property
+    def sessions(self) -> SessionStore:
+        return self.stores.sessions
+
+    @property
+    def nonces(self) -> AsyncNonceStore:
+        return self.stores.nonces
+
+    @property
+    def leaderboards(self) -> LeaderboardStore:
+        return self.stores.leaderboards
 
     async def user_token(self, open_id: str) -> str:
         """A valid ``act.`` token for ``open_id``, refreshed when (nearly) expired."""
@@ -85,9 +99,7 @@ class Backend:
     async def aclose(self) -> None:
         """Close the TikTok client and every database connection."""
         await self.tiktok.aclose()
-        await self.ledger.close()
-        await self.sessions.close()
-        await self.leaderboards.close()
+        await self.stores.close()
 
 
 def build_routes(backend: Backend) -> list[Route]:
@@ -117,12 +129,12 @@ def build_routes(backend: Backend) -> list[Route]:
         return JSONResponse({"session": session, "open_id": tokens.open_id})
 
     async def meta_nonce(request: Request) -> Response:
-        nonce = backend.nonces.issue(ttl_s=NONCE_TTL_S, now=time.time())
+        nonce = await backend.nonces.issue(ttl_s=NONCE_TTL_S, now=time.time())
         return JSONResponse({"nonce": nonce, "expires_in": NONCE_TTL_S})
 
     async def meta_login(request: Request) -> Response:
         signed = field(await json_object(request), "signed_player_info", str)
-        info = verify_signed_player_info(
+        info = await verify_signed_player_info_async(
             signed, cfg.meta.app_secret, backend.nonces, max_age_s=cfg.meta.player_info_max_age_s
         )
         session = await backend.sessions.create_session(META, info.player_id)
@@ -244,23 +256,25 @@ def build_routes(backend: Backend) -> list[Route]:
 
 
 def open_backend(
-    config: ServerConfig, db_path: str | Path, *, transport: httpx.AsyncBaseTransport | None = None
+    config: ServerConfig,
+    db: str | Path,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    pool_size: int = 8,
 ) -> Backend:
-    """Open the ledger file (orders, sessions, nonces, leaderboards) and build the TikTok client.
+    """Open the database (orders, sessions, nonces, leaderboards) and build the TikTok client.
 
-    ``transport`` routes the TikTok client in-process in tests.
+    ``db`` is a SQLite file path or a ``postgresql://`` URL (:func:`~.stores.open_stores`); ``transport``
+    routes the TikTok client in-process in tests. Raises :class:`~.errors.SchemaError` for a newer schema.
     """
     return Backend(
         config=config,
-        ledger=SqliteLedger(db_path, before_commit=lambda: crash_point("before_commit")),
-        sessions=SqliteSessionStore(db_path),
-        nonces=SqliteNonceStore(db_path),
+        stores=open_stores(db, before_commit=lambda: crash_point("before_commit"), pool_size=pool_size),
         tiktok=TikTokApiClient(
             client_key=config.tiktok.client_key, client_secret=config.tiktok.client_secret,
             base_url=config.tiktok.api_base_url, timeout_s=config.tiktok.timeout_s,
             max_retries=config.tiktok.max_retries, transport=transport,
         ),
-        leaderboards=SqliteLeaderboardStore(db_path),
     )  # fmt: skip
 
 
@@ -269,6 +283,7 @@ def create_backend_app(backend: Backend) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await backend.stores.start()
         recovered = await recover_callbacks(
             backend.ledger, backend.config.catalog, backend.config.environment
         )

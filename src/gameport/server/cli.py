@@ -82,13 +82,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=0)
         p.add_argument("--config", required=True, type=Path)
         if name == "backend":
-            p.add_argument("--db", required=True, type=Path)
+            p.add_argument("--db", required=True, help="a SQLite file, or a postgresql:// URL")
         else:
             p.add_argument("--backend-url", default="", help="where webhooks go (also settable at runtime)")
             p.add_argument("--webhook-path", default="/api/tiktok/webhook")
     for name in ("repair", "reconcile"):
         p = sub.add_parser(name)
-        p.add_argument("--db", required=True, type=Path)
+        p.add_argument("--db", required=True, help="a SQLite file, or a postgresql:// URL")
         p.add_argument("--config", required=True, type=Path)
         if name == "repair":
             p.add_argument("--expire-after", type=float, default=None, help="seconds (default: config)")
@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _offline(args: argparse.Namespace, config: ServerConfig) -> int:
     backend = open_backend(config, args.db)
     try:
+        await backend.stores.start()
         if args.command == "repair":
             expire = config.pending_expiry_s if args.expire_after is None else args.expire_after
             rep = await repair(backend.ledger, backend.sessions, backend.tiktok, config.catalog,

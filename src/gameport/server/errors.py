@@ -13,6 +13,7 @@
     ├── ConfigError                    the server configuration is invalid
     ├── CatalogError                   unknown product, or a product unavailable on a platform
     ├── LedgerError                    unknown order, illegal status transition
+    │   └── SchemaError                the database's schema is newer than this code (or unreadable)
     └── TikTokError                    TikTok Open API failures
         ├── TikTokTransportError       network failure or timeout after bounded retries
         ├── TikTokOAuthError           OAuth endpoint error (``error``, ``error_description``, ``log_id``)
@@ -72,6 +73,10 @@ class CatalogError(ServerError):
 
 class LedgerError(ServerError):
     """An unknown order or an illegal status transition."""
+
+
+class SchemaError(LedgerError):
+    """The database was migrated by a newer gameport (its schema version is above ours): refuse to touch it."""
 
 
 class TikTokError(ServerError):

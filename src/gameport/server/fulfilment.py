@@ -9,7 +9,7 @@ import time
 from .catalog import META, TIKTOK, Catalog
 from .errors import BadRequestError, CatalogError
 from .http_util import log
-from .ledger import LedgerStore, Order, SqliteSessionStore, StoredTokens
+from .ledger import LedgerStore, Order, SessionStore, StoredTokens
 from .risk import price_flags
 from .tiktok_api import TikTokApiClient
 from .tiktok_webhook import WebhookEvent, parse_webhook
@@ -120,7 +120,7 @@ async def recover_callbacks(ledger: LedgerStore, catalog: Catalog, environment: 
     return count
 
 
-async def user_access_token(sessions: SqliteSessionStore, client: TikTokApiClient, open_id: str) -> str:
+async def user_access_token(sessions: SessionStore, client: TikTokApiClient, open_id: str) -> str:
     """A valid ``act.`` token of ``open_id`` (trade-order APIs need the payer's), refreshed if needed."""
     tokens = await sessions.load_tokens(open_id)
     if tokens is None:

@@ -1,35 +1,14 @@
-"""Player sessions of the reference backend and the TikTok user tokens it needs (SQLite, same file).
-
-A session token is handed to the client after a verified login; only its SHA-256 is stored. TikTok's
-trade-order APIs take the *paying user's* ``act.`` token (pitfall 4), so the backend keeps each user's latest
-token pair (access + refresh) to create, query and later repair that user's orders. In production these tokens
-should be encrypted at rest; this reference keeps them in the ledger file.
-"""
+"""Player sessions and TikTok user tokens in the ledger's SQLite file (see :mod:`.session_model`)."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import secrets
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from .session_model import StoredTokens, token_hash
 from .sqlite_db import SqliteDb
-
-
-@dataclass(frozen=True)
-class StoredTokens:
-    open_id: str
-    access_token: str
-    access_expires_at: float
-    refresh_token: str
-    refresh_expires_at: float
-    scope: str
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class SqliteSessionStore:
@@ -49,7 +28,7 @@ class SqliteSessionStore:
                 conn.execute(
                     "INSERT INTO sessions (token_hash, platform, user_id, created_at, expires_at)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (_hash(token), platform, user_id, now, now + self._ttl),
+                    (token_hash(token), platform, user_id, now, now + self._ttl),
                 )
 
         await asyncio.to_thread(run)
@@ -63,7 +42,7 @@ class SqliteSessionStore:
                 self.db.conn()
                 .execute(
                     "SELECT platform, user_id FROM sessions WHERE token_hash = ? AND expires_at >= ?",
-                    (_hash(token), time.time()),
+                    (token_hash(token), time.time()),
                 )
                 .fetchone()
             )
