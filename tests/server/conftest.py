@@ -1,4 +1,4 @@
-"""Fixtures for the server tests (helpers live in ``server_stack.py``, the PostgreSQL server in ``pg_server.py``).
+"""Fixtures for the server tests (helpers: ``server_stack.py``; the PostgreSQL server: ``pg_server.py``).
 
 ``db`` is where a stack's backend keeps its data: a SQLite file by default. ``any_db`` is parametrised over
 both databases (a SQLite file, and a fresh database on the session's throwaway PostgreSQL server); a module

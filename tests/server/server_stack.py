@@ -55,6 +55,20 @@ def db_rows(db: str, sql: str, *params: object) -> list[tuple[Any, ...]]:
         conn.close()
 
 
+def db_execute(db: str, sql: str, *params: object) -> None:
+    """Run one statement on a backend's database and commit it; ``?`` marks parameters."""
+    if is_postgres_url(db):
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(sql.replace("?", "%s").encode(), params)
+        return
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute(sql, params)
+    finally:
+        conn.close()
+
+
 @dataclass
 class ServerProcess:
     """A ``python -m gameport.server`` child; ``url`` is read from its single stdout line."""

@@ -87,7 +87,9 @@ def test_meta_purchase_price_mismatch_is_flagged(stack: Stack) -> None:
         stack, payment_id="pay_cheap", purchase_price={"amount": "0.01", "currency": "EUR"}
     )
     order = stack.post(f"{stack.backend.url}/api/meta/purchases", {"signed_request": signed}, session)
-    flags = json.loads(stack.rows("SELECT risk_flags FROM orders WHERE order_id = ?", order["order_id"])[0][0])
+    flags = json.loads(
+        stack.rows("SELECT risk_flags FROM orders WHERE order_id = ?", order["order_id"])[0][0]
+    )
     assert flags == [
         "price_mismatch:amount 0.01 != catalog 0.99",
         "price_mismatch:currency EUR != catalog USD",

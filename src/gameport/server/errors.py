@@ -76,7 +76,7 @@ class LedgerError(ServerError):
 
 
 class SchemaError(LedgerError):
-    """The database was migrated by a newer gameport (its schema version is above ours): refuse to touch it."""
+    """The database was migrated by a newer gameport (schema version above ours): it is left untouched."""
 
 
 class TikTokError(ServerError):

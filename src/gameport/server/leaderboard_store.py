@@ -74,7 +74,14 @@ class LeaderboardStore(Protocol):
     :class:`~.pg_leaderboard_store.PgLeaderboardStore`). Both follow the rules of the module docstring."""
 
     async def submit(
-        self, board: str, platform: str, player: str, score: int, extra: str | None, *, now: float | None = None
+        self,
+        board: str,
+        platform: str,
+        player: str,
+        score: int,
+        extra: str | None,
+        *,
+        now: float | None = None,
     ) -> SubmitOutcome: ...
 
     async def top(

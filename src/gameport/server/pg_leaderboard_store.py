@@ -1,4 +1,4 @@
-"""Leaderboards in PostgreSQL, shared by every backend process (the rules are in :mod:`.leaderboard_store`)."""
+"""Leaderboards in PostgreSQL, shared by every backend process (rules: :mod:`.leaderboard_store`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,14 @@ class PgLeaderboardStore:
         self.db = db
 
     async def submit(
-        self, board: str, platform: str, player: str, score: int, extra: str | None, *, now: float | None = None
+        self,
+        board: str,
+        platform: str,
+        player: str,
+        score: int,
+        extra: str | None,
+        *,
+        now: float | None = None,
     ) -> SubmitOutcome:
         """Keep ``score`` if it beats the player's best; return the player's best entry and its rank."""
         at = time.time() if now is None else now
@@ -50,7 +57,7 @@ class PgLeaderboardStore:
         return SubmitOutcome(entry, improved=changed == 1)
 
     async def top(self, board: str, platform: str, count: int, offset: int) -> tuple[list[RankedScore], int]:
-        """``count`` entries from position ``offset`` (0 = the best) and the board's size, from one snapshot."""
+        """``count`` entries from position ``offset`` (0 = the best) and the board's size (one snapshot)."""
         async with self.db.write() as conn:
             await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cur = await conn.execute(
@@ -60,7 +67,8 @@ class PgLeaderboardStore:
             )
             rows = await cur.fetchall()
             cur = await conn.execute(
-                "SELECT COUNT(*) FROM leaderboard_scores WHERE board = %s AND platform = %s", (board, platform)
+                "SELECT COUNT(*) FROM leaderboard_scores WHERE board = %s AND platform = %s",
+                (board, platform),
             )
             total = await cur.fetchone()
         entries = [

@@ -11,8 +11,8 @@ from .model import (
     OrderStatus,
     StatusChange,
 )
-from .sqlite_ledger import SqliteLedger
 from .session_model import SessionStore, StoredTokens
+from .sqlite_ledger import SqliteLedger
 from .sqlite_sessions import SqliteSessionStore
 
 __all__ = [

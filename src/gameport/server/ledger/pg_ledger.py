@@ -254,9 +254,11 @@ class PgLedger:
             order = await _must(conn, order_id, lock=True)
             applied = bool(
                 await _rows(
-                    conn, "INSERT INTO applied_events (order_id, event_key, at) VALUES (%s, %s, %s)"
-                    " ON CONFLICT DO NOTHING RETURNING order_id", (order_id, event_key, now),
-                )  # fmt: skip
+                    conn,
+                    "INSERT INTO applied_events (order_id, event_key, at) VALUES (%s, %s, %s)"
+                    " ON CONFLICT DO NOTHING RETURNING order_id",
+                    (order_id, event_key, now),
+                )
             )
             if applied:
                 flags = list(order.risk_flags)

@@ -14,7 +14,6 @@ from pathlib import Path
 from .sqlite_schema import migrate
 
 
-
 class SqliteDb:
     """Per-thread connections to one SQLite file, migrated to the current schema when opened.
 
