@@ -15,7 +15,9 @@ faults or 502 when TikTok fails). Authenticated routes take ``Authorization: Bea
 * ``POST /api/meta/purchases`` ``{signed_request}`` (Meta session) → ``{order_id, status, delivered_now,
   consume: true}``: verify, deliver exactly once per ``payment_id``, then the client calls
   ``consumePurchaseAsync``. Re-sending the same purchase is safe (``delivered_now: false``).
-* ``POST /api/tiktok/webhook``: TikTok's webhook (``TikTok-Signature``). 2xx once durably recorded.
+* ``POST /api/tiktok/webhook``: TikTok's webhook (``TikTok-Signature``). 2xx once durably recorded
+  (:mod:`.webhook_route`).
+* ``GET  /metrics``: Prometheus text format (:mod:`.metrics`).
 * ``GET  /api/orders/{order_id}`` (owner's session) → ``{order_id, platform, product_id, status, delivered}``.
 * ``GET  /api/grants`` (session) → ``{user_id, platform, grants: [{order_id, product_id, items}], totals}``.
 * ``POST /api/web/login`` ``{token}`` (the web platform's ``web-dev.<id>``) → ``{session, player_id}``;
@@ -43,12 +45,10 @@ from starlette.routing import Route
 from .catalog import META, PLATFORMS, TIKTOK
 from .config import ServerConfig
 from .dev_login import web_login_route
-from .errors import BadRequestError, ServerError, SignatureError, TikTokOAuthError
+from .errors import BadRequestError, ServerError, TikTokOAuthError
 from .faults import crash_point
 from .fulfilment import (
     deliver_paid,
-    find_tiktok_order,
-    process_tiktok_event,
     recover_callbacks,
     user_access_token,
 )
@@ -57,13 +57,13 @@ from .leaderboard_routes import leaderboard_routes
 from .leaderboard_store import LeaderboardStore
 from .ledger import LedgerStore, OrderStatus, SessionStore, StoredTokens
 from .meta_signed import verify_purchase, verify_signed_player_info_async
+from .metrics import LatencyMiddleware, counting_signature_failures, metrics_route
 from .nonce_store import AsyncNonceStore
 from .risk import price_flags, velocity_flags
 from .session_auth import require_session
 from .stores import Stores, open_stores
 from .tiktok_api import TikTokApiClient
-from .tiktok_webhook import parse_webhook, verify_webhook_signature
-from .unconfirmed import TIKTOK_SIGNATURE_HEADER
+from .webhook_route import tiktok_webhook_route
 
 NONCE_TTL_S = 300.0
 
@@ -134,9 +134,10 @@ def build_routes(backend: Backend) -> list[Route]:
 
     async def meta_login(request: Request) -> Response:
         signed = field(await json_object(request), "signed_player_info", str)
-        info = await verify_signed_player_info_async(
-            signed, cfg.meta.app_secret, backend.nonces, max_age_s=cfg.meta.player_info_max_age_s
-        )
+        with counting_signature_failures("meta_player_info", cfg.environment):
+            info = await verify_signed_player_info_async(
+                signed, cfg.meta.app_secret, backend.nonces, max_age_s=cfg.meta.player_info_max_age_s
+            )
         session = await backend.sessions.create_session(META, info.player_id)
         return JSONResponse({"session": session, "player_id": info.player_id})
 
@@ -168,7 +169,8 @@ def build_routes(backend: Backend) -> list[Route]:
         _, player_id = await require_session(backend.sessions, request, META)
         raw = await read_body(request)
         signed = field(json_from_bytes(raw), "signed_request", str)
-        purchase = verify_purchase(signed, cfg.meta.app_secret, max_age_s=cfg.meta.purchase_max_age_s)
+        with counting_signature_failures("meta_purchase", cfg.environment):
+            purchase = verify_purchase(signed, cfg.meta.app_secret, max_age_s=cfg.meta.purchase_max_age_s)
         product = cfg.catalog.get(purchase.product_id)
         amount, currency = product.price_for(META)
         flags = list(price_flags(product, META, *purchase.price)) if purchase.price else []
@@ -199,28 +201,6 @@ def build_routes(backend: Backend) -> list[Route]:
              "consume": order.status is not OrderStatus.CREATED}
         )  # fmt: skip
 
-    async def tiktok_webhook(request: Request) -> Response:
-        body = await read_body(request)
-        header = request.headers.get(TIKTOK_SIGNATURE_HEADER)
-        try:
-            verify_webhook_signature(
-                header, body, cfg.tiktok.client_secret, tolerance_s=cfg.tiktok.webhook_tolerance_s
-            )
-        except SignatureError as exc:
-            log.warning("webhook refused (%s): %s", type(exc).__name__, exc)
-            raise
-        event = parse_webhook(body)
-        if event.client_key != cfg.tiktok.client_key:
-            raise BadRequestError("webhook for another client_key", code="wrong_client_key")
-        order = await find_tiktok_order(backend.ledger, event)
-        callback_id = await backend.ledger.record_callback(
-            platform=TIKTOK, kind=event.event, raw_body=body,
-            headers={TIKTOK_SIGNATURE_HEADER: header or ""}, order_id=order.order_id if order else None,
-        )  # fmt: skip
-        crash_point("after_receipt")
-        outcome = await process_tiktok_event(backend.ledger, cfg.catalog, cfg.environment, event, callback_id)
-        return JSONResponse({"ok": True, "outcome": outcome})
-
     async def order_status(request: Request) -> Response:
         platform, user_id = await require_session(backend.sessions, request)
         order = await backend.ledger.get_order(request.path_params["order_id"])
@@ -247,7 +227,8 @@ def build_routes(backend: Backend) -> list[Route]:
         Route("/api/meta/login", meta_login, methods=post),
         Route("/api/tiktok/orders", tiktok_order, methods=post),
         Route("/api/meta/purchases", meta_purchase, methods=post),
-        Route("/api/tiktok/webhook", tiktok_webhook, methods=post),
+        tiktok_webhook_route(cfg, backend.ledger),
+        metrics_route(backend.stores.stats),
         Route("/api/orders/{order_id}", order_status, methods=["GET"]),
         Route("/api/grants", grants, methods=["GET"]),
         web_login_route(cfg.environment, backend.sessions),
@@ -296,6 +277,6 @@ def create_backend_app(backend: Backend) -> Starlette:
 
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
     return Starlette(
-        routes=build_routes(backend), middleware=[cors], lifespan=lifespan,
+        routes=build_routes(backend), middleware=[Middleware(LatencyMiddleware), cors], lifespan=lifespan,
         exception_handlers={ServerError: server_error_handler},
     )  # fmt: skip

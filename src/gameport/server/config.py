@@ -11,9 +11,12 @@ Shape (``environment``, required, is ``"sandbox"`` or ``"production"``; it must 
                "purchase_max_age_s": 604800},
       "risk": {"velocity_max": 10, "velocity_window_s": 3600},
       "pending_expiry_s": 86400,
+      "database": "postgresql://gameport@db.internal/gameport",
       "catalog": [{"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100},
                    "tiktok_beans": 10, "meta_price": "0.99", "meta_currency": "USD"}]
     }
+
+``database`` (optional) is a SQLite file path or a ``postgresql://`` URL; the command line's ``--db`` wins.
 
 Environment overrides: ``GAMEPORT_TIKTOK_CLIENT_SECRET``, ``GAMEPORT_META_APP_SECRET``,
 ``GAMEPORT_TIKTOK_API_BASE_URL``. The file must never be shipped with the game.
@@ -64,6 +67,7 @@ class ServerConfig:
     catalog: Catalog
     risk: RiskSettings
     pending_expiry_s: float = 86400.0
+    database: str | None = None
 
 
 def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
@@ -86,6 +90,13 @@ def _number(section: dict[str, Any], name: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise ConfigError(f"{name!r} must be a non-negative number")
     return float(value)
+
+
+def _optional_text(section: dict[str, Any], name: str) -> str | None:
+    value = section.get(name)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ConfigError(f"{name!r} must be a non-empty string")
+    return value
 
 
 def parse_config(raw: object) -> ServerConfig:
@@ -123,6 +134,7 @@ def parse_config(raw: object) -> ServerConfig:
             velocity_window_s=_number(risk, "velocity_window_s", 3600.0),
         ),
         pending_expiry_s=_number(raw, "pending_expiry_s", 86400.0),
+        database=_optional_text(raw, "database"),
     )
 
 

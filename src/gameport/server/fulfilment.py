@@ -9,6 +9,7 @@ import time
 from .catalog import META, TIKTOK, Catalog
 from .errors import BadRequestError, CatalogError
 from .http_util import log
+from .json_logs import order_fields
 from .ledger import LedgerStore, Order, SessionStore, StoredTokens
 from .risk import price_flags
 from .tiktok_api import TikTokApiClient
@@ -46,6 +47,9 @@ async def deliver_paid(
     result = await ledger.deliver(
         order.order_id, items=product.grants, reason=reason, callback_id=callback_id
     )
+    outcome = "delivered" if result.delivered_now else "duplicate"
+    fields = order_fields(order, outcome=outcome, callback_id=callback_id)
+    log.info("order %s: %s", outcome, reason, extra=fields)
     return result.delivered_now
 
 
@@ -60,12 +64,14 @@ async def process_tiktok_event(
     order = await find_tiktok_order(ledger, event)
     if order is None:
         await ledger.finish_callback(callback_id, "orphan")
-        log.warning("webhook for unknown order %s / %s", event.order_id, event.trade_order_id)
+        where = {"platform": TIKTOK, "environment": environment, "callback_id": callback_id}
+        log.warning("webhook for unknown order %s / %s", event.order_id, event.trade_order_id, extra=where)
         return "orphan"
     if event.is_sandbox != (environment == "sandbox"):
         flag = f"environment_mismatch:is_sandbox={event.is_sandbox} in {environment}"
         await ledger.add_risk_flags(order.order_id, (flag,))
         await ledger.finish_callback(callback_id, "environment_mismatch")
+        log.warning("webhook refused: %s", flag, extra=order_fields(order, outcome="environment_mismatch"))
         return "environment_mismatch"
     if order.platform_ref is None:
         order = await ledger.attach_platform_ref(order.order_id, event.trade_order_id)
@@ -85,7 +91,7 @@ async def process_tiktok_event(
             callback_id=callback_id,
         )
         if applied:
-            log.warning("refund reported: order %s, %s beans (%s)", order.order_id, amount, event.event)
+            log.warning("refund reported: %s beans (%s)", amount, event.event, extra=order_fields(order))
             if order.refunded_amount > int(order.amount):
                 await ledger.add_risk_flags(
                     order.order_id, (f"refund_exceeds_amount:{order.refunded_amount}",)

@@ -16,6 +16,7 @@ from .ledger import LedgerStore, SessionStore, SqliteLedger, SqliteSessionStore
 from .ledger.pg_db import PgDatabase, is_postgres_url
 from .ledger.pg_ledger import PgLedger
 from .ledger.pg_sessions import PgSessionStore
+from .ledger.stats import LedgerStats, PgStats, SqliteStats
 from .nonce_store import AsyncNonceStore, SqliteNonceStore, ThreadedNonceStore
 from .pg_leaderboard_store import PgLeaderboardStore
 from .pg_nonce_store import PgNonceStore
@@ -29,6 +30,7 @@ class Stores:
     sessions: SessionStore
     nonces: AsyncNonceStore
     leaderboards: LeaderboardStore
+    stats: LedgerStats
     pg: PgDatabase | None = None
 
     @property
@@ -69,11 +71,14 @@ def open_stores(
             sessions=PgSessionStore(pg),
             nonces=PgNonceStore(pg),
             leaderboards=PgLeaderboardStore(pg),
+            stats=PgStats(pg),
             pg=pg,
         )
+    ledger = SqliteLedger(db, before_commit=before_commit)
     return Stores(
-        ledger=SqliteLedger(db, before_commit=before_commit),
+        ledger=ledger,
         sessions=SqliteSessionStore(db),
         nonces=ThreadedNonceStore(SqliteNonceStore(db)),
         leaderboards=SqliteLeaderboardStore(db),
+        stats=SqliteStats(ledger.db),
     )
