@@ -75,15 +75,19 @@ class ServerProcess:
 
     args: list[str]
     env: dict[str, str] = field(default_factory=dict)
+    stderr: Path | None = None
     proc: subprocess.Popen[str] | None = None
     url: str = ""
 
     def start(self) -> ServerProcess:
         env = {**os.environ, **self.env}
+        err = subprocess.DEVNULL if self.stderr is None else self.stderr.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gameport.server", *self.args],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+            stdout=subprocess.PIPE, stderr=err, text=True, env=env,
         )  # fmt: skip
+        if self.stderr is not None:
+            err.close()  # type: ignore[union-attr]
         lines: queue.Queue[str] = queue.Queue()
         stdout = self.proc.stdout
         assert stdout is not None
@@ -109,6 +113,12 @@ class ServerProcess:
                 self.proc.stdout.close()
         return code
 
+    def children(self) -> list[int]:
+        """The pids of this process's children (the workers of a ``--workers N`` backend)."""
+        assert self.proc is not None
+        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(pid) for pid in path.read_text().split()]
+
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
@@ -127,10 +137,12 @@ class Stack:
     backend: ServerProcess
     http: httpx.Client
 
-    def start_backend(self, env: dict[str, str] | None = None) -> ServerProcess:
+    def start_backend(
+        self, env: dict[str, str] | None = None, *, workers: int = 1, stderr: Path | None = None
+    ) -> ServerProcess:
         proc = ServerProcess(
             ["backend", "--host", "127.0.0.1", "--port", "0", "--db", self.db,
-             "--config", str(self.config_path)], env=env or {},
+             "--config", str(self.config_path), "--workers", str(workers)], env=env or {}, stderr=stderr,
         ).start()  # fmt: skip
         self.backend = proc
         self.post(f"{self.mock.url}/mock/config", {"backend_url": proc.url})
