@@ -112,8 +112,9 @@ def _tiktok(stack: Stack) -> dict[str, dict[str, Any]]:
     stack.post(f"{mock}/pay", {"trade_order_id": orders["o4"]["trade_order_id"], "outcome": "fail"})
     stack.post(f"{mock}/pay", {"trade_order_id": orders["o5"]["trade_order_id"], "webhook": False})
     dup = stack.post(f"{mock}/webhooks", {"trade_order_id": orders["o1"]["trade_order_id"], "copies": 3})
-    refund = stack.post(f"{mock}/webhooks", {"trade_order_id": orders["o6"]["trade_order_id"], "event": "refund",
-                                             "refund_amount": 10, "copies": 2})  # fmt: skip
+    o6 = orders["o6"]["trade_order_id"]
+    refund = stack.post(f"{mock}/webhooks", {"trade_order_id": o6, "event": "refund", "refund_amount": 10,
+                                             "copies": 2})  # fmt: skip
     stale = stack.post(f"{mock}/webhooks", {"trade_order_id": orders["o2"]["trade_order_id"], "age_s": 3600})
     assert (dup["statuses"], refund["statuses"], stale["statuses"]) == ([200] * 3, [200] * 2, [401])
     for _ in range(4):
@@ -132,8 +133,10 @@ async def _production_order(db: str) -> None:
     """An order of a production backend sharing the database: reported apart, never summed with sandbox."""
     stores = open_stores(db)
     await stores.start()
-    order = await stores.ledger.create_order(platform="tiktok", environment="production", user_id="prod-1",
-                                             product_id="gems_100", amount="10", currency="BEANS")  # fmt: skip
+    order = await stores.ledger.create_order(
+        platform="tiktok", environment="production", user_id="prod-1", product_id="gems_100", amount="10",
+        currency="BEANS",
+    )  # fmt: skip
     await stores.ledger.deliver(order.order_id, items={"gems": 100}, reason="test")
     await stores.close()
 
@@ -157,7 +160,8 @@ def test_metrics_match_the_ledger_after_a_day(day: Stack) -> None:
     orders = {
         tuple(r[:3]): r[3]
         for r in day.rows(
-            "SELECT platform, environment, status, COUNT(*) FROM orders GROUP BY platform, environment, status"
+            "SELECT platform, environment, status, COUNT(*) FROM orders"
+            " GROUP BY platform, environment, status"
         )
     }
     assert _series(samples, "gameport_orders") == orders
@@ -174,7 +178,8 @@ def test_metrics_match_the_ledger_after_a_day(day: Stack) -> None:
         ("tiktok", "sandbox", "duplicate"): 4, ("tiktok", "sandbox", "refunded"): 1,
     }  # fmt: skip
     assert _series(samples, "gameport_webhooks_rejected_total") == {
-        ("tiktok", "sandbox", "tampered_signature_error"): 4, ("tiktok", "sandbox", "malformed_signature_error"): 2,
+        ("tiktok", "sandbox", "tampered_signature_error"): 4,
+        ("tiktok", "sandbox", "malformed_signature_error"): 2,
         ("tiktok", "sandbox", "stale_signature_error"): 1, ("tiktok", "sandbox", "wrong_client_key"): 1,
         ("tiktok", "sandbox", "malformed_webhook"): 1,
     }  # fmt: skip

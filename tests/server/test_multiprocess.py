@@ -184,6 +184,10 @@ HOSTILE: list[tuple[str, str, dict[str, str | bytes], bytes]] = [
 ]
 
 
+ROUTES = ["/api/tiktok/webhook", "/api/tiktok/orders", "/api/meta/login", "/api/meta/purchases",
+          "/api/leaderboards/main/scores", "/api/web/login"]  # fmt: skip
+
+
 def _raw_status(url: str, tail: bytes) -> int:
     """Send a webhook request with hand-written (lying) framing headers; the status answered (0: none)."""
     host, port = url.removeprefix("http://").split(":")
@@ -198,11 +202,10 @@ def test_hostile_requests_on_4_processes_never_get_a_5xx(multi: Stack) -> None:
     rng = random.Random(1414)
     requests = list(HOSTILE)
     for _ in range(150):
-        route = rng.choice(["/api/tiktok/webhook", "/api/tiktok/orders", "/api/meta/login",
-                            "/api/meta/purchases", "/api/leaderboards/main/scores", "/api/web/login"])  # fmt: skip
+        route = rng.choice(ROUTES)
         body = rng.randbytes(rng.randint(0, 400))
-        headers = rng.choice([{}, {"Authorization": f"Bearer {session}"},
-                              {"TikTok-Signature": f"t={int(time.time())},s={rng.randbytes(32).hex()}"}])  # fmt: skip
+        signature = f"t={int(time.time())},s={rng.randbytes(32).hex()}"
+        headers = rng.choice([{}, {"Authorization": f"Bearer {session}"}, {"TikTok-Signature": signature}])
         requests.append(("POST", route, headers, body))
 
     async def send_all() -> list[tuple[int, str]]:
