@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up, build, test and demo gameport. Runs with a bare ``python3``: only the stdlib at import time.
 
-    python3 build.py setup    # .venv with pinned tools, Debian's chromium + postgresql, npm pyodide, micropip, wheel
+    python3 build.py setup    # .venv, Debian's chromium and postgresql, npm pyodide, micropip, our wheel
     python3 build.py build    # the self-contained static site in dist/ (nothing loaded from a CDN)
     python3 build.py test     # setup + build, then lint, types, JS tests and the whole pytest suite
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL

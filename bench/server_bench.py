@@ -133,16 +133,12 @@ def _measure(db: str, workers: int, orders: int, polls: int, tmp: Path) -> dict[
                    for s, o in itertools.islice(itertools.cycle(made), polls)]  # fmt: skip
         hooks = []
         for _, o in made:
-            body = build_webhook_body(client_key=key, event=TIKTOK_EVENT_PAID, trade_order_id=o["trade_order_id"],
-                                      order_id=o["order_id"], is_sandbox=True)  # fmt: skip
-            hooks.append(
-                _request(
-                    "POST",
-                    "/api/tiktok/webhook",
-                    {"TikTok-Signature": sign_webhook(body, secret), "Content-Type": "application/json"},
-                    body,
-                )
-            )
+            body = build_webhook_body(
+                client_key=key, event=TIKTOK_EVENT_PAID, trade_order_id=o["trade_order_id"],
+                order_id=o["order_id"], is_sandbox=True,
+            )  # fmt: skip
+            signed = {"TikTok-Signature": sign_webhook(body, secret), "Content-Type": "application/json"}
+            hooks.append(_request("POST", "/api/tiktok/webhook", signed, body))
         runs = (("trivial", trivial), ("polling", polling), ("delivery", hooks))
         results = {name: asyncio.run(_drive(port, reqs, CONNECTIONS)) for name, reqs in runs}
         grants = http.get(f"{backend.url}/metrics").text.count("gameport_deliveries_total{")
