@@ -70,11 +70,12 @@ class PgServer:
         return f"postgresql://postgres@/{dbname}?host={self.dir}"
 
     def new_database(self, prefix: str = "t") -> str:
-        """Create an empty database; return its URL."""
+        """The URL of a fresh, empty place for one backend's tables: a new schema, which the URL makes the
+        connection's ``search_path``. (A schema costs a catalog row; a database copies a template.)"""
         name = f"{prefix}_{os.getpid()}_{next(_names)}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"'.encode())
-        return self.url(name)
+            conn.execute(f'CREATE SCHEMA "{name}"'.encode())
+        return self.url() + f"&options=-c%20search_path%3D{name}"
 
     def stop(self) -> None:
         """Stop the server (immediate: nothing of it is kept) and delete its folder."""

@@ -142,7 +142,8 @@ class Stack:
     ) -> ServerProcess:
         proc = ServerProcess(
             ["backend", "--host", "127.0.0.1", "--port", "0", "--db", self.db,
-             "--config", str(self.config_path), "--workers", str(workers)], env=env or {}, stderr=stderr,
+             "--config", str(self.config_path), "--workers", str(workers)], env=env or {},
+            stderr=stderr or self.tmp / "backend.log",  # JSON lines, kept with the test's tmp_path
         ).start()  # fmt: skip
         self.backend = proc
         self.post(f"{self.mock.url}/mock/config", {"backend_url": proc.url})

@@ -203,7 +203,7 @@ def build_routes(backend: Backend) -> list[Route]:
 
     async def order_status(request: Request) -> Response:
         platform, user_id = await require_session(backend.sessions, request)
-        order = await backend.ledger.get_order(request.path_params["order_id"])
+        order = await backend.ledger.get_order(request.path_params["order_id"], history=False)
         if order is None or order.user_id != user_id or order.platform != platform:
             raise BadRequestError("no such order", status=404, code="not_found")
         return JSONResponse(order.public())

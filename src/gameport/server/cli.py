@@ -38,7 +38,7 @@ from starlette.types import ASGIApp
 
 from .backend_app import Backend, create_backend_app, open_backend
 from .config import ServerConfig, load_config
-from .errors import ConfigError
+from .errors import BadRequestError, ConfigError
 from .json_logs import setup_logging
 from .mock_platform_app import MockPlatform, create_mock_platform_app
 from .operator_cmds import export_csv, parse_time, show_grants, show_order
@@ -87,6 +87,13 @@ async def serve(app: ASGIApp, sock: socket.socket) -> int:
     return 0 if server.started else 1
 
 
+def _time_arg(text: str) -> float:
+    try:
+        return parse_time(text)
+    except BadRequestError as exc:  # argparse prints it and exits 2
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gameport.server", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,8 +124,8 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--user", required=True)
             p.add_argument("--platform", required=True, choices=["tiktok", "meta", "web"])
         else:
-            p.add_argument("--since", required=True, type=parse_time, help="ISO 8601 (UTC) or unix seconds")
-            p.add_argument("--until", required=True, type=parse_time, help="exclusive")
+            p.add_argument("--since", required=True, type=_time_arg, help="ISO 8601 (UTC) or unix seconds")
+            p.add_argument("--until", required=True, type=_time_arg, help="exclusive")
             p.add_argument("--environment", choices=["sandbox", "production"], default=None)
             p.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
     return parser

@@ -23,11 +23,12 @@ from .unconfirmed import (
 
 
 async def find_tiktok_order(ledger: LedgerStore, event: WebhookEvent) -> Order | None:
-    """Our order for a webhook: by our ``order_id``, cross-checked with ``trade_order_id``."""
-    order = await ledger.get_order(event.order_id)
+    """Our order for a webhook (its own fields, not its history): by our ``order_id``, cross-checked with
+    ``trade_order_id``."""
+    order = await ledger.get_order(event.order_id, history=False)
     if order is not None and order.platform == TIKTOK and order.platform_ref in (None, event.trade_order_id):
         return order
-    return await ledger.find_by_ref(TIKTOK, event.trade_order_id)
+    return await ledger.find_by_ref(TIKTOK, event.trade_order_id, history=False)
 
 
 async def deliver_paid(
@@ -59,9 +60,14 @@ async def process_tiktok_event(
     environment: str,
     event: WebhookEvent,
     callback_id: int,
+    *,
+    found: Order | None = None,
 ) -> str:
-    """Apply one recorded, verified webhook; returns the outcome recorded on the callback."""
-    order = await find_tiktok_order(ledger, event)
+    """Apply one recorded, verified webhook; returns the outcome recorded on the callback.
+
+    ``found``: the order the caller already looked up for this event (saves a second read).
+    """
+    order = found or await find_tiktok_order(ledger, event)
     if order is None:
         await ledger.finish_callback(callback_id, "orphan")
         where = {"platform": TIKTOK, "environment": environment, "callback_id": callback_id}

@@ -55,7 +55,9 @@ def tiktok_webhook_route(cfg: ServerConfig, ledger: LedgerStore) -> Route:
             order_id=order.order_id if order else None,
         )  # fmt: skip
         crash_point("after_receipt")
-        outcome = await process_tiktok_event(ledger, cfg.catalog, cfg.environment, event, callback_id)
+        outcome = await process_tiktok_event(
+            ledger, cfg.catalog, cfg.environment, event, callback_id, found=order
+        )
         return JSONResponse({"ok": True, "outcome": outcome})
 
     return Route("/api/tiktok/webhook", tiktok_webhook, methods=["POST"])

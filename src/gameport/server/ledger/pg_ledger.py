@@ -37,7 +37,7 @@ async def _rows(conn: Conn, sql: str, params: Any = ()) -> list[tuple[Any, ...]]
     return await cur.fetchall()
 
 
-async def _load(conn: Conn, order_id: str, *, lock: bool = False) -> Order | None:
+async def _load(conn: Conn, order_id: str, *, lock: bool = False, history: bool = True) -> Order | None:
     rows = await _rows(
         conn, f"SELECT {_ORDER_COLS} FROM orders WHERE order_id = %s" + (" FOR UPDATE" if lock else ""),
         (order_id,),
@@ -45,11 +45,15 @@ async def _load(conn: Conn, order_id: str, *, lock: bool = False) -> Order | Non
     if not rows:
         return None
     row = rows[0]
-    events = await _rows(conn, "SELECT status, at, reason FROM order_events WHERE order_id = %s ORDER BY id",
-                         (order_id,))  # fmt: skip
-    callbacks = await _rows(
-        conn, f"SELECT {_CB_COLS} FROM callbacks WHERE order_id = %s ORDER BY callback_id", (order_id,)
-    )
+    events: list[tuple[Any, ...]] = []
+    callbacks: list[tuple[Any, ...]] = []
+    if history:
+        events = await _rows(
+            conn, "SELECT status, at, reason FROM order_events WHERE order_id = %s ORDER BY id", (order_id,)
+        )
+        callbacks = await _rows(
+            conn, f"SELECT {_CB_COLS} FROM callbacks WHERE order_id = %s ORDER BY callback_id", (order_id,)
+        )
     return Order(
         order_id=row[0], platform=row[1], environment=row[2], user_id=row[3], product_id=row[4],
         amount=row[5], currency=row[6], status=OrderStatus(row[7]), platform_ref=row[8], created_at=row[9],
@@ -93,15 +97,15 @@ class PgLedger:
         self._before_commit = before_commit
 
     # -- reads ---------------------------------------------------------------------------------------------
-    async def get_order(self, order_id: str) -> Order | None:
+    async def get_order(self, order_id: str, *, history: bool = True) -> Order | None:
         async with self.db.read() as conn:
-            return await _load(conn, order_id)
+            return await _load(conn, order_id, history=history)
 
-    async def find_by_ref(self, platform: str, platform_ref: str) -> Order | None:
+    async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:
         async with self.db.read() as conn:
             rows = await _rows(conn, "SELECT order_id FROM orders WHERE platform = %s AND platform_ref = %s",
                                (platform, platform_ref))  # fmt: skip
-            return await _load(conn, rows[0][0]) if rows else None
+            return await _load(conn, rows[0][0], history=history) if rows else None
 
     async def list_orders(
         self, *, platform: str | None = None, status: OrderStatus | None = None
