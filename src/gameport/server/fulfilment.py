@@ -133,12 +133,20 @@ async def recover_callbacks(ledger: LedgerStore, catalog: Catalog, environment: 
 
 
 async def user_access_token(sessions: SessionStore, client: TikTokApiClient, open_id: str) -> str:
-    """A valid ``act.`` token of ``open_id`` (trade-order APIs need the payer's), refreshed if needed."""
+    """A valid ``act.`` token of ``open_id`` (trade-order APIs need the payer's), refreshed if needed.
+
+    One refresh at a time per user (:meth:`~.ledger.SessionStore.refresh_lock`); whoever waited re-reads
+    the tokens the holder saved instead of refreshing again with a rotated-away refresh token.
+    """
     tokens = await sessions.load_tokens(open_id)
     if tokens is None:
         raise BadRequestError("no TikTok token for this user; log in again", status=401, code="relogin")
     if tokens.access_expires_at > time.time() + 60:
         return tokens.access_token
-    fresh = await client.refresh(tokens.refresh_token)
-    await sessions.save_tokens(StoredTokens(**vars(fresh)))
+    async with sessions.refresh_lock(open_id):
+        tokens = await sessions.load_tokens(open_id) or tokens
+        if tokens.access_expires_at > time.time() + 60:
+            return tokens.access_token
+        fresh = await client.refresh(tokens.refresh_token)
+        await sessions.save_tokens(StoredTokens(**vars(fresh)))
     return fresh.access_token

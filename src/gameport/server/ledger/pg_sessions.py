@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import psycopg
 
 from .pg_db import PgDatabase
 from .session_model import StoredTokens, token_hash
@@ -61,6 +65,15 @@ class PgSessionStore:
         if row is None:
             return None
         return StoredTokens(str(row[0]), str(row[1]), float(row[2]), str(row[3]), float(row[4]), str(row[5]))  # type: ignore[arg-type]
+
+    @asynccontextmanager
+    async def refresh_lock(self, open_id: str) -> AsyncIterator[None]:
+        """A transaction-level advisory lock on the user (every process waits for the holder), on a
+        connection of its own: holders must not take pool connections that the refresh itself needs."""
+        async with await psycopg.AsyncConnection.connect(self.db.url, autocommit=True) as conn:
+            async with conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 14))", (open_id,))
+                yield
 
     async def close(self) -> None:
         await self.db.close()

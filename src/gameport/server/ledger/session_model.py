@@ -9,6 +9,7 @@ should be encrypted at rest; this reference keeps them in the ledger database.
 from __future__ import annotations
 
 import hashlib
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,5 +46,11 @@ class SessionStore(Protocol):
         ...
 
     async def load_tokens(self, open_id: str) -> StoredTokens | None: ...
+
+    def refresh_lock(self, open_id: str) -> AbstractAsyncContextManager[None]:
+        """Held while this user's tokens are refreshed, so that one refresh runs at a time: TikTok rotates the
+        refresh token, and a second refresh with the old one would fail. Held across every process sharing
+        the database (PostgreSQL: an advisory lock; SQLite: a file lock beside the database file)."""
+        ...
 
     async def close(self) -> None: ...

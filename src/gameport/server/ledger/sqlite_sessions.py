@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from .session_model import StoredTokens, token_hash
@@ -17,6 +21,7 @@ class SqliteSessionStore:
     def __init__(self, path: str | Path, *, session_ttl_s: float = 7 * 24 * 3600) -> None:
         self.db = SqliteDb(path)
         self._ttl = session_ttl_s
+        self._refreshing: dict[str, asyncio.Lock] = {}
 
     async def create_session(self, platform: str, user_id: str) -> str:
         token = "gps_" + secrets.token_urlsafe(32)
@@ -76,6 +81,24 @@ class SqliteSessionStore:
             return None if row is None else StoredTokens(*row)
 
         return await asyncio.to_thread(run)
+
+    @asynccontextmanager
+    async def refresh_lock(self, open_id: str) -> AsyncIterator[None]:
+        """Per user within this process, then ``flock`` on ``<file>.refresh-lock`` across the processes
+        sharing the file (one lock for every user: refreshes are rare). SQLite's own write lock is not
+        used: holding it across an HTTP call would stall every writer."""
+        lock = self._refreshing.setdefault(open_id, asyncio.Lock())
+        try:
+            async with lock:
+                fd = os.open(self.db.path + ".refresh-lock", os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+                    yield
+                finally:
+                    os.close(fd)  # releases the flock
+        finally:
+            if not lock.locked() and self._refreshing.get(open_id) is lock:
+                del self._refreshing[open_id]
 
     async def close(self) -> None:
         self.db.close()
