@@ -223,4 +223,8 @@ def test_hostile_requests_on_4_processes_never_get_a_5xx(multi: Stack) -> None:
     assert [a for a in answers if a[0] >= 500] == []
     assert {a[0] for a in answers} >= {400, 401, 413}
     assert multi.rows("SELECT COUNT(*) FROM callbacks") == [(0,)], "a refused webhook writes nothing"
+    errors = [
+        line for line in (multi.tmp / "backend.log").read_text().splitlines() if '"level": "ERROR"' in line
+    ]
+    assert errors == [], "no request may end in a server error, even one the client hung up on"
     assert multi.get(f"{multi.backend.url}/api/health")["ok"] is True

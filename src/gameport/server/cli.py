@@ -87,6 +87,12 @@ async def serve(app: ASGIApp, sock: socket.socket) -> int:
     return 0 if server.started else 1
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, not {text!r}")
+    return int(text)
+
+
 def _time_arg(text: str) -> float:
     try:
         return parse_time(text)
@@ -104,8 +110,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--config", required=True, type=Path)
         if name == "backend":
             p.add_argument("--db", default=None, help="a SQLite file or a postgresql:// URL (else config)")
-            p.add_argument("--workers", type=int, default=1, help="backend processes behind the one port")
-            p.add_argument("--pool-size", type=int, default=8, help="PostgreSQL connections per process")
+            p.add_argument(
+                "--workers", type=_positive, default=1, help="backend processes behind the one port"
+            )
+            p.add_argument(
+                "--pool-size", type=_positive, default=8, help="PostgreSQL connections per process"
+            )
             p.add_argument("--worker-fd", type=int, default=None, help=argparse.SUPPRESS)
         else:
             p.add_argument("--backend-url", default="", help="where webhooks go (also settable at runtime)")
@@ -180,7 +190,11 @@ async def _offline(args: argparse.Namespace, config: ServerConfig, db: str) -> i
 def _backend(args: argparse.Namespace, config: ServerConfig, db: str) -> int:
     if args.workers > 1 and args.worker_fd is None:
         child = ["--config", str(args.config), "--db", db, "--pool-size", str(args.pool_size)]
-        return run_supervisor(child, args.host, args.port, args.workers, LISTENING)
+        try:
+            return run_supervisor(child, args.host, args.port, args.workers, LISTENING)
+        except (RuntimeError, OSError) as exc:  # a worker that cannot start (database down, bad schema)
+            print(f"backend did not start: {exc}", file=sys.stderr)
+            return 1
     if args.worker_fd is not None:
         sock = socket.socket(fileno=args.worker_fd)
     else:
@@ -203,7 +217,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             "no database: pass --db (a SQLite file or a postgresql:// URL) or set 'database'", file=sys.stderr
         )
         return 2
-    assert db is not None or args.command == "mock-platform"
     if args.command == "backend":
         return _backend(args, config, str(db))
     if args.command == "mock-platform":

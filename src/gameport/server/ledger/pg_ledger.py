@@ -64,7 +64,8 @@ async def _load(conn: Conn, order_id: str, *, lock: bool = False, history: bool 
 
 
 async def _must(conn: Conn, order_id: str, *, lock: bool = False) -> Order:
-    order = await _load(conn, order_id, lock=lock)
+    """The order (locked: only its own fields, which is all a guarded transition reads), else LedgerError."""
+    order = await _load(conn, order_id, lock=lock, history=not lock)
     if order is None:
         raise LedgerError(f"unknown order {order_id!r}")
     return order
@@ -221,7 +222,7 @@ class PgLedger:
             order = await _must(conn, order_id, lock=True)
             if order.status not in DELIVERABLE:
                 await _finish(conn, callback_id, "duplicate", now)
-                return DeliveryResult(order, delivered_now=False)
+                return DeliveryResult(await _must(conn, order_id), delivered_now=False)
             await conn.execute(
                 "INSERT INTO grants (order_id, user_id, platform, product_id, items, granted_at)"
                 " VALUES (%s, %s, %s, %s, %s, %s)",
