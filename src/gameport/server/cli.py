@@ -63,9 +63,14 @@ class _AnnouncingServer(uvicorn.Server):
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """A bound TCP socket on ``host:port`` (0: a free port)."""
+    """A bound TCP socket on ``host:port`` (0: a free port).
+
+    The protocol is named (``IPPROTO_TCP``, not 0) because asyncio sets ``TCP_NODELAY`` on accepted
+    connections only when it sees it; without it, Nagle's algorithm and the client's delayed ACK held
+    every keep-alive response for 40 ms.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     return sock

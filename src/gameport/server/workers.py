@@ -14,7 +14,6 @@ SIGTERM / SIGINT stop every worker gracefully; the supervisor exits 0 when all o
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import select
@@ -39,7 +38,7 @@ def reuseport_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     socks: list[socket.socket] = []
     for _ in range(count):
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
@@ -81,25 +80,32 @@ class Supervisor:
         return proc
 
     def start(self) -> None:
-        """Start every worker; returns once all accept connections. Raises RuntimeError if one fails."""
-        for index in range(len(self.socks)):
-            self.procs[index] = self._spawn(index, first=True)
+        """Start every worker; returns once all accept connections (or a stop was asked for meanwhile).
 
-    def watch(self) -> None:
-        """Replace dead workers until SIGTERM / SIGINT."""
+        Raises RuntimeError if one fails to start.
+        """
 
         def stop(signum: int, frame: object) -> None:
             self.stopping = True
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, stop)
+        for index in range(len(self.socks)):
+            if not self.stopping:
+                self.procs[index] = self._spawn(index, first=True)
+
+    def watch(self) -> None:
+        """Replace dead workers until SIGTERM / SIGINT (a failed replacement is retried a second later)."""
         while not self.stopping:
             for index, proc in enumerate(self.procs):
                 if proc is not None and proc.poll() is not None and not self.stopping:
                     log.warning("worker %d exited (%s): starting a replacement", proc.pid, proc.returncode)
                     self._forget_metrics(proc.pid)
-                    with contextlib.suppress(RuntimeError):
+                    try:
                         self.procs[index] = self._spawn(index, first=False)
+                    except RuntimeError as exc:
+                        log.error("replacement worker failed: %s", exc)
+                        time.sleep(1.0)
             time.sleep(0.1)
 
     def _forget_metrics(self, pid: int) -> None:
