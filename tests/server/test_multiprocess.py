@@ -201,6 +201,9 @@ def test_hostile_requests_on_4_processes_never_get_a_5xx(multi: Stack) -> None:
     session, _ = multi.tiktok_login("mp-hostile")
     rng = random.Random(1414)
     requests = list(HOSTILE)
+    auth = {"Authorization": f"Bearer {session}"}
+    requests += [("GET", "/api/orders/%00", auth, b""), ("GET", "/api/orders/a%00b", auth, b""),
+                 ("POST", "/api/tiktok/orders", auth, b'{"product_id": "gems\\u0000"}')]  # fmt: skip
     for _ in range(150):
         route = rng.choice(ROUTES)
         body = rng.randbytes(rng.randint(0, 400))
@@ -228,3 +231,6 @@ def test_hostile_requests_on_4_processes_never_get_a_5xx(multi: Stack) -> None:
     ]
     assert errors == [], "no request may end in a server error, even one the client hung up on"
     assert multi.get(f"{multi.backend.url}/api/health")["ok"] is True
+    kept = multi.post(f"{multi.backend.url}/api/leaderboards/main/scores", {"score": 3, "extra": "a\u0000b"},
+                      session)  # fmt: skip
+    assert kept["entry"]["extra"] == "a\u0000b", "a NUL in an extra round-trips, as on SQLite"

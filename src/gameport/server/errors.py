@@ -10,6 +10,7 @@
     │   ├── StaleSignatureError        timestamp outside the freshness / tolerance window
     │   └── ReplayedSignatureError     nonce already used, or never issued / expired
     ├── BadRequestError                a request body the server cannot accept (HTTP 4xx)
+    │   └── UnstorableInputError       text the database cannot hold (PostgreSQL: a NUL character)
     ├── ConfigError                    the server configuration is invalid
     ├── CatalogError                   unknown product, or a product unavailable on a platform
     ├── LedgerError                    unknown order, illegal status transition
@@ -61,6 +62,13 @@ class BadRequestError(ServerError):
         super().__init__(message)
         self.status = status
         self.code = code
+
+
+class UnstorableInputError(BadRequestError):
+    """Input the database refuses as data (PostgreSQL's text cannot hold NUL): a 400, nothing written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="unstorable_input")
 
 
 class ConfigError(ServerError):

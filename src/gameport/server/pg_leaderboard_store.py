@@ -13,6 +13,14 @@ _AHEAD = (
 )
 
 
+def _encoded(extra: str | None) -> bytes | None:
+    return None if extra is None else extra.encode("utf-8")
+
+
+def _decoded(stored: object) -> str | None:
+    return None if stored is None else bytes(stored).decode("utf-8")  # type: ignore[call-overload]
+
+
 class PgLeaderboardStore:
     """Leaderboard rows in the backend's PostgreSQL database. Validation is the caller's, as for SQLite."""
 
@@ -37,7 +45,7 @@ class PgLeaderboardStore:
                 " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (board, platform, player_id) DO UPDATE SET"
                 " score = excluded.score, extra = excluded.extra, achieved_at = excluded.achieved_at"
                 " WHERE excluded.score > leaderboard_scores.score",
-                (board, platform, player, score, extra, at),
+                (board, platform, player, score, _encoded(extra), at),
             )
             changed = cur.rowcount
             cur = await conn.execute(
@@ -53,7 +61,7 @@ class PgLeaderboardStore:
             )
             ahead = await cur.fetchone()
         rank = int(ahead[0]) + 1 if ahead is not None else 1  # type: ignore[call-overload]
-        entry = RankedScore(rank, player, best, None if best_extra is None else str(best_extra))
+        entry = RankedScore(rank, player, best, _decoded(best_extra))
         return SubmitOutcome(entry, improved=changed == 1)
 
     async def top(self, board: str, platform: str, count: int, offset: int) -> tuple[list[RankedScore], int]:
@@ -72,7 +80,7 @@ class PgLeaderboardStore:
             )
             total = await cur.fetchone()
         entries = [
-            RankedScore(offset + i + 1, str(p), int(s), None if e is None else str(e))  # type: ignore[call-overload]
+            RankedScore(offset + i + 1, str(p), int(s), _decoded(e))  # type: ignore[call-overload]
             for i, (p, s, e) in enumerate(rows)
         ]
         return entries, int(total[0]) if total is not None else 0  # type: ignore[call-overload]

@@ -12,9 +12,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import psycopg
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
+from ..errors import UnstorableInputError
 from .pg_schema import migrate
 
 Conn = AsyncConnection[tuple[object, ...]]
@@ -68,10 +70,18 @@ class PgDatabase:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
-        """A pooled connection (autocommit: each statement sees the latest committed data)."""
+        """A pooled connection (autocommit: each statement sees the latest committed data).
+
+        Raises:
+            UnstorableInputError: a statement's data was refused as such (text with NUL, ...); whatever
+                the block's transaction wrote is rolled back.
+        """
         await self.open()
-        async with self._pool.connection() as conn:
-            yield conn
+        try:
+            async with self._pool.connection() as conn:
+                yield conn
+        except psycopg.DataError as exc:
+            raise UnstorableInputError(f"the database cannot store this input: {exc}") from exc
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Conn]:

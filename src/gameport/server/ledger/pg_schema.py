@@ -16,7 +16,8 @@ from ..errors import SchemaError
 MIGRATION_LOCK = 0x67616D65706F7274
 
 MIGRATIONS: tuple[str, ...] = (
-    # 1: the same tables as SQLite's migration 1, plus nonces and leaderboards
+    # 1: the same tables as SQLite's migration 1, plus nonces and leaderboards (a leaderboard's extra is
+    # UTF-8 in BYTEA: PostgreSQL's TEXT cannot hold NUL, which a player's extra may contain)
     """
 CREATE TABLE orders (
     order_id TEXT PRIMARY KEY,
@@ -100,7 +101,7 @@ CREATE TABLE leaderboard_scores (
     platform TEXT NOT NULL,
     player_id TEXT NOT NULL,
     score BIGINT NOT NULL,
-    extra TEXT,
+    extra BYTEA,
     achieved_at DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (board, platform, player_id)
 );
