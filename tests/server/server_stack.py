@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from gameport.server.ledger.pg_db import is_postgres_url
+from gameport.server.stores import is_postgres_url
 
 LISTENING_PREFIX = "gameport-server listening on "
 START_TIMEOUT_S = 30.0

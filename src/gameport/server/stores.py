@@ -10,16 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .leaderboard_store import LeaderboardStore, SqliteLeaderboardStore
 from .ledger import LedgerStore, SessionStore, SqliteLedger, SqliteSessionStore
-from .ledger.pg_db import PgDatabase, is_postgres_url
-from .ledger.pg_ledger import PgLedger
-from .ledger.pg_sessions import PgSessionStore
-from .ledger.stats import LedgerStats, PgStats, SqliteStats
+from .ledger.stats import LedgerStats, SqliteStats
 from .nonce_store import AsyncNonceStore, SqliteNonceStore, ThreadedNonceStore
-from .pg_leaderboard_store import PgLeaderboardStore
-from .pg_nonce_store import PgNonceStore
+
+if TYPE_CHECKING:
+    from .ledger.pg_db import PgDatabase
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(db: object) -> bool:
+    """Whether ``db`` names a PostgreSQL database (else it is a SQLite file path)."""
+    return isinstance(db, str) and db.startswith(POSTGRES_SCHEMES)
 
 
 @dataclass
@@ -65,6 +71,14 @@ def open_stores(
     for a SQLite file with a newer schema.
     """
     if is_postgres_url(db):
+        # imported here: a SQLite backend (and every test's mock platform) never loads psycopg (~0.1 s)
+        from .ledger.pg_db import PgDatabase
+        from .ledger.pg_ledger import PgLedger
+        from .ledger.pg_sessions import PgSessionStore
+        from .ledger.stats import PgStats
+        from .pg_leaderboard_store import PgLeaderboardStore
+        from .pg_nonce_store import PgNonceStore
+
         pg = PgDatabase(str(db), max_size=pool_size)
         return Stores(
             ledger=PgLedger(pg, before_commit=before_commit),

@@ -20,12 +20,6 @@ from ..errors import UnstorableInputError
 from .pg_schema import migrate
 
 Conn = AsyncConnection[tuple[object, ...]]
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_postgres_url(db: object) -> bool:
-    """Whether ``db`` names a PostgreSQL database (else it is a SQLite file path)."""
-    return isinstance(db, str) and db.startswith(POSTGRES_SCHEMES)
 
 
 class PgDatabase:

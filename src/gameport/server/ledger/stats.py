@@ -12,10 +12,12 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .pg_db import PgDatabase
 from .sqlite_db import SqliteDb
+
+if TYPE_CHECKING:
+    from .pg_db import PgDatabase
 
 EXPORT_COLUMNS = (
     "order_id", "platform", "environment", "user_id", "product_id", "amount", "currency", "status",
