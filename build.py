@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Set up, build, test and demo gameport. Runs with a bare ``python3``: only the stdlib at import time.
 
-    python3 build.py setup    # .venv, Debian's chromium and postgresql, npm pyodide, micropip, our wheel
+    python3 build.py setup    # .venv with pinned tools, Debian's chromium and postgresql, npm pyodide, wheel
     python3 build.py build    # the self-contained static site in dist/ (nothing loaded from a CDN)
-    python3 build.py test     # setup + build, then lint, types, JS tests and the whole pytest suite
+    python3 build.py test     # setup + build, then lint (ruff, ESLint, Prettier), types, JS tests, all pytest
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL
     python3 build.py bench    # setup + build, then sizes, boot, bridge and ad costs as figures and ratios
     python3 build.py bench --server  # the game backend: SQLite vs PostgreSQL, 1 vs N processes
@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gzip
 import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -41,15 +43,10 @@ DIST = ROOT / "dist"
 
 PYODIDE_VERSION = "314.0.7"  # also pinned in package.json; Python 3.14 inside
 PYODIDE_PYTHON = "3.14"
-PYODIDE_FILES = (
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    "pyodide.asm.wasm",
-    "python_stdlib.zip",
-    "pyodide-lock.json",
-)
-MICROPIP_VERSION = "0.11.1"
-MICROPIP_SHA256 = "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3"
+# What the built site copies from npm as is. The standard library is trimmed (STDLIB_* below); the lock
+# file is not shipped: the loader hands Pyodide its "info" block with no packages (build-info.json).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+STDLIB_ZIP = "python_stdlib.zip"
 CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
 POSTGRES_LIB = Path("/usr/lib/postgresql")
 # How the browser tests and the bench launch it: headless, quiet, no network of its own.
@@ -64,10 +61,76 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# Never shipped to a browser: the server side holds secrets and server-only dependencies.
-WHEEL_EXCLUDE = ("gameport/server/",)
+# The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
+JS_LINT_PATHS = (
+    "eslint.config.js",
+    "js_bridge",
+    "demo_game",
+    "bench/pages",
+    "tests/js",
+    "tests/browser/pages",
+)
+
+# Never shipped to a browser: the server side holds secrets and server-only dependencies; the fakes and the
+# test helpers are for host tests (CPython). Both layouts: today's and the subpackages to come.
+WHEEL_EXCLUDE = (
+    "gameport/server/",
+    "gameport/fakes/",
+    "gameport/testing/",
+    "gameport/testing.py",
+    "gameport/testing_http.py",
+)
+
+# -- the trimmed standard library ----------------------------------------------------------------------------
+# The browser gets Pyodide's stdlib minus what a game never reaches: the closure of the imports of the roots
+# below (every import statement, at any depth, so lazy imports are kept too), cut at STDLIB_TRIM. A game
+# importing a trimmed module gets a ModuleNotFoundError that says so and how to keep it (STDLIB_KEEP).
+STDLIB_ROOTS = (
+    "site", "_sitebuiltins", "encodings", "_pyodide", "pyodide",  # Pyodide's own start-up
+)  # fmt: skip
+# Kept for game code even where nothing above imports them (add a module here to keep it).
+STDLIB_KEEP = (
+    "asyncio", "base64", "bisect", "calendar", "collections", "colorsys", "contextlib", "copy", "csv",
+    "dataclasses", "datetime", "decimal", "enum", "functools", "graphlib", "gzip", "hashlib", "heapq", "hmac",
+    "importlib.resources", "io", "json", "logging", "numbers", "operator", "os", "pathlib", "pprint", "queue",
+    "random", "re", "sched", "secrets", "string", "struct", "textwrap", "time", "tomllib", "traceback",
+    "types", "typing", "urllib.parse", "uuid", "warnings", "weakref",
+)  # fmt: skip
+# Never shipped, even when a kept module mentions them (lazily, on paths a game in a browser does not take).
+# ssl, bz2, lzma and compression.zstd are imported at start-up, but inside try/except ImportError (asyncio,
+# shutil, zipfile), which the trimmed-module error satisfies; trim_stdlib refuses any top-level import.
+STDLIB_TRIM = (
+    "__hello__", "__phello__", "_ast_unparse", "_py_abc", "_pydatetime", "_pydecimal", "_pyio", "_pyrepl",
+    "_ssl", "_threading_local", "antigravity", "argparse", "asyncio.proactor_events",
+    "asyncio.windows_events", "asyncio.windows_utils", "bdb", "bz2", "cmd", "code", "compileall",
+    "compression.bz2", "compression.lzma", "compression.zstd", "concurrent.futures.interpreter",
+    "concurrent.futures.process", "concurrent.interpreters", "cProfile", "ctypes", "curses", "dbm",
+    "difflib", "doctest", "email", "encodings._win_cp_codecs", "encodings.idna", "ensurepip", "fractions",
+    "ftplib", "getopt", "html", "http", "idlelib", "imaplib", "importlib.metadata", "lib2to3", "lzma",
+    "mailbox", "modulefinder", "multiprocessing", "optparse", "pdb", "pickle", "pickletools", "platform",
+    "plistlib", "poplib", "profile", "pstats", "py_compile", "pyclbr", "pydoc", "pydoc_data",
+    "pyodide._nodesock_transport", "pyodide.console", "rlcompleter", "smtplib", "socketserver", "sqlite3",
+    "ssl", "statistics", "stringprep", "tabnanny", "tarfile", "this", "timeit", "tkinter", "trace",
+    "tracemalloc", "turtle", "turtledemo", "unittest", "urllib.request", "urllib.robotparser", "venv",
+    "webbrowser", "wsgiref", "xml", "xmlrpc", "zipapp", "zoneinfo",
+)  # fmt: skip
+# Codecs are looked up by name at run time, so no import names them: keep the common ones.
+STDLIB_ENCODINGS = (
+    "aliases", "ascii", "base64_codec", "charmap", "cp437", "hex_codec", "latin_1",
+    "raw_unicode_escape", "unicode_escape", "utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be",
+    "utf_32_le", "utf_8", "utf_8_sig",
+)  # fmt: skip
+TRIMMED_FINDER_MODULE = "_gameport_trimmed"
+
+# Served precompressed: build() writes NAME.br and NAME.gz beside these when they come out smaller.
+PRECOMPRESS_SUFFIXES = (".wasm", ".mjs", ".js", ".zip", ".whl", ".json", ".html", ".py", ".css")
+ENCODINGS = {"br": ".br", "gzip": ".gz"}  # Content-Encoding -> file suffix, in order of preference
+BROTLI_VERSION = "1.2.1"  # also pinned in pyproject.toml's dev extra; runs in .venv, never at import
 
 MIME_TYPES = {
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".json": "application/json",  # JSON module imports (the mocks' emulation.json) require it
     ".mjs": "text/javascript",
     ".js": "text/javascript",
     ".wasm": "application/wasm",
@@ -157,49 +220,31 @@ def setup_postgresql() -> None:
 
 
 def setup_npm() -> None:
-    installed = ROOT / "node_modules" / "pyodide" / "package.json"
-    if installed.exists() and json.loads(installed.read_text()).get("version") == PYODIDE_VERSION:
+    """``npm ci`` of package-lock.json: pyodide for the site, and the devDependencies ESLint and Prettier."""
+    modules = ROOT / "node_modules"
+    stamp = modules / ".gameport-setup"
+    wanted = sha256_of(ROOT / "package-lock.json")
+    installed = modules / "pyodide" / "package.json"
+    if (
+        stamp.exists()
+        and stamp.read_text() == wanted
+        and installed.exists()
+        and json.loads(installed.read_text()).get("version") == PYODIDE_VERSION
+    ):
         return
     npm = shutil.which("npm")
     if npm is None:
         raise BuildFailed("npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)")
-    run([npm, "ci", "--no-audit", "--no-fund"], what=f"installing npm pyodide@{PYODIDE_VERSION}")
-
-
-def micropip_wheel() -> Path:
-    return CACHE / "wheels" / f"micropip-{MICROPIP_VERSION}-py3-none-any.whl"
-
-
-def setup_micropip() -> None:
-    wheel = micropip_wheel()
-    if wheel.exists() and sha256_of(wheel) == MICROPIP_SHA256:
-        return
-    wheel.unlink(missing_ok=True)
-    wheel.parent.mkdir(parents=True, exist_ok=True)
-    pip = (
-        [venv_bin("python"), "-m", "pip"]
-        if Path(venv_bin("python")).exists()
-        else [sys.executable, "-m", "pip"]
-    )
     run(
-        [
-            *pip,
-            "download",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "--only-binary=:all:",
-            "--python-version",
-            PYODIDE_PYTHON,
-            "-d",
-            str(wheel.parent),
-            f"micropip=={MICROPIP_VERSION}",
-        ],
-        what=f"fetching micropip {MICROPIP_VERSION} for Python {PYODIDE_PYTHON}",
+        # --include=dev: the linters are devDependencies, wanted even where NODE_ENV=production.
+        [npm, "ci", "--include=dev", "--no-audit", "--no-fund"],
+        what=f"installing npm pyodide@{PYODIDE_VERSION}, ESLint and Prettier",
     )
-    actual = sha256_of(wheel)
-    if actual != MICROPIP_SHA256:
-        wheel.unlink()
-        raise BuildFailed(f"micropip wheel sha256 is {actual}, expected {MICROPIP_SHA256}: refusing it")
+    stamp.write_text(wanted)
+
+
+def node_bin(name: str) -> str:
+    return str(ROOT / "node_modules" / ".bin" / name)
 
 
 def _record_hash(data: bytes) -> str:
@@ -208,7 +253,8 @@ def _record_hash(data: bytes) -> str:
 
 
 def build_wheel() -> Path:
-    """Write the browser wheel of gameport (pure Python, without the server side). Deterministic."""
+    """Write the browser wheel of gameport: pure Python, without the server side, the host fakes or the test
+    helpers (WHEEL_EXCLUDE); members stored (see _write_stored_zip). Deterministic."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     name, version = project["name"], project["version"]
     dist_info = f"{name}-{version}.dist-info"
@@ -234,14 +280,20 @@ def build_wheel() -> Path:
     out = BUILD / "wheels" / f"{name}-{version}-py3-none-any.whl"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+    _write_stored_zip(tmp, files)
+    tmp.replace(out)
+    return out
+
+
+def _write_stored_zip(path: Path, files: Iterable[tuple[str, bytes]]) -> None:
+    """A deterministic zip with its members stored, not deflated: the wire's brotli/gzip then compresses
+    across files (a deflated zip hardly shrinks again), and zipimport reads it as well."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         for rel, data in files:
             info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             archive.writestr(info, data)
-    tmp.replace(out)
-    return out
 
 
 def setup() -> None:
@@ -249,7 +301,6 @@ def setup() -> None:
     setup_chromium()
     setup_postgresql()
     setup_npm()
-    setup_micropip()
     build_wheel()
 
 
@@ -264,38 +315,331 @@ def _copy_tree(src: Path, dst: Path, suffixes: Iterable[str]) -> None:
             shutil.copyfile(path, target)
 
 
+_IMPORT = re.compile(
+    r"^[ \t]*(?:import[ \t]+"
+    r"(?P<plain>[\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*)"
+    r"|from[ \t]+(?P<dots>\.*)(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^#\n;]+))",
+    re.MULTILINE,
+)
+
+
+def imported_names(module: str, source: str, is_package: bool) -> set[str]:
+    """Every module name an import statement in ``source`` may load, at any depth (relative imports
+    resolved; ``from a import b`` gives ``a`` and ``a.b``). Text-based, not ``ast``: build.py runs on
+    Python 3.11+ and Pyodide's stdlib is 3.14 syntax. Over-approximates, which errs on keeping."""
+    names: set[str] = set()
+    for match in _IMPORT.finditer(source):
+        if match["plain"]:
+            names.update(part.split(" as ")[0].strip() for part in match["plain"].split(","))
+            continue
+        base = match["module"]
+        if match["dots"]:
+            parts = module.split(".") if is_package else module.split(".")[:-1]
+            parts = parts[: len(parts) - (len(match["dots"]) - 1)]
+            base = ".".join([*parts, *([match["module"]] if match["module"] else [])])
+        names.add(base)
+        for item in match["names"].strip().strip("()").split(","):
+            item = item.split(" as ")[0].strip()
+            if item and item != "*":
+                names.add(f"{base}.{item}")
+    return {name for name in names if name}
+
+
+def _module_name(member: str) -> str | None:
+    if not member.endswith(".py"):
+        return None
+    name = member[:-3].replace("/", ".")
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
+def _under(name: str, prefixes: Iterable[str]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def trim_stdlib(
+    source_zip: Path, extra_roots: Iterable[str] = ()
+) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Pyodide's stdlib zip cut to what the roots reach (STDLIB_ROOTS, STDLIB_KEEP, ``extra_roots``).
+
+    Answers the members to ship and the trimmed module names (a name whose package is trimmed too is left
+    out: importing the package fails first).
+    """
+    with zipfile.ZipFile(source_zip) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+    modules = {name: member for member in members if (name := _module_name(member)) is not None}
+
+    def imports_of(name: str) -> set[str]:
+        member = modules[name]
+        found = imported_names(name, members[member].decode("utf-8"), member.endswith("__init__.py"))
+        # a.b.c also loads a and a.b
+        return {".".join(n.split(".")[:k]) for n in found for k in range(1, n.count(".") + 2)} & set(modules)
+
+    roots = [*STDLIB_ROOTS, *STDLIB_KEEP, *extra_roots, *(f"encodings.{e}" for e in STDLIB_ENCODINGS)]
+    roots += [m for m in modules if _under(m, ("_pyodide", "pyodide"))]
+    kept: set[str] = set()
+    todo = [r for r in roots if r in modules]
+    while todo:
+        name = todo.pop()
+        if name in kept or _under(name, STDLIB_TRIM):
+            continue
+        kept.add(name)
+        todo.extend(imports_of(name))
+    kept_dirs = {modules[m].rsplit("/", 1)[0] for m in kept if modules[m].endswith("__init__.py")}
+    shipped = [
+        (member, data)
+        for member, data in sorted(members.items())
+        if (name := _module_name(member)) in kept
+        or (name is None and ("/" not in member or member.rsplit("/", 1)[0] in kept_dirs))
+    ]
+    trimmed = sorted(m for m in modules if m not in kept)
+    # A kept module importing a trimmed one at its top level (no indentation) would fail at once: refuse.
+    for name in sorted(kept):
+        source = members[modules[name]].decode("utf-8")
+        top_level = "\n".join(line for line in source.splitlines() if line[:1] in ("i", "f"))
+        needed = imported_names(name, top_level, modules[name].endswith("__init__.py"))
+        broken = sorted(n for n in needed if n in modules and n not in kept)
+        if broken:
+            raise BuildFailed(f"STDLIB_TRIM drops {broken[0]}, which {name} imports at its top level")
+    trimmed = [m for m in trimmed if m.rpartition(".")[0] not in trimmed]
+    return shipped, trimmed
+
+
+TRIMMED_FINDER = """\
+\"\"\"Generated by gameport's build.py: names the modules trimmed from this build's standard library.
+
+Installed at boot as the last finder on sys.meta_path, so it is asked only about modules nothing else found.
+\"\"\"
+
+import sys
+
+TRIMMED = frozenset({trimmed!r})  # sorted: the same build gives the same bytes
+
+
+class TrimmedStdlibFinder:
+    \"\"\"Raises a ModuleNotFoundError that says the module was trimmed and how to keep it.\"\"\"
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        if fullname not in TRIMMED:
+            return None
+        top = fullname.partition(".")[0] if fullname.partition(".")[0] in TRIMMED else fullname
+        raise ModuleNotFoundError(
+            f"No module named {{fullname!r}}: it was trimmed from this game's browser build of the Python "
+            f"standard library to make the download smaller. To keep it, add {{top!r}} to STDLIB_KEEP in "
+            f"gameport's build.py (and remove it from STDLIB_TRIM if listed there), then rebuild.",
+            name=fullname,
+        )
+
+    @staticmethod
+    def invalidate_caches():
+        pass
+
+
+def install():
+    if TrimmedStdlibFinder not in sys.meta_path:
+        sys.meta_path.append(TrimmedStdlibFinder)
+"""
+
+
+def gameport_stdlib_imports(package: Path = ROOT / "src" / "gameport") -> tuple[set[str], set[str]]:
+    """What the browser wheel's modules import: (every name, the names imported at a module's top level)."""
+    everything: set[str] = set()
+    top_level: set[str] = set()
+    for path in package.rglob("*.py"):
+        rel = path.relative_to(package.parent).as_posix()
+        if not rel.startswith(WHEEL_EXCLUDE):
+            module, source, is_package = (
+                rel[:-3].replace("/", "."),
+                path.read_text(),
+                path.name == "__init__.py",
+            )
+            everything |= imported_names(module, source, is_package)
+            top_level |= imported_names(module, _top_level_imports(source), is_package)
+    return everything, top_level
+
+
+def _top_level_imports(source: str) -> str:
+    """The import statements of ``source`` that run when the module is imported: unindented ones, with
+    the continuation lines of a parenthesised ``from x import (...)``."""
+    kept: list[str] = []
+    open_paren = False
+    for line in source.splitlines():
+        if open_paren:
+            kept.append(line)
+            open_paren = ")" not in line
+        elif line.startswith(("import ", "from ")):
+            kept.append(line)
+            open_paren = "(" in line and ")" not in line
+    return "\n".join(kept)
+
+
+def build_stdlib(out: Path) -> list[str]:
+    """Write the trimmed stdlib zip (members stored) with the finder module; answer the trimmed names.
+
+    Raises:
+        BuildFailed: a gameport module imports a trimmed stdlib module at its top level.
+    """
+    gameport_imports, top_level = gameport_stdlib_imports()
+    shipped, trimmed = trim_stdlib(ROOT / "node_modules" / "pyodide" / STDLIB_ZIP, sorted(gameport_imports))
+    broken = sorted(name for name in top_level if _under(name, trimmed))
+    if broken:
+        raise BuildFailed(f"gameport imports {broken[0]} at a module's top level, but STDLIB_TRIM drops it")
+    finder = TRIMMED_FINDER.format(trimmed=sorted(trimmed))
+    sources = out.with_name(out.name + ".src")
+    _write_stored_zip(sources, [*shipped, (f"{TRIMMED_FINDER_MODULE}.py", finder.encode())])
+    shutil.copyfile(compile_stdlib(sources), out)
+    sources.unlink()
+    return trimmed
+
+
+# Run by node with Pyodide itself (the same CPython 3.14 as in the browser): each .py of the zip becomes an
+# unchecked-hash .pyc (no timestamps: deterministic, never stale-checked), compiled without column ranges
+# (PYTHONNODEBUGRANGES: tracebacks keep line numbers, lose the ^^^ markers) and with docstrings and asserts
+# stripped (-OO; Pyodide's own docstring helpers accept None). Sources are left out: the browser compiled
+# them at every boot (about two thirds of Python's start-up), and without them the zip is about as small on
+# the wire (brotli: 0.75 MB of .pyc against 0.64 MB of .py).
+COMPILE_STDLIB_JS = """
+import { loadPyodide } from "./node_modules/pyodide/pyodide.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+const [source, target] = process.argv.slice(1);
+const pyodide = await loadPyodide({ env: { PYTHONNODEBUGRANGES: "1" } });
+pyodide.FS.writeFile("/tmp/in.zip", readFileSync(source));
+pyodide.runPython(`
+import importlib.util, zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+with zipfile.ZipFile("/tmp/in.zip") as src, zipfile.ZipFile("/tmp/out.zip", "w") as out:
+    for info in src.infolist():
+        data, name = src.read(info), info.filename
+        if name.endswith(".py"):
+            code = compile(data, "/lib/python314.zip/" + name, "exec", dont_inherit=True, optimize=2)
+            data = _code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
+            name += "c"
+        entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        entry.external_attr = 0o644 << 16
+        out.writestr(entry, data)
+`);
+writeFileSync(target, pyodide.FS.readFile("/tmp/out.zip"));
+"""
+
+
+def compile_stdlib(sources: Path) -> Path:
+    """The .pyc-only zip of ``sources`` (see COMPILE_STDLIB_JS), cached by content under .cache/pyc/."""
+    key = hashlib.sha256(sources.read_bytes() + COMPILE_STDLIB_JS.encode() + PYODIDE_VERSION.encode())
+    cached = CACHE / "pyc" / f"{key.hexdigest()}.zip"
+    if not cached.exists():
+        node = shutil.which("node")
+        if node is None:
+            raise BuildFailed("node is missing: install Node.js (Debian: apt-get install nodejs npm)")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        run(
+            [node, "--input-type=module", "-e", COMPILE_STDLIB_JS, str(sources), str(tmp)],
+            what="compiling the trimmed stdlib to .pyc with Pyodide in node",
+        )
+        tmp.replace(cached)
+    return cached
+
+
+# -- precompression ------------------------------------------------------------------------------------------
+
+
+def _compressed_cache(data: bytes, suffix: str) -> Path:
+    return CACHE / "precompressed" / f"{hashlib.sha256(data).hexdigest()}{suffix}"
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def precompress(folder: Path, only: Iterable[Path] | None = None) -> dict[str, dict[str, int]]:
+    """Write NAME.gz and NAME.br beside each PRECOMPRESS_SUFFIXES file of ``folder`` that they make smaller.
+
+    Results are cached by content under .cache/precompressed/. Brotli runs in .venv's python (the pinned
+    ``brotli`` package; build.py itself imports only the stdlib). Answers {relative path: {suffix: bytes}}.
+    """
+    todo: list[tuple[Path, bytes]] = []
+    for path in sorted(folder.rglob("*") if only is None else only):
+        if path.is_file() and path.suffix in PRECOMPRESS_SUFFIXES:
+            todo.append((path, path.read_bytes()))
+    missing_br = [(p, d) for p, d in todo if not _compressed_cache(d, ".br").exists()]
+    if missing_br:
+        jobs = []
+        for path, data in missing_br:
+            cached = _compressed_cache(data, ".br")
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            jobs.append([str(path), str(cached)])
+        big = sum(len(d) for _, d in missing_br)
+        run(
+            [venv_bin("python"), str(ROOT / "build.py"), "_brotli", json.dumps(jobs)],
+            what=f"brotli for {len(jobs)} files ({big / 1e6:.1f} MB; cached after the first time)",
+        )
+    sizes: dict[str, dict[str, int]] = {}
+    for path, data in todo:
+        gz = _compressed_cache(data, ".gz")
+        if not gz.exists():
+            gz.parent.mkdir(parents=True, exist_ok=True)
+            gz.write_bytes(_gzip(data))
+        entry: dict[str, int] = {}
+        for suffix in ENCODINGS.values():
+            cached = _compressed_cache(data, suffix)
+            if cached.stat().st_size < len(data):
+                shutil.copyfile(cached, path.with_name(path.name + suffix))
+                entry[suffix] = cached.stat().st_size
+        sizes[path.relative_to(folder).as_posix()] = entry
+    return sizes
+
+
+def _brotli_command(jobs_json: str) -> None:
+    """build.py _brotli '[[src, dst], ...]': run by precompress() in .venv's python (needs ``brotli``)."""
+    import brotli  # type: ignore[import-not-found]  # only here, in .venv
+
+    for src, dst in json.loads(jobs_json):
+        data = Path(src).read_bytes()
+        tmp = Path(dst + ".tmp")
+        tmp.write_bytes(brotli.compress(data, quality=11, lgwin=24))
+        tmp.replace(dst)
+
+
 def build() -> Path:
-    """Assemble dist/: the Pyodide runtime, micropip, the gameport wheel, js_bridge/ and the game."""
+    """Assemble dist/: the Pyodide runtime with a trimmed stdlib, the gameport wheel, js_bridge/ and the game,
+    each compressible file also as .br and .gz for the server to pick by Accept-Encoding."""
     setup_npm()
-    setup_micropip()
     wheel = build_wheel()
     tmp = ROOT / "dist.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "pyodide").mkdir(parents=True)
     for name in PYODIDE_FILES:
         shutil.copyfile(ROOT / "node_modules" / "pyodide" / name, tmp / "pyodide" / name)
+    trimmed = build_stdlib(tmp / "pyodide" / STDLIB_ZIP)
     (tmp / "wheels").mkdir()
-    shutil.copyfile(micropip_wheel(), tmp / "wheels" / micropip_wheel().name)
     shutil.copyfile(wheel, tmp / "wheels" / wheel.name)
-    _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js"})
+    # .json: the mocks' emulation.json, a symlink into src/gameport/testing/ (copyfile copies its target)
+    _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js", ".json"})
     _copy_tree(ROOT / "demo_game", tmp, {".html", ".js", ".py", ".css"})
+    encoded = precompress(tmp)
     files = {
-        path.relative_to(tmp).as_posix(): {"bytes": path.stat().st_size, "sha256": sha256_of(path)}
+        rel: {"bytes": path.stat().st_size, "sha256": sha256_of(path), **encoded.get(rel, {})}
         for path in sorted(tmp.rglob("*"))
-        if path.is_file()
+        if path.is_file() and (rel := path.relative_to(tmp).as_posix()).rsplit(".", 1)[-1] not in ("br", "gz")
     }
+    lock = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
     info = {
         "gameport": tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"],
         "pyodide": PYODIDE_VERSION,
         "python": PYODIDE_PYTHON,
-        "wheels": {"micropip": micropip_wheel().name, "gameport": wheel.name},
+        "wheels": {"gameport": wheel.name},
+        # What loadPyodide gets as lockFileContents: no packages, so no lock file download at boot.
+        "lockfile": {"info": lock["info"], "packages": {}},
+        "stdlib": {"zip": f"pyodide/{STDLIB_ZIP}", "finder": TRIMMED_FINDER_MODULE, "trimmed": len(trimmed)},
         "files": files,
     }
     (tmp / "build-info.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+    precompress(tmp, [tmp / "build-info.json"])
     shutil.rmtree(DIST, ignore_errors=True)
     tmp.replace(DIST)
     total = sum(entry["bytes"] for entry in files.values())
-    say(f"built dist/ ({len(files)} files, {total / 1e6:.1f} MB)")
+    brotli_total = sum(entry.get(".br", entry["bytes"]) for entry in files.values())
+    say(f"built dist/ ({len(files)} files, {total / 1e6:.1f} MB; {brotli_total / 1e6:.1f} MB brotli)")
     return DIST
 
 
@@ -310,6 +654,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """
 
     routes: ClassVar[dict[str, Path]] = {}
+    _vary = False  # this response has .br/.gz variants: say Vary: Accept-Encoding
     extra_headers: Callable[[str, str], dict[str, str]] = staticmethod(lambda path, query: {})
 
     def translate_path(self, path: str) -> str:
@@ -325,15 +670,58 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def guess_type(self, path: str | os.PathLike[str]) -> str:
         return MIME_TYPES.get(Path(path).suffix, super().guess_type(path))
 
+    def send_head(self):  # type: ignore[no-untyped-def]
+        """Serve NAME.br / NAME.gz, when there is one and Accept-Encoding takes it, for a request of NAME."""
+        path = Path(self.translate_path(self.path))
+        self._vary = path.is_file() and any(
+            path.with_name(path.name + suffix).is_file() for suffix in ENCODINGS.values()
+        )
+        encoding = negotiate_encoding(self.headers.get("Accept-Encoding", ""), path) if self._vary else None
+        if encoding is None:
+            return super().send_head()
+        encoded = path.with_name(path.name + ENCODINGS[encoding])
+        handle = encoded.open("rb")
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", encoding)
+        self.send_header("Content-Length", str(encoded.stat().st_size))
+        self.end_headers()
+        return handle
+
     def end_headers(self) -> None:
         parts = urlsplit(self.path)
         for key, value in type(self).extra_headers(parts.path, parts.query).items():
             self.send_header(key, value)
+        if self._vary:
+            self.send_header("Vary", "Accept-Encoding")
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
+
+
+def negotiate_encoding(accept_encoding: str, path: Path) -> str | None:
+    """The Content-Encoding to serve ``path`` with: the first of ENCODINGS that the client accepts (q > 0)
+    and that exists as a file beside it; None for the file itself."""
+    accepted: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        token, _, params = item.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if token:
+            accepted[token.strip().lower()] = quality
+    for encoding, suffix in ENCODINGS.items():
+        quality = accepted.get(encoding, accepted.get("*", 0.0))
+        if quality > 0 and path.with_name(path.name + suffix).is_file():
+            return encoding
+    return None
 
 
 def make_server(
@@ -354,15 +742,15 @@ SERVER_CONFIG = CACHE / "server-config.json"
 LISTENING = "gameport-server listening on "
 DEMO_CATALOG = [
     {"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100}, "tiktok_beans": 10,
-     "meta_price": "0.99", "meta_currency": "USD"},
+     "meta_price": "0.99", "meta_currency": "USD", "web_price": "0.99", "web_currency": "USD"},
 ]  # fmt: skip
 
 
 def _server_config() -> Path:
     """A sandbox config for the local servers; its secrets are made here, once, and never leave .cache/."""
-    if not SERVER_CONFIG.exists():
-        import secrets
+    import secrets
 
+    if not SERVER_CONFIG.exists():
         SERVER_CONFIG.parent.mkdir(parents=True, exist_ok=True)
         config = {
             "environment": "sandbox",
@@ -370,12 +758,23 @@ def _server_config() -> Path:
                 "client_key": "ck_local_" + secrets.token_hex(4),
                 "client_secret": secrets.token_hex(24),
             },
-            "meta": {"app_id": "local_" + secrets.token_hex(4), "app_secret": secrets.token_hex(24)},
+            "meta": {
+                "app_id": "local_" + secrets.token_hex(4),
+                "app_secret": secrets.token_hex(24),
+                "webhook_verify_token": "vt_" + secrets.token_hex(8),
+            },
+            "web": {"webhook_secret": secrets.token_hex(24)},
             "risk": {"velocity_max": 20, "velocity_window_s": 3600},
             "catalog": DEMO_CATALOG,
         }
         SERVER_CONFIG.write_text(json.dumps(config, indent=1))
         SERVER_CONFIG.chmod(0o600)
+    config = json.loads(SERVER_CONFIG.read_text())
+    if "webhook_secret" not in config.get("web", {}):  # made before the web checkout: add it, web prices too
+        config.setdefault("web", {})["webhook_secret"] = secrets.token_hex(24)
+        config["meta"].setdefault("webhook_verify_token", "vt_" + secrets.token_hex(8))
+        config["catalog"] = DEMO_CATALOG
+        SERVER_CONFIG.write_text(json.dumps(config, indent=1))
     return SERVER_CONFIG
 
 
@@ -397,7 +796,8 @@ def servers(once: bool) -> None:
     config_path = _server_config()
     mock, mock_url = _start_server(["mock-platform", "--port", "0", "--config", str(config_path)])
     config = json.loads(config_path.read_text())
-    config["tiktok"]["api_base_url"] = mock_url
+    # the mock serves TikTok's Open API and the sandbox web checkout's pay sheet
+    config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = mock_url
     config_path.write_text(json.dumps(config, indent=1))
     db = CACHE / "ledger.sqlite3"
     backend, backend_url = _start_server(
@@ -441,6 +841,8 @@ def test(pytest_args: list[str]) -> int:
         ([venv_bin("ruff"), "check", "src", "tests", "bench", "build.py"], "ruff check"),
         ([venv_bin("ruff"), "format", "--check", "src", "tests", "bench", "build.py"], "ruff format --check"),
         ([venv_bin("mypy")], "mypy --strict src"),
+        ([node_bin("eslint"), "--max-warnings", "0", *JS_LINT_PATHS], "eslint"),
+        ([node_bin("prettier"), "--check", "--log-level", "warn", *JS_LINT_PATHS], "prettier --check"),
     ]
     if (ROOT / "tests" / "js").is_dir():
         checks.append((["node", "--test", "tests/js/"], "node --test tests/js"))
@@ -499,6 +901,10 @@ def main(argv: list[str] | None = None) -> int:
         "servers", help="run the reference backend and the mock platform servers"
     )
     servers_cmd.add_argument("--once", action="store_true", help="start, check health, stop (a smoke test)")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_brotli"]:  # internal: precompress() runs this in .venv
+        _brotli_command(argv[1])
+        return 0
     args = parser.parse_args(argv)
     try:
         if args.command == "setup":

@@ -11,12 +11,10 @@ from fnmatch import fnmatchcase
 # Groups of the size table, in report order: (label, fnmatch pattern on a dist/-relative posix path).
 SIZE_GROUPS: tuple[tuple[str, str], ...] = (
     ("Pyodide wasm", "pyodide/pyodide.asm.wasm"),
-    ("Pyodide stdlib zip", "pyodide/python_stdlib.zip"),
+    ("stdlib zip (trimmed, .pyc)", "pyodide/python_stdlib.zip"),
     ("Pyodide js", "pyodide/*.mjs"),
-    ("Pyodide lock file", "pyodide/pyodide-lock.json"),
-    ("micropip wheel", "wheels/micropip-*"),
     ("gameport wheel", "wheels/gameport-*"),
-    ("js_bridge/", "js_bridge/*"),
+    ("js_bridge/ (mocks included)", "js_bridge/*"),
 )
 OTHER_GROUP = "game and build-info.json"
 

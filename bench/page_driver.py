@@ -28,7 +28,7 @@ SDK_QUERIES = {
 }
 
 
-def _build_script() -> Any:
+def build_script() -> Any:
     # build.py is a script, not a package; "build" is also a PyPI package's name, hence a private name.
     spec = importlib.util.spec_from_file_location("gameport_build_script", ROOT / "build.py")
     assert spec is not None and spec.loader is not None
@@ -37,10 +37,19 @@ def _build_script() -> Any:
     return module
 
 
+def site_routes(stock: Path | None = None) -> dict[str, Path]:
+    """URL prefix -> folder: dist/ at /, the bench pages at /_bench/, stock Pyodide at /_stock/ if given."""
+    routes = {"/": ROOT / "dist", "/_bench/": PAGES}
+    if stock is not None:
+        routes["/_stock/"] = stock
+    return routes
+
+
 @contextmanager
-def served_site() -> Iterator[str]:
-    """Serve dist/ and the bench pages on a free 127.0.0.1 port; yields the base URL."""
-    server = _build_script().make_server({"/": ROOT / "dist", "/_bench/": PAGES}, 0)
+def served_site(stock: Path | None = None) -> Iterator[str]:
+    """Serve ``site_routes(stock)`` on a free 127.0.0.1 port (build.py's server, which picks .br/.gz by
+    Accept-Encoding); yields the base URL."""
+    server = build_script().make_server(site_routes(stock), 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -52,7 +61,7 @@ def served_site() -> Iterator[str]:
 
 def launch_args() -> dict[str, Any]:
     """Keyword arguments for ``playwright.chromium.launch``: Debian's Chromium, headless."""
-    build = _build_script()
+    build = build_script()
     if not build.CHROMIUM.exists():
         raise SystemExit(f"Chromium not found at {build.CHROMIUM}: run `python3 build.py setup`")
     return {"executable_path": str(build.CHROMIUM), "args": build.CHROMIUM_ARGS, "headless": True}

@@ -1,4 +1,5 @@
-"""Measure sizes, boot, bridge and ad costs in one run; print them as figures and ratios.
+"""Measure start-up against stock Pyodide, sizes, bridge and ad costs and memory in one run; print figures,
+ratios and the targets they meet, and write them as JSON under .cache/.
 
 ``python3 build.py bench`` sets up, builds and runs this from the repository root in the project's .venv:
 
@@ -15,41 +16,100 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from . import ad_costs, boot_times, bridge_costs, dist_sizes
-from .figures import count
-from .page_driver import launch_args, served_site
+from . import ad_costs, boot_times, bridge_costs, dist_sizes, memory, purchase_costs, startup
+from .figures import count, duration, median, table
+from .page_driver import build_script, launch_args, open_bench_page, run_py, served_site, site_routes
 
-DIST = Path(__file__).resolve().parents[1] / "dist"
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "dist"
+RESULTS = ROOT / ".cache" / "bench"
 
 
 @dataclass(frozen=True)
 class Samples:
-    """How much to measure: boots per platform, bridge rounds x calls, ad rounds x shows."""
+    """How much to measure: start-up rounds (each boots stock + 3 platforms, fast and at 1 MB/s), boots per
+    platform for the parts table, bridge rounds x calls, ad rounds x shows, calls/shows per memory round."""
 
+    startup_rounds: int
     boots: int
     rounds: int
     calls: int
     ad_rounds: int
     shows: int
+    memory_calls: int
+    memory_shows: int
 
     def describe(self) -> str:
         return (
-            f"{count(self.boots, 'boot')} per platform, bridge {count(self.rounds, 'round')} x "
-            f"{count(self.calls, 'call')}, ads {count(self.ad_rounds, 'round')} x {count(self.shows, 'show')}"
+            f"start-up {count(self.startup_rounds, 'round')} x 8 boots, {count(self.boots, 'boot')} per "
+            f"platform for the parts, bridge {count(self.rounds, 'round')} x {count(self.calls, 'call')}, "
+            f"ads {count(self.ad_rounds, 'round')} x {count(self.shows, 'show')}"
         )
 
 
-FULL = Samples(boots=3, rounds=5, calls=2000, ad_rounds=5, shows=100)
-QUICK = Samples(boots=1, rounds=1, calls=50, ad_rounds=1, shows=5)
+FULL = Samples(
+    startup_rounds=3, boots=3, rounds=5, calls=2000, ad_rounds=5, shows=100, memory_calls=200, memory_shows=20
+)
+QUICK = Samples(
+    startup_rounds=1, boots=1, rounds=1, calls=50, ad_rounds=1, shows=5, memory_calls=10, memory_shows=2
+)
 
 
 def section(title: str, body: str) -> None:
     print(f"\n== {title} ==\n{body}", flush=True)
+
+
+def targets(
+    up: startup.StartupFigures,
+    wire: dict[str, Any],
+    bridge: bridge_costs.BridgeFigures,
+    mem: memory.MemoryFigures,
+) -> list[list[str]]:
+    """Each target of issue #12 with the figure measured in this run and whether it is met."""
+    rows: list[list[str]] = []
+
+    def add(what: str, figure: str, target: str, met: bool) -> None:
+        rows.append([what, figure, target, "met" if met else "NOT met"])
+
+    for network in ("fast", "1MB/s"):
+        stock = median([b.ready for b in up.boots[("stock", network)]])
+        worst = max(median([b.ready for b in up.boots[(p, network)]]) / stock for p in startup.PLATFORMS)
+        add(
+            f"demo ready / stock Pyodide ({network}, worst platform)",
+            f"{worst:.2f}x",
+            "<= 0.80x",
+            worst <= 0.8,
+        )
+    for network, limit in (("fast", 300.0), ("1MB/s", 2000.0)):
+        medians = [
+            median(
+                [b.loading_painted for b in up.boots[(p, network)] if b.loading_painted is not None] or [1e9]
+            )
+            for p in startup.PLATFORMS
+        ]
+        add(f"loading screen painted ({network}, worst platform's median)", duration(max(medians)),
+            f"<= {duration(limit)}", max(medians) <= limit)  # fmt: skip
+    demo = [wire[p] for p in startup.PLATFORMS]
+    br, gz = max(d["br"] for d in demo), max(d["gzip"] for d in demo)
+    add("demo bytes on the wire, brotli (worst platform)", f"{br / 1e6:.3f} MB", "<= 3.8 MB", br <= 3_800_000)
+    add("demo bytes on the wire, gzip (worst platform)", f"{gz / 1e6:.3f} MB", "<= 4.5 MB", gz <= 4_500_000)
+    own = max(d["gameport"] / d["measured"] for d in demo)
+    add("gameport's own bytes (wheel + js_bridge/) / demo total", f"{100 * own:.1f} %", "<= 3 %", own <= 0.03)
+    call = bridge_costs.round_ratio(bridge, "call", "ffi_await")
+    sync = bridge_costs.round_ratio(bridge, "call_sync", "ffi_sync")
+    add("bridge.call / bare FFI await", f"{call:.2f}x", "<= 1.5x", call <= 1.5)
+    add("bridge.call_sync / bare FFI call", f"{sync:.2f}x", "<= 10x", sync <= 10)
+    mem_growth = max(memory.growth(mem, p, "memory") for p in mem.rounds)
+    proxy_growth = max(memory.growth(mem, p, "pyproxies") for p in mem.rounds)
+    add("wasm memory growth, rounds 1 -> 10", f"{mem_growth:+,} B", "0", mem_growth <= 0)
+    add("live PyProxies growth, rounds 1 -> 10", f"{proxy_growth:+d}", "0", proxy_growth <= 0)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,29 +119,59 @@ def main(argv: list[str] | None = None) -> int:
     info = json.loads((DIST / "build-info.json").read_text())
     started = time.monotonic()
     files = dist_sizes.measure(DIST)
-    with served_site() as base_url, sync_playwright() as playwright:
+    stock_dir = startup.prepare_stock(build_script())
+    report: dict[str, Any] = {
+        "samples": asdict(samples),
+        "build": {k: info[k] for k in ("gameport", "pyodide")},
+    }
+    with served_site(stock_dir) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_args())
+        machine = f"{os.cpu_count()} cores, headless Chromium {browser.version}"
+        report["machine"] = machine
         print(
             f"gameport {info['gameport']} bench ({'quick' if samples is QUICK else 'full'}: "
-            f"{samples.describe()})\n"
-            f"machine: {os.cpu_count()} cores, headless Chromium {browser.version}, "
-            f"Pyodide {info['pyodide']} (Python {info['python']})",
+            f"{samples.describe()})\nmachine: {machine}, Pyodide {info['pyodide']} (Python {info['python']})",
             flush=True,
         )
-        section("size", dist_sizes.render(files))
+        gz, br = dist_sizes.served(DIST, files, ".gz"), dist_sizes.served(DIST, files, ".br")
+        section("size (dist/: raw, and as served precompressed)", dist_sizes.render(files, gz, br))
+        report["size"] = {"raw": files, "gzip": gz, "br": br}
         try:
+            up = startup.measure(browser, base_url, samples.startup_rounds)
+            section(
+                "start-up vs stock Pyodide (fresh context each, cache disabled, navigation-relative; "
+                f"median of "
+                f"{count(samples.startup_rounds, 'round')}, cases interleaved; 1MB/s = DevTools emulation, "
+                "1,000,000 B/s, 100 ms latency)",
+                startup.render_times(up),
+            )
+            wire_table, wire = startup.render_bytes(up, base_url, site_routes(stock_dir))
+            section(
+                "bytes on the wire per boot (first fast round; raw/gzip/brotli from the files served)",
+                wire_table,
+            )
+            report["startup"] = {
+                f"{case} {network}": [asdict(b) | {"requests": len(b.requests)} for b in boots]
+                for (case, network), boots in up.boots.items()
+            }
+            report["wire"] = wire
+            report["memory_after_boot"] = up.memory_after_boot
+
             boot = boot_times.measure(browser, base_url, samples.boots)
             section(
-                f"boot (a fresh page each, from navigation start; median of {count(samples.boots, 'boot')} "
-                "per platform; share of the median total)",
-                boot_times.render(boot, dist_sizes.wheel_bytes(files)),
+                f"boot parts (bench page, median of {count(samples.boots, 'boot')} per platform; "
+                "share of the "
+                "median total)",
+                boot_times.render(boot, dist_sizes.wheel_bytes(br)),
             )
+            report["boot_parts"] = boot.runs
             bridge = bridge_costs.measure(boot.pages["web"], samples.rounds, samples.calls)
             section(
                 f"bridge (web page; median of {count(samples.rounds, 'round')} x "
                 f"{count(samples.calls, 'call')}; ratio to the same target called by a plain JS loop there)",
                 bridge_costs.render(bridge),
             )
+            report["bridge"] = {"bridge": bridge.bridge, "plain_js": bridge.plain_js}
             ads = ad_costs.measure(boot.pages, samples.ad_rounds, samples.shows, samples.calls)
             section(
                 f"ads (show_rewarded, completed, no mock delays; median of "
@@ -89,11 +179,42 @@ def main(argv: list[str] | None = None) -> int:
                 "ratio to one bridge.call in the same page)",
                 ad_costs.render(ads),
             )
+            bought = purchase_costs.measure(
+                boot.pages["tiktok"], samples.ad_rounds, samples.shows // 5 or 1, samples.calls
+            )
+            section(
+                "purchases (TikTok mock, reference backend and mock platform server on 127.0.0.1, answering "
+                "at once; median per round trip; ratio to one bridge.call in the same page)",
+                purchase_costs.render(bought),
+            )
+            report["purchases"] = {"purchase": bought[0], "bridge_call": bought[1]}
+            report["ads"] = {"shows": ads.shows, "bridge_call": ads.bridge_call}
+            for page in boot.pages.values():
+                page.context.close()
+            fresh = {p: open_bench_page(browser, base_url, p)[0] for p in boot_times.PLATFORMS}
+            for page in fresh.values():
+                run_py(page, boot_times.INIT)
+            mem = memory.measure(fresh, samples.memory_calls, samples.memory_shows)
+            section(
+                f"memory over {memory.ROUNDS} rounds (no game rounds yet: a round is "
+                f"{count(samples.memory_calls, 'call')} of each bridge kind + "
+                f"{count(samples.memory_shows, 'rewarded show')} on TikTok/Meta; gc.collect() after each)",
+                memory.render(mem),
+            )
+            report["memory"] = asdict(mem)
+            rows = targets(up, wire, bridge, mem)
+            section("targets (issue #12)", table(["target", "measured", "wanted", ""], rows))
+            report["targets"] = rows
         finally:
             browser.close()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    out = RESULTS / f"bench-{stamp}{'-quick' if samples is QUICK else ''}.json"
+    out.write_text(json.dumps(report, indent=1, default=str) + "\n")
+    (RESULTS / "latest.json").write_text(out.read_text())
     print(
-        f"\nOne run in {time.monotonic() - started:.0f} s. Absolute times vary between runs and machines: "
-        "compare the ratios.",
+        f"\nOne run in {time.monotonic() - started:.0f} s, written to {out.relative_to(ROOT)}. "
+        "Absolute times vary between runs and machines: compare the ratios.",
         flush=True,
     )
     return 0

@@ -1,6 +1,10 @@
-// Page glue for the demo: boot gameport, give Python a few page functions to call through the bridge,
-// then run the game's main.py.
+// Page glue for the demo: boot gameport (the loading screen of loading.js shows real progress meanwhile),
+// give Python a few page functions to call through the bridge, then run the game's main.py.
+// ?mock=tiktok|meta loads that platform's SDK mock (js_bridge/mocks/) during boot, for development and the
+// bench; without it the page is the plain web platform.
 import { bootGameport } from "./js_bridge/loader.js";
+import { reportToPlatform } from "./js_bridge/loading_screen.js";
+import { loading } from "./loading.js";
 
 const status = document.getElementById("status");
 const progress = document.getElementById("progress");
@@ -20,22 +24,36 @@ globalThis.demoUi = {
       options.complete();
     }, 50);
   },
+  // Python calls this right after platform.ready(): the figure the bench reports as "ready".
+  ready(platformName) {
+    performance.mark("gameport:ready");
+    loading.done();
+    status.textContent = `ready on ${platformName}`;
+  },
 };
 
-const STAGES = { runtime: 0.6, packages: 0.35, sdk: 0.05 };
-let done = 0;
+const MOCKS = {
+  tiktok: { url: "./js_bridge/mocks/ttminis.js", global: "TTMinis.game", module: true },
+  meta: { url: "./js_bridge/mocks/fbinstant.js", global: "FBInstant", module: true },
+};
+const mock = MOCKS[new URLSearchParams(location.search).get("mock")];
 
 try {
-  const { pyodide } = await bootGameport({
-    onProgress(stage, fraction) {
-      if (fraction === 1 && stage in STAGES) done += STAGES[stage];
-      progress.value = Math.min(done, 1);
+  const main = fetch("./main.py").then((response) => response.text());
+  const booted = await bootGameport({
+    siteRoot: new URL("./", location.href),
+    sdk: mock,
+    onProgress(stage, fraction, overall) {
+      // The Python part (platform.init and ready) is the last tenth.
+      loading.progress(overall * 0.9);
+      reportToPlatform(overall * 0.9);
+      progress.value = overall * 0.9;
       status.textContent = `loading (${stage})`;
     },
   });
-  const main = await (await fetch("./main.py")).text();
+  globalThis.gameportDemo = booted; // for the bench and the browser tests
   status.textContent = "running";
-  await pyodide.runPythonAsync(main);
+  await booted.pyodide.runPythonAsync(await main);
   progress.value = 1;
   status.textContent = "ready";
 } catch (error) {

@@ -43,8 +43,11 @@ function parseJson(text, path) {
 }
 
 function isThenable(value) {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof value.then === "function";
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof value.then === "function"
+  );
 }
 
 /** Create the API object; `handles` and `subscriptions` live in it, one per booted Pyodide. */
@@ -135,38 +138,50 @@ export function createBridgeApi() {
     },
 
     callCb(path, optionsJson, timeoutMs) {
-      return settle(path, timeoutMs, () => new Promise((fulfil, reject) => {
-        let fired = false;
-        const once = (settleWith) => (payload) => {
-          if (fired) {
-            counters.lateCallbacks += 1;
-            return;
-          }
-          fired = true;
-          settleWith(payload);
-        };
-        const options = parseJson(optionsJson, path);
-        if (options === null || typeof options !== "object" || Array.isArray(options)) {
-          throw new BridgeFault(`options for ${path} must be an object`);
-        }
-        options.success = once(fulfil);
-        options.fail = once((payload) => reject(payload === undefined ? null : payload));
-        options.complete = () => {};
-        func(path)([options]);
-      }));
+      return settle(
+        path,
+        timeoutMs,
+        () =>
+          new Promise((fulfil, reject) => {
+            let fired = false;
+            const once = (settleWith) => (payload) => {
+              if (fired) {
+                counters.lateCallbacks += 1;
+                return;
+              }
+              fired = true;
+              settleWith(payload);
+            };
+            const options = parseJson(optionsJson, path);
+            if (options === null || typeof options !== "object" || Array.isArray(options)) {
+              throw new BridgeFault(`options for ${path} must be an object`);
+            }
+            options.success = once(fulfil);
+            options.fail = once((payload) => reject(payload === undefined ? null : payload));
+            options.complete = () => {};
+            func(path)([options]);
+          }),
+      );
     },
 
     create(path, argsJson, timeoutMs) {
-      return settle(path, timeoutMs, () => func(path)(parseJson(argsJson, path)), (object) => {
-        if (object === null || (typeof object !== "object" && typeof object !== "function")) {
-          throw new BridgeFault(`${path} returned ${object === null ? "null" : typeof object}, not an object`);
-        }
-        nextId += 1;
-        counters.handlesCreated += 1;
-        const id = `h${nextId}`;
-        handles.set(id, object);
-        return id;
-      });
+      return settle(
+        path,
+        timeoutMs,
+        () => func(path)(parseJson(argsJson, path)),
+        (object) => {
+          if (object === null || (typeof object !== "object" && typeof object !== "function")) {
+            throw new BridgeFault(
+              `${path} returned ${object === null ? "null" : typeof object}, not an object`,
+            );
+          }
+          nextId += 1;
+          counters.handlesCreated += 1;
+          const id = `h${nextId}`;
+          handles.set(id, object);
+          return id;
+        },
+      );
     },
 
     release(handleId) {
@@ -214,7 +229,9 @@ export function createBridgeApi() {
     },
 
     loadScript(url, globalPath, timeoutMs, isModule) {
-      return settle(globalPath, 0, () => loadSdk(url, globalPath, timeoutMs, { module: !!isModule, handles }));
+      return settle(globalPath, 0, () =>
+        loadSdk(url, globalPath, timeoutMs, { module: !!isModule, handles }),
+      );
     },
 
     // `settle` registers its timer before fetchJson registers the one that aborts the request, so with

@@ -3,14 +3,16 @@
 // parsed as JSON (null when empty or not JSON) and, for a body that is not JSON, its first characters.
 // Failures are thrown as the classes below, which api.js turns into envelopes.
 
-export class FetchRefused extends Error {}     // the request cannot be sent: a bug on the Python side
-export class NetworkFailure extends Error {    // no answer: offline, DNS, refused, CORS, CSP connect-src
+export class FetchRefused extends Error {} // the request cannot be sent: a bug on the Python side
+export class NetworkFailure extends Error {
+  // no answer: offline, DNS, refused, CORS, CSP connect-src
   constructor(message, url) {
     super(message);
     this.url = url;
   }
 }
-export class FetchTimeout extends Error {      // aborted by our own timer
+export class FetchTimeout extends Error {
+  // aborted by our own timer
   constructor(message, timeoutMs) {
     super(message);
     this.timeoutMs = timeoutMs;
@@ -57,10 +59,13 @@ export async function fetchJson(method, url, bodyText, headersJson, timeoutMs) {
 
   const controller = new AbortController();
   let timedOut = false;
-  const timer = timeoutMs > 0 ? setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs) : null;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs)
+      : null;
   const init = { method: verb, headers, credentials: "omit", cache: "no-store", signal: controller.signal };
   if (hasBody) init.body = bodyText;
   try {

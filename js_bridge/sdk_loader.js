@@ -2,6 +2,8 @@
 // In a page the script is injected as a <script> element (classic or module); where there is no DOM (a
 // module Web Worker, a no-DOM game runtime) it is imported as an ES module.
 
+/* global document -- pages only: loadSdk checks `typeof document` before injectScript touches it */
+
 import { exists } from "./paths.js";
 
 export class SdkLoadFailure extends Error {}
@@ -47,9 +49,12 @@ export async function loadSdk(url, globalPath, timeoutMs, { module = false, hand
       Math.max(deadline - Date.now(), 0),
     );
   });
-  const load = typeof document !== "undefined" ? injectScript(url, module) : import(url).catch((e) => {
-    throw new SdkLoadFailure(`script ${url} failed to load: ${e && e.message ? e.message : e}`);
-  });
+  const load =
+    typeof document !== "undefined"
+      ? injectScript(url, module)
+      : import(url).catch((e) => {
+          throw new SdkLoadFailure(`script ${url} failed to load: ${e && e.message ? e.message : e}`);
+        });
   try {
     await Promise.race([load.then(() => waitForGlobal(globalPath, handles, deadline)), timeout]);
   } finally {

@@ -12,65 +12,32 @@
 //   __gpMock.stats()                 listener counts, live ads, storage size, pending steps, ...
 //   __gpMock.callsTo(api)            convenience: calls whose api === `api`
 //
+// The tables (outcomes, knobs and their defaults) come from emulation.json, the file the Python host
+// fakes read too (src/gameport/testing/emulation.json; the copy here is a symlink to it).
 // Dependency-free ES module; touches neither `document` nor `window` (works in module workers).
 // If a copy of this module is evaluated twice (e.g. imported under two URLs) the first
 // `globalThis.__gpMock` is reused, so both SDK mocks always share one log and one scenario.
 
+import EMULATION from "./emulation.json" with { type: "json" };
+
 const MOCK_VERSION = 1;
 
-/** Every step outcome understood by at least one mocked API (validated by script()). */
-export const KNOWN_OUTCOMES = Object.freeze([
-  // generic, every callback-style / Promise API
-  "ok", "fail", "never", "throw",
-  // TikTok option-object callbacks only
-  "ok_twice", "ok_then_late_complete",
-  // user dismissed the dialog: TikTok pay/share/shortcut..., FB purchase/invite/shortcut (shareAsync resolves)
-  "cancel",
-  // TikTok ad show()
-  "completed", "closed_early", "no_fill", "error_after_display", "slow_load", "never_closes",
-  // FBInstant AdInstance.loadAsync()/showAsync()
-  "frequent_load", "network_failure",
-]);
+/** Every step outcome understood by at least one mocked API (validated by script()); see emulation.json. */
+export const KNOWN_OUTCOMES = Object.freeze(Object.keys(EMULATION.outcomes));
 
 /**
- * Default settings. `configure()` shallow-merges into a copy of these; objects are replaced whole.
- * TikTok-only knobs are prefixed in the comments with [TT], FBInstant-only with [FB].
+ * Default settings: the `default` of every knob in emulation.json's `scenario` table, where each knob's
+ * `doc` says what it does and `sdk` whether it is TikTok's ("tt"), FBInstant's ("fb") or shared ("both").
+ * `configure()` shallow-merges into a copy of these; objects are replaced whole.
  */
-export const DEFAULT_SCENARIO = Object.freeze({
-  // shared
-  platformUrl: null,          // e.g. "http://127.0.0.1:8765": enables /mock/meta/sign, /mock/tiktok/login_code, /mock/tiktok/pay
-  playerId: "mock-player-1",  // [FB] player.getID()
-  locale: "en_US",            // [FB] getLocale(); [TT] getSystemInfoSync().language is derived ("en-US")
-  // TikTok
-  runtime: "html",            // [TT] "html" (init({clientKey}) required, present) | "native" (no init member)
-  clientVersion: "46.3.0",    // [TT] TikTok client version driving canIUse and member presence (A.12)
-  openId: null,               // [TT] sent as {open_id} to /mock/tiktok/login_code when set
-  systemInfo: {},             // [TT] overrides merged over the getSystemInfoSync() fixture
-  launchOptions: { scene: "mock_scene", query: {} }, // [TT] getLaunchOptionsSync()
-  enterOptions: null,         // [TT] getEnterOptionsSync(); null = launchOptions (updated by fire("onShow", payload))
-  storageLimitBytes: 10 * 1024 * 1024, // [TT] total UTF-8 bytes of keys + JSON values; TikTok's cap is [unconfirmed]
-  shortcutRewardAvailable: false,      // [TT] next getShortcutMissionReward -> canReceiveReward true (one-time)
-  entranceRewardAvailable: false,      // [TT] next getEntranceMissionReward -> canReceiveReward true (one-time)
-  canIUseOverrides: {},       // [TT] {schema: boolean} forced answers for canIUse
-  // FBInstant
-  supportedAPIs: null,        // [FB] null = every implemented API; else list of dotted names
-  platform: "WEB",            // [FB] getPlatform()
-  entryPoint: "mock_entry",   // [FB] getEntryPointAsync()
-  entryPointData: null,       // [FB] getEntryPointData()
-  contextId: null,            // [FB] context.getID() after startGameAsync (null = solo)
-  appId: "mock-app-1",        // [FB] app_id in the purchase payload sent to the signer
-  playerDataLimitBytes: 1024 * 1024, // [FB] setDataAsync limit (1 MB per player, B.4)
-  paymentsReady: true,        // [FB] payments.onReady fires (true) or never fires (false)
-  catalog: [                  // [FB] payments.getCatalogAsync()
-    { productID: "coins_100", title: "100 Coins", description: "A small bag of coins", imageURI: "",
-      price: "$0.99", priceCurrencyCode: "USD", priceAmount: 0.99 },
-  ],
-  unconsumedPurchases: [],    // [FB] Purchase objects already owned at session start
-  leaderboards: {},           // [FB] {name: {contextID?, entries?: [{playerId, score, extraData?, timestamp?}]}} or [names]
-  bannerSupported: true,      // [FB] false -> loadBannerAdAsync/hideBannerAdAsync reject CLIENT_UNSUPPORTED_OPERATION
-  maxUnshownAds: 3,           // [FB] loaded-but-unshown AdInstances allowed before ADS_TOO_MANY_INSTANCES
-  shortcutEligible: true,     // [FB] canCreateShortcutAsync() before the first createShortcutAsync()
-});
+export const DEFAULT_SCENARIO = Object.freeze(
+  Object.fromEntries(
+    Object.entries(EMULATION.scenario).map(([name, knob]) => [
+      name,
+      JSON.parse(JSON.stringify(knob.default)),
+    ]),
+  ),
+);
 
 const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
 const isPlainObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -107,11 +74,14 @@ export function jsonSafe(value, seen = new WeakSet(), depth = 0) {
 
 function normalizeStep(step) {
   if (typeof step === "string") step = { outcome: step };
-  if (!isPlainObject(step)) throw new TypeError(`__gpMock.script: a step must be an object or an outcome string, got ${typeof step}`);
+  if (!isPlainObject(step))
+    throw new TypeError(`__gpMock.script: a step must be an object or an outcome string, got ${typeof step}`);
   const s = { ...step };
   if (s.outcome === undefined) s.outcome = "ok";
   if (!KNOWN_OUTCOMES.includes(s.outcome)) {
-    throw new TypeError(`__gpMock.script: unknown outcome "${s.outcome}" (known: ${KNOWN_OUTCOMES.join(", ")})`);
+    throw new TypeError(
+      `__gpMock.script: unknown outcome "${s.outcome}" (known: ${KNOWN_OUTCOMES.join(", ")})`,
+    );
   }
   if (s.delayMs !== undefined && !(typeof s.delayMs === "number" && s.delayMs >= 0)) {
     throw new TypeError("__gpMock.script: delayMs must be a non-negative number");
@@ -137,24 +107,42 @@ function readLoadTimeScenario() {
   return out;
 }
 
+const PERSIST_PREFIX = "gameport-mock:";
+
+/** The page's sessionStorage, or null (workers, Node, or a realm that refuses access). */
+function sessionStore() {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function createMock() {
-  const now = () => (globalThis.performance?.now?.() ?? Date.now());
+  const now = () => globalThis.performance?.now?.() ?? Date.now();
   const loadedAt = now();
-  const queues = new Map();      // api -> [step]
-  const listeners = new Map();   // event -> [cb]
+  const queues = new Map(); // api -> [step]
+  const listeners = new Map(); // event -> [cb]
   const timers = new Set();
-  const sdks = new Map();        // name -> hooks {reset, stats, onConfigure, fire}
+  const sdks = new Map(); // name -> hooks {reset, stats, onConfigure, fire}
   let epoch = 0;
   const counters = new Map();
 
   const internal = {
     version: MOCK_VERSION,
     callbackErrors: [],
-    get epoch() { return epoch; },
+    get epoch() {
+      return epoch;
+    },
 
     /** Record a call; returns the record so a consumed step can be noted on it. */
     log(sdk, api, args) {
-      const rec = { api, args: jsonSafe(Array.from(args)), t: Math.round((now() - loadedAt) * 1000) / 1000, sdk };
+      const rec = {
+        api,
+        args: jsonSafe(Array.from(args)),
+        t: Math.round((now() - loadedAt) * 1000) / 1000,
+        sdk,
+      };
       mock.calls.push(rec);
       return rec;
     },
@@ -166,7 +154,10 @@ function createMock() {
         if (q && q.length) {
           const step = q.shift();
           if (!q.length) queues.delete(key);
-          if (rec) { rec.outcome = step.outcome; rec.scriptedBy = key; }
+          if (rec) {
+            rec.outcome = step.outcome;
+            rec.scriptedBy = key;
+          }
           return step;
         }
       }
@@ -174,7 +165,11 @@ function createMock() {
     },
 
     /** Monotonic 1-based id per namespace, shared by both SDKs ("ad" -> ad#3). Reset by reset(). */
-    nextId(ns = "id") { const n = (counters.get(ns) ?? 0) + 1; counters.set(ns, n); return n; },
+    nextId(ns = "id") {
+      const n = (counters.get(ns) ?? 0) + 1;
+      counters.set(ns, n);
+      return n;
+    },
 
     on(event, cb) {
       if (typeof cb !== "function") throw new TypeError(`${event}: callback must be a function`);
@@ -187,10 +182,13 @@ function createMock() {
       if (!list) return 0;
       const before = list.length;
       const kept = cb === undefined ? [] : list.filter((f) => f !== cb);
-      if (kept.length) listeners.set(event, kept); else listeners.delete(event);
+      if (kept.length) listeners.set(event, kept);
+      else listeners.delete(event);
       return before - kept.length;
     },
-    count(event) { return listeners.get(event)?.length ?? 0; },
+    count(event) {
+      return listeners.get(event)?.length ?? 0;
+    },
     emit(event, payload) {
       const list = (listeners.get(event) ?? []).slice();
       for (const cb of list) internal.safeCall(event, cb, payload);
@@ -215,14 +213,19 @@ function createMock() {
     /** setTimeout(fn, ms) that is cancelled by reset(); ms 0 still defers to a later task. */
     later(ms, fn) {
       const myEpoch = epoch;
-      const h = setTimeout(() => {
-        timers.delete(h);
-        if (myEpoch === epoch) fn();
-      }, Math.max(0, ms || 0));
+      const h = setTimeout(
+        () => {
+          timers.delete(h);
+          if (myEpoch === epoch) fn();
+        },
+        Math.max(0, ms || 0),
+      );
       timers.add(h);
       return h;
     },
-    sleep(ms) { return new Promise((resolve) => internal.later(ms, resolve)); },
+    sleep(ms) {
+      return new Promise((resolve) => internal.later(ms, resolve));
+    },
 
     /** POST JSON to scenario.platformUrl + path; resolves parsed JSON, rejects on network/HTTP/JSON error. */
     async postJson(path, body) {
@@ -238,7 +241,41 @@ function createMock() {
       return await res.json();
     },
 
-    registerSdk(name, hooks) { sdks.set(name, hooks); },
+    /**
+     * scenario.persistStorage: what a real client keeps across a page reload (TikTok storage, Meta's
+     * player data and unconsumed purchases) mirrored in `sessionStorage`, when the page has one (feature
+     * detected; a worker or Node has none and keeps it in memory only). `loadPersisted(name)` is the saved
+     * value or undefined; `savePersisted` writes only while the knob is on; `forgetPersisted` drops it.
+     */
+    loadPersisted(name) {
+      if (!mock.scenario.persistStorage) return undefined;
+      try {
+        const raw = sessionStore()?.getItem(PERSIST_PREFIX + name);
+        return raw == null ? undefined : JSON.parse(raw);
+      } catch (e) {
+        console.warn(`[gameport mock] persisted ${name} could not be read: ${e?.message ?? e}`);
+        return undefined;
+      }
+    },
+    savePersisted(name, value) {
+      if (!mock.scenario.persistStorage) return;
+      try {
+        sessionStore()?.setItem(PERSIST_PREFIX + name, JSON.stringify(value));
+      } catch (e) {
+        console.warn(`[gameport mock] ${name} could not be persisted: ${e?.message ?? e}`);
+      }
+    },
+    forgetPersisted(name) {
+      try {
+        sessionStore()?.removeItem(PERSIST_PREFIX + name);
+      } catch {
+        // no sessionStorage in this realm (opaque origin): nothing was persisted
+      }
+    },
+
+    registerSdk(name, hooks) {
+      sdks.set(name, hooks);
+    },
     clone,
     isPlainObject,
     scriptedCounts() {
@@ -273,8 +310,13 @@ function createMock() {
       }
       let problem = null;
       if (k === "runtime" && v !== "html" && v !== "native") problem = 'runtime must be "html" or "native"';
-      if (k === "clientVersion" && !/^\d+(\.\d+){0,3}$/.test(String(v))) problem = 'clientVersion must look like "46.1.0"';
-      if (k === "supportedAPIs" && v !== null && !(Array.isArray(v) && v.every((x) => typeof x === "string"))) {
+      if (k === "clientVersion" && !/^\d+(\.\d+){0,3}$/.test(String(v)))
+        problem = 'clientVersion must look like "46.1.0"';
+      if (
+        k === "supportedAPIs" &&
+        v !== null &&
+        !(Array.isArray(v) && v.every((x) => typeof x === "string"))
+      ) {
         problem = "supportedAPIs must be null or an array of strings";
       }
       if (problem) {
@@ -297,7 +339,8 @@ function createMock() {
       return mock.scenario;
     },
     script(api, ...steps) {
-      if (typeof api !== "string" || !api) throw new TypeError("__gpMock.script(api, ...steps): api must be a non-empty string");
+      if (typeof api !== "string" || !api)
+        throw new TypeError("__gpMock.script(api, ...steps): api must be a non-empty string");
       if (!steps.length) throw new TypeError("__gpMock.script: give at least one step");
       const normalized = steps.map(normalizeStep);
       if (!queues.has(api)) queues.set(api, []);
@@ -305,7 +348,8 @@ function createMock() {
       return queues.get(api).length;
     },
     fire(event, payload) {
-      if (typeof event !== "string" || !event) throw new TypeError("__gpMock.fire: event must be a non-empty string");
+      if (typeof event !== "string" || !event)
+        throw new TypeError("__gpMock.fire: event must be a non-empty string");
       for (const hooks of sdks.values()) {
         const handled = hooks.fire?.(event, payload);
         if (handled !== undefined) return handled;
@@ -334,8 +378,14 @@ function createMock() {
       };
       for (const hooks of sdks.values()) {
         const part = { ...(hooks.stats?.() ?? {}) };
-        if (typeof part.liveAds === "number") { out.liveAds += part.liveAds; delete part.liveAds; }
-        if (typeof part.unshownFbAds === "number") { out.unshownFbAds += part.unshownFbAds; delete part.unshownFbAds; }
+        if (typeof part.liveAds === "number") {
+          out.liveAds += part.liveAds;
+          delete part.liveAds;
+        }
+        if (typeof part.unshownFbAds === "number") {
+          out.unshownFbAds += part.unshownFbAds;
+          delete part.unshownFbAds;
+        }
         Object.assign(out, part);
       }
       return out;

@@ -28,79 +28,42 @@
 // last; failures carry both shapes: {error: {error_code, error_msg, error_extra}, errMsg:
 // "<api>:fail <msg>", errCode}. Callbacks are always delivered asynchronously.
 import { mock, internal } from "./scenario.js";
+import EMULATION from "./emulation.json" with { type: "json" };
+
+const TT = EMULATION.tiktok;
 
 /**
- * THE table of TikTok error codes used by this mock. `confirmed: false` marks every code that
- * no retrievable TikTok page documents ([unconfirmed] in the reference, A.14/F); those values are
- * mock choices (mostly in a 9xxxx "mock" range) that adapters must not depend on.
+ * THE table of TikTok error codes used by this mock (emulation.json `tiktok.errorCodes`). `confirmed: false`
+ * marks every code that no retrievable TikTok page documents ([unconfirmed] in the reference, A.14/F); those
+ * values are mock choices (mostly in a 9xxxx "mock" range) that adapters must not depend on.
  */
-export const TT_ERROR_CODES = Object.freeze({
-  LOGIN_NOT_CONFIGURED: Object.freeze({ error_code: 102102, error_msg: "login failed: Terms of Service / Privacy Policy URL not configured", confirmed: true, note: "A.5/A.14 silent-login: most common login failure" }),
-  NETWORK: Object.freeze({ error_code: 10401, error_msg: "network failure", confirmed: false, note: "10401 is documented for request/download without a valid response (A.14); using it for login/pay network failures is [unconfirmed]" }),
-  USER_CANCEL: Object.freeze({ error_code: 90001, error_msg: "cancel", confirmed: false, note: "[unconfirmed] pay/share/shortcut cancel code (A.6, A.14); the wx-style 'fail cancel' text is a guess" }),
-  AD_NO_FILL: Object.freeze({ error_code: 1004, error_msg: "no suitable ad", confirmed: false, note: "[unconfirmed] for TikTok; 1004 is the WeChat/Douyin no-fill code (A.7)" }),
-  NOT_INITIALIZED: Object.freeze({ error_code: 90002, error_msg: "TTMinis.game.init({clientKey}) must be called first", confirmed: false, note: "mock-only: HTML runtime requires init before any call (A.2); real behaviour undocumented" }),
-  INVALID_PARAM: Object.freeze({ error_code: 90003, error_msg: "invalid parameter", confirmed: false, note: "mock-only" }),
-  STORAGE_LIMIT: Object.freeze({ error_code: 90004, error_msg: "storage limit exceeded", confirmed: false, note: "[unconfirmed] TikTok storage cap and its error (A.11)" }),
-  DATA_NOT_FOUND: Object.freeze({ error_code: 90005, error_msg: "data not found", confirmed: false, note: "[unconfirmed] getStorage on a missing key (wx convention)" }),
-  AD_ALREADY_SHOWN: Object.freeze({ error_code: 90006, error_msg: "ad instance already shown; create a new one", confirmed: false, note: "[unconfirmed] code; single-use instances are documented (A.7)" }),
-  AD_SHOW_PENDING: Object.freeze({ error_code: 90007, error_msg: "ad show already in progress", confirmed: false, note: "mock-only" }),
-  AD_PLAYBACK_ERROR: Object.freeze({ error_code: 90008, error_msg: "ad playback error", confirmed: false, note: "[unconfirmed] error after display (A.7)" }),
-  SCRIPTED_FAIL: Object.freeze({ error_code: 90000, error_msg: "scripted failure", confirmed: false, note: "mock-only default for the \"fail\" outcome" }),
-});
+export const TT_ERROR_CODES = Object.freeze(
+  Object.fromEntries(
+    Object.entries(TT.errorCodes).map(([name, entry]) => [name, Object.freeze({ ...entry })]),
+  ),
+);
 
 /** Minimum TikTok client version per top-level member (A.8, A.12). Members below it are absent. */
-export const TT_API_MIN_VERSION = Object.freeze({
-  addShortcut: "41.0.0",
-  getShortcutMissionReward: "41.0.0",
-  startEntranceMission: "41.0.0",
-  getEntranceMissionReward: "41.0.0",
-  createInterstitialAd: "42.9.0",
-  reportEvent: "43.0.0",
-});
+export const TT_API_MIN_VERSION = Object.freeze({ ...TT.apiMinVersion });
 
 /** Minimum versions for sub-schemas answered by canIUse (A.7, A.9, A.12). */
-export const TT_SCHEMA_MIN_VERSION = Object.freeze({
-  "createRewardedVideoAd.return.load": "46.1.0",
-  "createRewardedVideoAd.return.onLoad": "46.1.0",
-  "createRewardedVideoAd.return.offLoad": "46.1.0",
-  "createInterstitialAd.return.load": "46.1.0",
-  "createInterstitialAd.return.onLoad": "46.1.0",
-  "createInterstitialAd.return.offLoad": "46.1.0",
-  "shareAppMessage.object.query": "42.9.0",
-});
+export const TT_SCHEMA_MIN_VERSION = Object.freeze({ ...TT.schemaMinVersion });
 
 // Documented option / result fields that canIUse answers true for (beyond the version table).
-const KNOWN_SUBSCHEMAS = {
-  login: { success: ["code"], object: ["success", "fail", "complete"] },
-  authorize: { object: ["scope", "success", "fail", "complete"] },
-  setLoadingProgress: { object: ["progress"] },
-  setStorage: { object: ["key", "data"] },
-  getStorage: { object: ["key"], success: ["data"] },
-  removeStorage: { object: ["key"] },
-  getShortcutMissionReward: { success: ["canReceiveReward"] },
-  getEntranceMissionReward: { success: ["canReceiveReward"] },
-  shareAppMessage: { object: ["title", "imageUrl", "query", "subtitle", "templateType"] },
-  shareToStory: { object: ["title", "desc", "imageUrl", "query"] },
-  reportEvent: { object: ["eventName", "params"] },
-  pay: { object: ["trade_order_id"] },
-  getLaunchOptionsSync: { return: ["scene", "query"] },
-  getEnterOptionsSync: { return: ["scene", "query"] },
-  createRewardedVideoAd: { object: ["adUnitId"], return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"] },
-  createInterstitialAd: { object: ["adUnitId"], return: ["show", "onClose", "offClose", "onError", "offError", "load", "onLoad", "offLoad"] },
-};
+const KNOWN_SUBSCHEMAS = TT.knownSubschemas;
 
-// SDK base-library version reported by getSystemInfoSync for a client version (A.12).
-// Below 42.8.0 the SDK version is not documented: "0.1.0" is a mock choice.
-const SDK_FOR_CLIENT = [
-  ["46.3.0", "0.35.0"], ["46.1.0", "0.33.0"], ["43.4.0", "0.6.0"], ["43.1.0", "0.5.0"],
-  ["43.0.0", "0.4.0"], ["42.9.0", "0.3.0"], ["42.8.0", "0.2.0"],
-];
+// SDK base-library version reported by getSystemInfoSync for a client version (A.12), newest first.
+// Below 42.8.0 the SDK version is not documented: the last entry ("0" -> "0.1.0") is a mock choice.
+const SDK_FOR_CLIENT = TT.sdkVersionForClient;
 
 /** Compare dotted numeric versions: negative, 0, positive. */
 export function compareVersions(a, b) {
-  const pa = String(a).split(".").map((x) => parseInt(x, 10) || 0);
-  const pb = String(b).split(".").map((x) => parseInt(x, 10) || 0);
+  const pa = String(a)
+    .split(".")
+    .map((x) => parseInt(x, 10) || 0);
+  const pb = String(b)
+    .split(".")
+    .map((x) => parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d) return d;
@@ -109,7 +72,7 @@ export function compareVersions(a, b) {
 }
 
 const SDK = "tt";
-const GENERIC_CB_OUTCOMES = ["ok", "fail", "never", "throw", "ok_twice", "ok_then_late_complete"];
+const { slowLoadMs: SLOW_LOAD_MS, lateCompleteMs: LATE_COMPLETE_MS } = EMULATION.timing;
 const { clone, isPlainObject } = internal;
 const utf8 = new TextEncoder();
 const byteLength = (s) => utf8.encode(s).length;
@@ -122,7 +85,7 @@ function freshState() {
     lastEnter: null,
     storage: new Map(), // key -> JSON string
     loadingProgress: null,
-    ads: new Map(),     // "ad#N" -> {kind, adUnitId, state: "new" | "showing" | "used"}
+    ads: new Map(), // "ad#N" -> {kind, adUnitId, state: "new" | "showing" | "used"}
   };
 }
 state = freshState();
@@ -152,7 +115,9 @@ function ttThrowable(api, entry, step = {}) {
 }
 
 function badOutcome(api, step) {
-  return new Error(`[gameport mock] scripted outcome "${step.outcome}" is not supported by TTMinis.game.${api}`);
+  return new Error(
+    `[gameport mock] scripted outcome "${step.outcome}" is not supported by TTMinis.game.${api}`,
+  );
 }
 
 function requireInitSync(api) {
@@ -177,7 +142,7 @@ function deliver(api, opts, result, step) {
   if (step.outcome === "ok_twice") call("success", result.ok);
   call("complete", result.ok);
   if (step.outcome === "ok_then_late_complete") {
-    internal.later(step.lateMs ?? 50, () => call("complete", result.ok));
+    internal.later(step.lateMs ?? LATE_COMPLETE_MS, () => call("complete", result.ok));
   }
 }
 
@@ -185,7 +150,7 @@ function deliver(api, opts, result, step) {
  * An option-object API. `run(opts, step)` (may be async) returns {ok: payload} or {fail: payload};
  * a throw inside run (e.g. a failed fetch) becomes the platform network failure.
  */
-function callbackApi(api, args, { run, outcomes = [], failEntry = TT_ERROR_CODES.SCRIPTED_FAIL }) {
+function callbackApi(api, args, { run }) {
   const rec = internal.log(SDK, api, args);
   const options = args[0];
   const opts = isPlainObject(options) ? options : {};
@@ -197,21 +162,25 @@ function callbackApi(api, args, { run, outcomes = [], failEntry = TT_ERROR_CODES
     return;
   }
   const step = internal.nextStep([api], rec);
-  if (![...GENERIC_CB_OUTCOMES, ...outcomes].includes(step.outcome)) throw badOutcome(api, step);
+  const cancellable = TT.cancellable.includes(api);
+  if (!TT.callbackOutcomes.includes(step.outcome) && !(cancellable && step.outcome === "cancel"))
+    throw badOutcome(api, step);
   if (step.outcome === "throw") throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
   if (step.outcome === "never") return;
   const epoch = internal.epoch;
   internal.later(step.delayMs ?? 0, async () => {
     let result;
     if (step.outcome === "fail") {
-      result = { fail: errorPayload(api, failEntry, step) };
+      result = { fail: errorPayload(api, TT_ERROR_CODES[TT.failCode[api] ?? TT.failCode.default], step) };
     } else if (step.outcome === "cancel") {
       result = { fail: errorPayload(api, TT_ERROR_CODES.USER_CANCEL, step) };
     } else {
       try {
         result = await run(opts, step);
       } catch (e) {
-        result = { fail: errorPayload(api, TT_ERROR_CODES.NETWORK, { message: `network failure: ${e?.message ?? e}` }) };
+        result = {
+          fail: errorPayload(api, TT_ERROR_CODES.NETWORK, { message: `network failure: ${e?.message ?? e}` }),
+        };
       }
       if (result.ok !== undefined && step.value !== undefined) result = { ok: clone(step.value) };
     }
@@ -225,8 +194,9 @@ function syncApi(api, args, run) {
   const rec = internal.log(SDK, api, args);
   requireInitSync(api);
   const step = internal.nextStep([api], rec);
-  if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
-  if (step.outcome !== "ok") throw badOutcome(api, step);
+  if (!TT.syncOutcomes.includes(step.outcome)) throw badOutcome(api, step);
+  if (step.outcome === "throw" || step.outcome === "fail")
+    throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
   const v = run();
   return step.value !== undefined ? clone(step.value) : v;
 }
@@ -237,23 +207,18 @@ const invalid = (api, message) => ({ fail: errorPayload(api, TT_ERROR_CODES.INVA
 
 function systemInfo() {
   const s = scenario();
-  let sdkVersion = "0.1.0";
-  for (const [client, sdk] of SDK_FOR_CLIENT) {
-    if (versionAtLeast(client)) { sdkVersion = sdk; break; }
-  }
+  const sdkVersion = SDK_FOR_CLIENT.find(([client]) => versionAtLeast(client))[1];
   return {
-    screenWidth: 390, screenHeight: 844, windowWidth: 390, windowHeight: 844,
-    devicePixelRatio: 3, pixelRatio: 3, deviceOrientation: "portrait",
-    system: "iOS 17.0", platform: "ios", statusBarHeight: 47,
+    ...clone(TT.systemInfo),
     language: String(s.locale ?? "en_US").replace("_", "-"),
-    safeArea: { left: 0, right: 390, top: 47, bottom: 810, width: 390, height: 763 },
     SDKVersion: sdkVersion,
     version: String(s.clientVersion),
     ...clone(s.systemInfo ?? {}),
   };
 }
 
-const currentEnterOptions = () => clone(scenario().enterOptions ?? state.lastEnter ?? scenario().launchOptions);
+const currentEnterOptions = () =>
+  clone(scenario().enterOptions ?? state.lastEnter ?? scenario().launchOptions);
 
 function canIUseImpl(schema) {
   const s = scenario();
@@ -283,6 +248,15 @@ function canIUseImpl(schema) {
 
 // ---------------------------------------------------------------- storage
 
+const PERSISTED_STORAGE = "tt.storage";
+
+/** scenario.persistStorage: storage survives a page reload, as on a real TikTok client. */
+function restoreStorage() {
+  const saved = internal.loadPersisted(PERSISTED_STORAGE);
+  if (Array.isArray(saved)) state.storage = new Map(saved.filter((e) => Array.isArray(e) && e.length === 2));
+}
+const persistStorage = () => internal.savePersisted(PERSISTED_STORAGE, [...state.storage]);
+
 function storageBytes() {
   let n = 0;
   for (const [k, v] of state.storage) n += byteLength(k) + byteLength(v);
@@ -291,7 +265,8 @@ function storageBytes() {
 
 /** Returns null on success or [entry, message] on failure. */
 function storageWrite(key, data) {
-  if (typeof key !== "string" || !key) return [TT_ERROR_CODES.INVALID_PARAM, "key must be a non-empty string"];
+  if (typeof key !== "string" || !key)
+    return [TT_ERROR_CODES.INVALID_PARAM, "key must be a non-empty string"];
   let json;
   try {
     json = JSON.stringify(data);
@@ -306,6 +281,7 @@ function storageWrite(key, data) {
     return [TT_ERROR_CODES.STORAGE_LIMIT, `storage limit exceeded (${next} > ${limit} bytes)`];
   }
   state.storage.set(key, json);
+  persistStorage();
   return null;
 }
 
@@ -327,24 +303,23 @@ function adError(label, entry, step = {}) {
   return { error_code: code, error_msg: msg, errCode: code, errMsg: `${label}:fail ${msg}` };
 }
 
-const AD_SHOW_OUTCOMES = ["ok", "completed", "closed_early", "no_fill", "error_after_display", "slow_load", "never_closes", "fail", "never", "throw"];
-const AD_LOAD_OUTCOMES = ["ok", "slow_load", "no_fill", "fail", "never", "throw"];
-
 function makeAd(kind, adUnitId) {
   const id = `ad#${internal.nextId("ad")}`;
   const className = kind === "rewarded" ? "RewardedVideoAd" : "InterstitialAd";
   const ad = { kind, adUnitId, state: "new" };
   state.ads.set(id, ad);
-  const withPreload = versionAtLeast("46.1.0");
+  const withPreload = versionAtLeast(TT.adPreloadVersion);
   const log = (m, args) => internal.log(SDK, `${id}.${m}`, args);
-  const listen = (m, ev) => function (cb) {
-    log(m, [cb]);
-    internal.on(`${id}.${ev}`, cb);
-  };
-  const unlisten = (m, ev) => function (cb) {
-    log(m, cb === undefined ? [] : [cb]);
-    internal.off(`${id}.${ev}`, cb);
-  };
+  const listen = (m, ev) =>
+    function (cb) {
+      log(m, [cb]);
+      internal.on(`${id}.${ev}`, cb);
+    };
+  const unlisten = (m, ev) =>
+    function (cb) {
+      log(m, cb === undefined ? [] : [cb]);
+      internal.off(`${id}.${ev}`, cb);
+    };
   const emit = (ev, payload) => internal.emit(`${id}.${ev}`, payload);
 
   const obj = {
@@ -354,12 +329,12 @@ function makeAd(kind, adUnitId) {
       if (ad.state === "used") return Promise.reject(adError(label, TT_ERROR_CODES.AD_ALREADY_SHOWN));
       if (ad.state === "showing") return Promise.reject(adError(label, TT_ERROR_CODES.AD_SHOW_PENDING));
       const step = internal.nextStep([`${id}.show`, `${kind}.show`, "ad.show"], rec);
-      if (!AD_SHOW_OUTCOMES.includes(step.outcome)) throw badOutcome(`${id}.show`, step);
+      if (!TT.adShowOutcomes.includes(step.outcome)) throw badOutcome(`${id}.show`, step);
       if (step.outcome === "throw") throw ttThrowable(label, TT_ERROR_CODES.SCRIPTED_FAIL, step);
       ad.state = "showing";
       return new Promise((resolve, reject) => {
         if (step.outcome === "never") return;
-        const delay = step.delayMs ?? (step.outcome === "slow_load" ? 1000 : 0);
+        const delay = step.delayMs ?? (step.outcome === "slow_load" ? SLOW_LOAD_MS : 0);
         internal.later(delay, () => {
           if (step.outcome === "no_fill") {
             ad.state = "new";
@@ -399,17 +374,21 @@ function makeAd(kind, adUnitId) {
       const label = `${className}.load`;
       if (ad.state === "used") return Promise.reject(adError(label, TT_ERROR_CODES.AD_ALREADY_SHOWN));
       const step = internal.nextStep([`${id}.load`, `${kind}.load`, "ad.load"], rec);
-      if (!AD_LOAD_OUTCOMES.includes(step.outcome)) throw badOutcome(`${id}.load`, step);
+      if (!TT.adLoadOutcomes.includes(step.outcome)) throw badOutcome(`${id}.load`, step);
       if (step.outcome === "throw") throw ttThrowable(label, TT_ERROR_CODES.SCRIPTED_FAIL, step);
       return new Promise((resolve, reject) => {
         if (step.outcome === "never") return;
-        internal.later(step.delayMs ?? (step.outcome === "slow_load" ? 1000 : 0), () => {
+        internal.later(step.delayMs ?? (step.outcome === "slow_load" ? SLOW_LOAD_MS : 0), () => {
           if (step.outcome === "ok" || step.outcome === "slow_load") {
             resolve();
             emit("onLoad", {});
             return;
           }
-          const err = adError(label, step.outcome === "no_fill" ? TT_ERROR_CODES.AD_NO_FILL : TT_ERROR_CODES.SCRIPTED_FAIL, step);
+          const err = adError(
+            label,
+            step.outcome === "no_fill" ? TT_ERROR_CODES.AD_NO_FILL : TT_ERROR_CODES.SCRIPTED_FAIL,
+            step,
+          );
           emit("onError", err);
           reject(err);
         });
@@ -425,7 +404,8 @@ function createAd(kind, api, args) {
   const rec = internal.log(SDK, api, args);
   requireInitSync(api);
   const step = internal.nextStep([api], rec);
-  if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
+  if (step.outcome === "throw" || step.outcome === "fail")
+    throw ttThrowable(api, TT_ERROR_CODES.SCRIPTED_FAIL, step);
   if (step.outcome !== "ok") throw badOutcome(api, step);
   const options = args[0];
   if (!isPlainObject(options) || typeof options.adUnitId !== "string" || !options.adUnitId) {
@@ -453,7 +433,8 @@ const ALL = {
   init(...args) {
     const rec = internal.log(SDK, "init", args);
     const step = internal.nextStep(["init"], rec);
-    if (step.outcome === "throw" || step.outcome === "fail") throw ttThrowable("init", TT_ERROR_CODES.SCRIPTED_FAIL, step);
+    if (step.outcome === "throw" || step.outcome === "fail")
+      throw ttThrowable("init", TT_ERROR_CODES.SCRIPTED_FAIL, step);
     if (step.outcome !== "ok") throw badOutcome("init", step);
     const o = args[0];
     if (!isPlainObject(o) || typeof o.clientKey !== "string" || !o.clientKey) {
@@ -467,13 +448,13 @@ const ALL = {
   },
   login(...args) {
     callbackApi("login", args, {
-      failEntry: TT_ERROR_CODES.LOGIN_NOT_CONFIGURED,
       async run() {
         const s = scenario();
         if (s.platformUrl) {
           const body = s.openId ? { open_id: s.openId } : {};
           const res = await internal.postJson("/mock/tiktok/login_code", body);
-          if (!res || typeof res.code !== "string" || !res.code) throw new Error("login_code answered without {code}");
+          if (!res || typeof res.code !== "string" || !res.code)
+            throw new Error("login_code answered without {code}");
           return { ok: { code: res.code } };
         }
         return { ok: { code: `mock-code-${internal.nextId("tt-login")}` } };
@@ -482,9 +463,9 @@ const ALL = {
   },
   authorize(...args) {
     callbackApi("authorize", args, {
-      outcomes: ["cancel"],
       run(o) {
-        if (typeof o.scope !== "string" || !o.scope.trim()) return invalid("authorize", "scope must be a comma-separated string");
+        if (typeof o.scope !== "string" || !o.scope.trim())
+          return invalid("authorize", "scope must be a comma-separated string");
         return { ok: {} };
       },
     });
@@ -498,10 +479,18 @@ const ALL = {
   getEnterOptionsSync(...args) {
     return syncApi("getEnterOptionsSync", args, currentEnterOptions);
   },
-  onShow(...args) { listenerApi("onShow", "onShow", args); },
-  offShow(...args) { unlistenerApi("offShow", "onShow", args); },
-  onHide(...args) { listenerApi("onHide", "onHide", args); },
-  offHide(...args) { unlistenerApi("offHide", "onHide", args); },
+  onShow(...args) {
+    listenerApi("onShow", "onShow", args);
+  },
+  offShow(...args) {
+    unlistenerApi("offShow", "onShow", args);
+  },
+  onHide(...args) {
+    listenerApi("onHide", "onHide", args);
+  },
+  offHide(...args) {
+    unlistenerApi("offHide", "onHide", args);
+  },
   setLoadingProgress(...args) {
     callbackApi("setLoadingProgress", args, {
       run(o) {
@@ -538,6 +527,7 @@ const ALL = {
       run(o) {
         if (typeof o.key !== "string") return invalid("removeStorage", "key must be a string");
         state.storage.delete(o.key);
+        persistStorage();
         return { ok: {} };
       },
     });
@@ -546,6 +536,7 @@ const ALL = {
     callbackApi("clearStorage", args, {
       run() {
         state.storage.clear();
+        persistStorage();
         return { ok: {} };
       },
     });
@@ -558,13 +549,21 @@ const ALL = {
   },
   getStorageSync(...args) {
     // Missing key -> "" (wx convention; TikTok behaviour [unconfirmed]).
-    return syncApi("getStorageSync", args, () => (state.storage.has(args[0]) ? JSON.parse(state.storage.get(args[0])) : ""));
+    return syncApi("getStorageSync", args, () =>
+      state.storage.has(args[0]) ? JSON.parse(state.storage.get(args[0])) : "",
+    );
   },
   removeStorageSync(...args) {
-    return syncApi("removeStorageSync", args, () => { state.storage.delete(args[0]); });
+    return syncApi("removeStorageSync", args, () => {
+      state.storage.delete(args[0]);
+      persistStorage();
+    });
   },
   clearStorageSync(...args) {
-    return syncApi("clearStorageSync", args, () => { state.storage.clear(); });
+    return syncApi("clearStorageSync", args, () => {
+      state.storage.clear();
+      persistStorage();
+    });
   },
   getStorageInfoSync(...args) {
     return syncApi("getStorageInfoSync", args, () => ({
@@ -574,40 +573,49 @@ const ALL = {
     }));
   },
   addShortcut(...args) {
-    callbackApi("addShortcut", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
+    callbackApi("addShortcut", args, { run: () => ({ ok: {} }) });
   },
   getShortcutMissionReward(...args) {
-    callbackApi("getShortcutMissionReward", args, { run: () => ({ ok: takeOneTimeReward("shortcutRewardAvailable") }) });
+    callbackApi("getShortcutMissionReward", args, {
+      run: () => ({ ok: takeOneTimeReward("shortcutRewardAvailable") }),
+    });
   },
   startEntranceMission(...args) {
-    callbackApi("startEntranceMission", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
+    callbackApi("startEntranceMission", args, { run: () => ({ ok: {} }) });
   },
   getEntranceMissionReward(...args) {
-    callbackApi("getEntranceMissionReward", args, { run: () => ({ ok: takeOneTimeReward("entranceRewardAvailable") }) });
+    callbackApi("getEntranceMissionReward", args, {
+      run: () => ({ ok: takeOneTimeReward("entranceRewardAvailable") }),
+    });
   },
   shareAppMessage(...args) {
-    callbackApi("shareAppMessage", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
+    callbackApi("shareAppMessage", args, { run: () => ({ ok: {} }) });
   },
   shareToStory(...args) {
-    callbackApi("shareToStory", args, { outcomes: ["cancel"], run: () => ({ ok: {} }) });
+    callbackApi("shareToStory", args, { run: () => ({ ok: {} }) });
   },
   reportEvent(...args) {
     callbackApi("reportEvent", args, {
       run(o) {
-        if (typeof o.eventName !== "string" || !o.eventName) return invalid("reportEvent", "eventName must be a non-empty string");
-        if (o.params !== undefined && !isPlainObject(o.params)) return invalid("reportEvent", "params must be an object");
+        if (typeof o.eventName !== "string" || !o.eventName)
+          return invalid("reportEvent", "eventName must be a non-empty string");
+        if (o.params !== undefined && !isPlainObject(o.params))
+          return invalid("reportEvent", "params must be an object");
         return { ok: {} };
       },
     });
   },
   pay(...args) {
     callbackApi("pay", args, {
-      outcomes: ["cancel"],
       async run(o) {
-        if (typeof o.trade_order_id !== "string" || !o.trade_order_id) return invalid("pay", "trade_order_id is required");
+        if (typeof o.trade_order_id !== "string" || !o.trade_order_id)
+          return invalid("pay", "trade_order_id is required");
         if (scenario().platformUrl) {
           // the mock platform server then sends the signed minis.trade_order.redeem.success webhook
-          await internal.postJson("/mock/tiktok/pay", { trade_order_id: o.trade_order_id, outcome: "success" });
+          await internal.postJson("/mock/tiktok/pay", {
+            trade_order_id: o.trade_order_id,
+            outcome: "success",
+          });
         }
         return { ok: { trade_order_id: o.trade_order_id } };
       },
@@ -638,8 +646,14 @@ function syncSurface() {
 syncSurface();
 
 internal.registerSdk("ttminis", {
-  reset() { state = freshState(); },
-  onConfigure: syncSurface,
+  reset() {
+    state = freshState();
+    internal.forgetPersisted(PERSISTED_STORAGE);
+  },
+  onConfigure() {
+    syncSurface();
+    persistStorage(); // persistStorage switched on: mirror what is there now
+  },
   fire(event, payload) {
     if (event === "onShow") {
       if (payload !== undefined) state.lastEnter = clone(payload);
@@ -665,6 +679,8 @@ internal.registerSdk("ttminis", {
     };
   },
 });
+
+restoreStorage();
 
 globalThis.TTMinis = { game };
 Object.defineProperty(globalThis.TTMinis, "__gameportMock", { value: true });

@@ -11,23 +11,15 @@
     result = await platform.ads.show_rewarded("revive")
     if result.rewarded:
         ...                          # grant the reward: the ad was watched to its end
+    platform.payments.on_granted(lambda grant: add_coins(grant.items["coins"]))  # once per order
+    bought = await platform.payments.purchase("coins_100")  # succeeded only once the backend granted
 """
 
-from ._platform import Platform, platform
-from .ad_models import (
-    AdEvent,
-    AdKind,
-    AdLoadResult,
-    AdReason,
-    AdResult,
-    AdState,
-    BannerPosition,
-    BannerResult,
-)
-from .ad_policy import AdPolicy
-from .capabilities import FALLBACKS, Capability, PlatformName
-from .config import Environment, GameConfig, PlatformSettings
-from .errors import (
+from gameport._platform import Platform, platform
+from gameport.capabilities import FALLBACKS, Capability, PlatformName
+from gameport.config import Environment, GameConfig, PlatformSettings
+from gameport.config.ad_policy import AdPolicy
+from gameport.errors import (
     AnalyticsEventError,
     BackendError,
     BridgeError,
@@ -46,7 +38,25 @@ from .errors import (
     UnsupportedCapabilityError,
     UserCancelledError,
 )
-from .models import (
+from gameport.models.ads import (
+    AdEvent,
+    AdKind,
+    AdLoadResult,
+    AdReason,
+    AdResult,
+    AdState,
+    BannerPosition,
+    BannerResult,
+)
+from gameport.models.payments import (
+    Grant,
+    PendingPurchase,
+    Product,
+    PurchaseReason,
+    PurchaseResult,
+    PurchaseStatus,
+)
+from gameport.models.results import (
     AuthorizeResult,
     LaunchData,
     LeaderboardEntry,
@@ -56,7 +66,7 @@ from .models import (
     ShareResult,
     ShortcutResult,
 )
-from .values import Json, JsonObject
+from gameport.values import Json, JsonObject
 
 __version__ = "0.1.0"
 
@@ -81,6 +91,7 @@ __all__ = [
     "Environment",
     "GameConfig",
     "GameportError",
+    "Grant",
     "InvalidArgumentError",
     "InvalidContentError",
     "JsPathError",
@@ -92,10 +103,15 @@ __all__ = [
     "LoginResult",
     "NetworkError",
     "NotInitializedError",
+    "PendingPurchase",
     "Platform",
     "PlatformError",
     "PlatformName",
     "PlatformSettings",
+    "Product",
+    "PurchaseReason",
+    "PurchaseResult",
+    "PurchaseStatus",
     "SdkLoadError",
     "ShareContent",
     "ShareResult",

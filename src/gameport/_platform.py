@@ -8,23 +8,26 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from ._session import Session
-from .adapters import load_adapter
-from .ads import Ads
-from .analytics import Analytics
-from .backend_leaderboards import BACKEND_CAPABILITIES, backend_leaderboards_for
-from .backend_session import open_backend_session
-from .bridge import Bridge, default_bridge
-from .capabilities import Capability, PlatformName
-from .config import Environment, GameConfig
-from .detect import SDK_GLOBALS, detect_platform, parse_platform
-from .errors import ConfigError, InvalidArgumentError, NotInitializedError
-from .leaderboards import Leaderboards
-from .lifecycle import Lifecycle
-from .models import AuthorizeResult, LoginResult
-from .retention import Revisit, Shortcut
-from .social import Social
-from .storage_api import DEFAULT_STORAGE_LIMITS, Storage
+from gameport._session import Session
+from gameport.adapters import load_adapter
+from gameport.adapters.detect import SDK_GLOBALS, detect_platform, parse_platform
+from gameport.backend.leaderboards import BACKEND_CAPABILITIES, backend_leaderboards_for
+from gameport.backend.session import open_backend_session
+from gameport.bridge import Bridge, default_bridge
+from gameport.capabilities import Capability, PlatformName
+from gameport.config import Environment, GameConfig
+from gameport.errors import ConfigError, InvalidArgumentError, NotInitializedError
+from gameport.features.ads import Ads
+from gameport.features.analytics import Analytics
+from gameport.features.leaderboards import Leaderboards
+from gameport.features.lifecycle import Lifecycle
+from gameport.features.payments import Payments
+from gameport.features.retention import Revisit, Shortcut
+from gameport.features.social import Social
+from gameport.features.storage import DEFAULT_STORAGE_LIMITS, Storage
+from gameport.models.results import AuthorizeResult, LoginResult
+
+NO_BACKEND_FOR_PURCHASES: Final = "purchases need backend_url: the game backend prices, verifies and grants"
 
 SDK_LOAD_TIMEOUT: Final = 15.0
 """Seconds the platform SDK script may take to load, unless ``timeouts.sdk_load`` says otherwise."""
@@ -62,7 +65,8 @@ class Platform:
         self.social: Final = Social(self._current)
         self.leaderboards: Final = Leaderboards(self._current)
         self.analytics: Final = Analytics(self._current)
-        self.ads: Final = Ads(self._current, self.lifecycle, clock)
+        self.ads: Final = Ads(self._current, self.lifecycle.hold, clock)
+        self.payments: Final = Payments(self._current)
 
     # -- start-up ---------------------------------------------------------------------------------------
 
@@ -79,7 +83,7 @@ class Platform:
         failure the next call tries again.
 
         Args:
-            name: force a platform (otherwise see :mod:`gameport.detect`).
+            name: force a platform (otherwise see :mod:`gameport.adapters.detect`).
             config: overrides the configuration given to the constructor.
             environment: overrides the configuration's active environment.
 
@@ -127,19 +131,20 @@ class Platform:
             timeout = settings.timeouts.get("sdk_load", SDK_LOAD_TIMEOUT)
             await bridge.load_script(settings.sdk_url, sdk_global, timeout=timeout)
         adapter = load_adapter(platform_name)(bridge, settings)
-        available = await adapter.init()
-        switched_off = {Capability(k) for k, on in settings.features.items() if not on}
-        capabilities = frozenset(available) & adapter.CAPABILITIES - switched_off
+        gate = await adapter.init()
         limit = game_config.storage_limits.get(platform_name, DEFAULT_STORAGE_LIMITS[platform_name])
         backend = open_backend_session(bridge, adapter, settings)
-        boards = backend_leaderboards_for(adapter, settings, capabilities, backend)
+        if backend is None:
+            gate = gate.lacking({Capability.PURCHASES: NO_BACKEND_FOR_PURCHASES})
+        boards = backend_leaderboards_for(adapter, settings, gate, backend)
         if boards is not None:
-            capabilities |= BACKEND_CAPABILITIES
-        session = Session(platform_name, adapter, capabilities, settings, env, limit, backend, boards)
-        if Capability.LIFECYCLE in capabilities:
-            self.lifecycle._start(adapter.watch_lifecycle(self.lifecycle._emit))
+            gate = gate.serving(BACKEND_CAPABILITIES, settings.features)
+        session = Session(platform_name, adapter, gate, settings, env, limit, backend, boards)
+        if gate.allows(Capability.LIFECYCLE):
+            self.lifecycle.attach(adapter.watch_lifecycle(self.lifecycle.emit))
         self._session = session
-        self.ads._start(session)
+        self.ads.begin(session)
+        self.payments.begin(session)
         return session
 
     async def ready(self) -> None:
@@ -178,8 +183,9 @@ class Platform:
         task, self._init_task, self._ready_task = self._init_task, None, None
         if task is not None and not task.done():
             task.cancel()
-        self.ads._close()
-        self.lifecycle._stop()
+        self.ads.end()
+        self.payments.end()
+        self.lifecycle.detach()
         self._session = None
 
     # -- what is available ------------------------------------------------------------------------------

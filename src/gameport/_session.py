@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .adapters.base import Adapter
-from .backend_leaderboards import BackendLeaderboards
-from .backend_session import BackendSession
-from .capabilities import Capability, PlatformName
-from .config import Environment, PlatformSettings
+from gameport.adapters.base import Adapter
+from gameport.backend.leaderboards import BackendLeaderboards
+from gameport.backend.session import BackendSession
+from gameport.capabilities import Capability, CapabilityGate, PlatformName
+from gameport.config.settings import Environment, PlatformSettings
 
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """What ``platform.init()`` settled: the platform, its adapter and this session's capabilities.
+    """What ``platform.init()`` settled: the platform, its adapter and this session's capability gate.
 
     ``backend`` is the game-backend session when ``backend_url`` is configured; ``backend_leaderboards``
     serves LEADERBOARDS on platforms without their own when ``leaderboard_url`` is configured.
@@ -22,26 +22,26 @@ class Session:
 
     name: PlatformName
     adapter: Adapter
-    capabilities: frozenset[Capability]
+    gate: CapabilityGate
     settings: PlatformSettings
     environment: Environment
     storage_limit: int
     backend: BackendSession | None = None
     backend_leaderboards: BackendLeaderboards | None = None
 
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """Everything available in this session."""
+        return self.gate.available
+
     def require(self, capability: Capability) -> Adapter:
         """The adapter, when ``capability`` is available in this session.
 
         Raises:
-            UnsupportedCapabilityError: it is not; the error names the capability, platform and fallback.
+            UnsupportedCapabilityError: it is not; the error names the capability, the platform, the
+                precise reason (client version, configuration, no such API) and the fallback.
         """
-        if capability not in self.capabilities:
-            reason = (
-                "not available in this session (client version or configuration)"
-                if capability in self.adapter.CAPABILITIES
-                else "the platform has no such API"
-            )
-            self.adapter.unsupported(capability, reason)
+        self.gate.require(capability)
         return self.adapter
 
 

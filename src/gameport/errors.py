@@ -26,7 +26,7 @@ Every message says what happened and, where there is one, what to do next.
 
 from __future__ import annotations
 
-from .values import Json
+from gameport.values import Json
 
 
 class GameportError(Exception):

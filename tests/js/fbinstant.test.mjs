@@ -42,7 +42,10 @@ test("calls before initializeAsync resolved fail; getters are null", async () =>
   await assert.rejects(F().getRewardedVideoAsync("p"), code("INVALID_OPERATION"));
   await assert.rejects(F().payments.getCatalogAsync(), code("INVALID_OPERATION"));
   assert.throws(() => F().setLoadingProgress(10), code("INVALID_OPERATION"));
-  assert.deepEqual(F().logEvent("level_up"), { code: "INVALID_OPERATION", message: "FBInstant.logEvent called before initializeAsync() resolved" });
+  assert.deepEqual(F().logEvent("level_up"), {
+    code: "INVALID_OPERATION",
+    message: "FBInstant.logEvent called before initializeAsync() resolved",
+  });
   assert.equal(F().getLocale(), null);
   assert.equal(F().getPlatform(), null);
   assert.equal(F().player.getID(), null);
@@ -65,7 +68,13 @@ test("calls before initializeAsync resolved fail; getters are null", async () =>
 });
 
 test("scenario knobs for locale, platform, player id, entry point", async () => {
-  M.configure({ locale: "de_DE", platform: "ANDROID", playerId: "p-77", entryPoint: "feed", entryPointData: { room: 3 } });
+  M.configure({
+    locale: "de_DE",
+    platform: "ANDROID",
+    playerId: "p-77",
+    entryPoint: "feed",
+    entryPointData: { room: 3 },
+  });
   await boot();
   assert.equal(F().getLocale(), "de_DE");
   assert.equal(F().getPlatform(), "ANDROID");
@@ -78,12 +87,17 @@ test("scenario knobs for locale, platform, player id, entry point", async () => 
 
 test("generic outcomes on a Promise API: fail, never, throw, delay, value", async () => {
   await boot();
-  M.script("getEntryPointAsync",
+  M.script(
+    "getEntryPointAsync",
     { outcome: "fail", code: "NETWORK_FAILURE", message: "offline" },
     "never",
     { outcome: "throw", code: "INVALID_PARAM" },
-    { delayMs: 50, value: "game_switch" });
-  await assert.rejects(F().getEntryPointAsync(), (e) => e.code === "NETWORK_FAILURE" && e.message === "offline");
+    { delayMs: 50, value: "game_switch" },
+  );
+  await assert.rejects(
+    F().getEntryPointAsync(),
+    (e) => e.code === "NETWORK_FAILURE" && e.message === "offline",
+  );
   assert.equal((await settleWithin(F().getEntryPointAsync(), 30)).state, "pending");
   assert.throws(() => F().getEntryPointAsync(), code("INVALID_PARAM"));
   const delayed = F().getEntryPointAsync();
@@ -108,7 +122,10 @@ test("getSupportedAPIs: default lists everything; a configured list gates calls"
   assert.deepEqual(F().getSupportedAPIs(), ["initializeAsync", "startGameAsync", "getLeaderboardAsync"]);
   assert.equal(F().logEvent, undefined, "logEvent absent when not supported (feature-detect)");
   await boot();
-  await assert.rejects(F().payments.purchaseAsync({ productID: "coins_100" }), code("CLIENT_UNSUPPORTED_OPERATION"));
+  await assert.rejects(
+    F().payments.purchaseAsync({ productID: "coins_100" }),
+    code("CLIENT_UNSUPPORTED_OPERATION"),
+  );
   await assert.rejects(F().getRewardedVideoAsync("p"), code("CLIENT_UNSUPPORTED_OPERATION"));
   await assert.rejects(F().getLeaderboardAsync("nope"), code("LEADERBOARD_NOT_FOUND"));
   M.configure({ supportedAPIs: null });
@@ -133,7 +150,11 @@ test("player data: get/set merge with JSON clones", async () => {
   await F().player.setDataAsync(obj);
   obj.inv.push("mutated");
   await F().player.setDataAsync({ coins: 5 });
-  assert.deepEqual(await F().player.getDataAsync(["level", "inv", "coins", "missing"]), { level: 2, inv: ["sword"], coins: 5 });
+  assert.deepEqual(await F().player.getDataAsync(["level", "inv", "coins", "missing"]), {
+    level: 2,
+    inv: ["sword"],
+    coins: 5,
+  });
   await assert.rejects(F().player.getDataAsync("level"), code("INVALID_PARAM"));
   await assert.rejects(F().player.setDataAsync("x"), code("INVALID_PARAM"));
   await F().player.flushDataAsync();
@@ -142,9 +163,16 @@ test("player data: get/set merge with JSON clones", async () => {
 test("player data: 1 MB limit rejects with the documented storage-limit code", async () => {
   await boot();
   await F().player.setDataAsync({ a: "x".repeat(1000) });
-  await assert.rejects(F().player.setDataAsync({ big: "y".repeat(1024 * 1024) }), code(FB_CODE_CHOICES.playerDataTooLarge));
+  await assert.rejects(
+    F().player.setDataAsync({ big: "y".repeat(1024 * 1024) }),
+    code(FB_CODE_CHOICES.playerDataTooLarge),
+  );
   assert.equal(FB_CODE_CHOICES.playerDataTooLarge, "INVALID_OPERATION");
-  assert.deepEqual(Object.keys(await F().player.getDataAsync(["a", "big"])), ["a"], "rejected write not applied");
+  assert.deepEqual(
+    Object.keys(await F().player.getDataAsync(["a", "big"])),
+    ["a"],
+    "rejected write not applied",
+  );
   M.configure({ playerDataLimitBytes: 20 });
   await assert.rejects(F().player.setDataAsync({ b: "1234567890" }), code("INVALID_OPERATION"));
 });
@@ -169,8 +197,10 @@ test("player data: setDataAsync during a pending flush -> PENDING_REQUEST", asyn
 
 test("signed player info without platformUrl rejects NETWORK_FAILURE (never fakes a signature)", async () => {
   await boot();
-  await assert.rejects(F().player.getSignedPlayerInfoAsync("nonce"), (e) =>
-    e.code === "NETWORK_FAILURE" && e.message === "mock signer not configured (scenario.platformUrl)");
+  await assert.rejects(
+    F().player.getSignedPlayerInfoAsync("nonce"),
+    (e) => e.code === "NETWORK_FAILURE" && e.message === "mock signer not configured (scenario.platformUrl)",
+  );
   await assert.rejects(F().player.getSignedPlayerInfoAsync(42), code("INVALID_PARAM"));
 });
 
@@ -182,10 +212,14 @@ test("signed player info with platformUrl: the mock asks the signer and returns 
     const info = await F().player.getSignedPlayerInfoAsync("n-123");
     assert.equal(info.getPlayerID(), "p-1");
     assert.equal(info.getSignature(), "SIG.PAYLOAD");
-    assert.deepEqual(srv.requests, [{
-      method: "POST", url: "/mock/meta/sign", contentType: "application/json",
-      body: { payload: { player_id: "p-1", request_payload: "n-123" } },
-    }]);
+    assert.deepEqual(srv.requests, [
+      {
+        method: "POST",
+        url: "/mock/meta/sign",
+        contentType: "application/json",
+        body: { payload: { player_id: "p-1", request_payload: "n-123" } },
+      },
+    ]);
   } finally {
     await srv.close();
   }
@@ -284,7 +318,12 @@ test("leaderboards: configured contextual board supports scores, entries, ranks"
     contextId: "ctx9",
     playerId: "me",
     leaderboards: {
-      "weekly.ctx9": { entries: [{ playerId: "a", score: 50, timestamp: 100 }, { playerId: "b", score: 10, extraData: "x", timestamp: 101 }] },
+      "weekly.ctx9": {
+        entries: [
+          { playerId: "a", score: 50, timestamp: 100 },
+          { playerId: "b", score: 10, extraData: "x", timestamp: 101 },
+        ],
+      },
       "weekly.other": {},
     },
   });
@@ -294,10 +333,10 @@ test("leaderboards: configured contextual board supports scores, entries, ranks"
   assert.equal(lb.getContextID(), "ctx9");
   assert.equal(await lb.getEntryCountAsync(), 2);
   assert.equal(await lb.getPlayerEntryAsync(), null);
-  const mine = await lb.setScoreAsync(30, "{\"lvl\":2}");
+  const mine = await lb.setScoreAsync(30, '{"lvl":2}');
   assert.equal(mine.getScore(), 30);
   assert.equal(mine.getRank(), 2);
-  assert.equal(mine.getExtraData(), "{\"lvl\":2}");
+  assert.equal(mine.getExtraData(), '{"lvl":2}');
   assert.equal(mine.getPlayer().getID(), "me");
   assert.equal("getName" in mine.getPlayer(), false);
   assert.equal(typeof mine.getTimestamp(), "number");
@@ -306,8 +345,18 @@ test("leaderboards: configured contextual board supports scores, entries, ranks"
   const better = await lb.setScoreAsync(70);
   assert.equal(better.getRank(), 1);
   const entries = await lb.getEntriesAsync(10, 0);
-  assert.deepEqual(entries.map((e) => [e.getPlayer().getID(), e.getScore(), e.getRank()]), [["me", 70, 1], ["a", 50, 2], ["b", 10, 3]]);
-  assert.deepEqual((await lb.getEntriesAsync(1, 1)).map((e) => e.getPlayer().getID()), ["a"]);
+  assert.deepEqual(
+    entries.map((e) => [e.getPlayer().getID(), e.getScore(), e.getRank()]),
+    [
+      ["me", 70, 1],
+      ["a", 50, 2],
+      ["b", 10, 3],
+    ],
+  );
+  assert.deepEqual(
+    (await lb.getEntriesAsync(1, 1)).map((e) => e.getPlayer().getID()),
+    ["a"],
+  );
   assert.equal(entries[2].getExtraData(), "x");
   assert.equal((await lb.getPlayerEntryAsync()).getScore(), 70);
   await assert.rejects(lb.setScoreAsync(1.5), code("INVALID_PARAM"));
@@ -316,7 +365,7 @@ test("leaderboards: configured contextual board supports scores, entries, ranks"
   const other = await F().getLeaderboardAsync("weekly.other");
   await assert.rejects(other.setScoreAsync(10), code("LEADERBOARD_WRONG_CONTEXT"));
   const rec = M.callsTo("leaderboard.setScoreAsync")[0];
-  assert.deepEqual(rec.args, [30, "{\"lvl\":2}"]);
+  assert.deepEqual(rec.args, [30, '{"lvl":2}']);
   assert.equal(rec.target, "weekly.ctx9");
   M.script("leaderboard.getEntryCountAsync", { outcome: "fail", code: "RATE_LIMITED" });
   await assert.rejects(lb.getEntryCountAsync(), code("RATE_LIMITED"));
@@ -360,8 +409,10 @@ test("ads: showAsync before load -> ADS_NOT_LOADED; unusable after show", async 
   await ad.showAsync();
   await assert.rejects(ad.showAsync(), code("INVALID_OPERATION"));
   await assert.rejects(ad.loadAsync(), code("INVALID_OPERATION"));
-  assert.deepEqual(M.calls.filter((c) => c.api.startsWith("ad#")).map((c) => c.api),
-    ["ad#1.showAsync", "ad#1.loadAsync", "ad#1.showAsync", "ad#1.showAsync", "ad#1.loadAsync"]);
+  assert.deepEqual(
+    M.calls.filter((c) => c.api.startsWith("ad#")).map((c) => c.api),
+    ["ad#1.showAsync", "ad#1.loadAsync", "ad#1.showAsync", "ad#1.showAsync", "ad#1.loadAsync"],
+  );
 });
 
 test("ads: scripted load failures ADS_NO_FILL, ADS_FREQUENT_LOAD, NETWORK_FAILURE; retry after", async () => {
@@ -411,7 +462,14 @@ test("ads: error_after_display rejects with the chosen code; slow_load resolves 
   const c = await F().getRewardedVideoAsync("p");
   await c.loadAsync();
   let settled = false;
-  c.showAsync().then(() => { settled = true; }, () => { settled = true; });
+  c.showAsync().then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(settled, false, "never_closes: showAsync stays pending");
   assert.equal(M.stats().fbAds["ad#3"], "used");
@@ -453,7 +511,10 @@ test("payments.onReady never fires when not ready; payment calls reject PAYMENTS
   await sleep(30);
   assert.deepEqual(seen, []);
   await assert.rejects(F().payments.getCatalogAsync(), code("PAYMENTS_NOT_INITIALIZED"));
-  await assert.rejects(F().payments.purchaseAsync({ productID: "coins_100" }), code("PAYMENTS_NOT_INITIALIZED"));
+  await assert.rejects(
+    F().payments.purchaseAsync({ productID: "coins_100" }),
+    code("PAYMENTS_NOT_INITIALIZED"),
+  );
   await assert.rejects(F().payments.getPurchasesAsync(), code("PAYMENTS_NOT_INITIALIZED"));
   assert.equal(M.fire("payments.onReady"), 1, "a test may make payments ready later");
   assert.deepEqual(seen, ["ready"]);
@@ -465,8 +526,10 @@ test("purchaseAsync rejects before startGameAsync, on unknown product, and witho
   await assert.rejects(F().payments.purchaseAsync({ productID: "coins_100" }), code("INVALID_OPERATION"));
   await F().startGameAsync();
   await assert.rejects(F().payments.purchaseAsync({ productID: "nope" }), code("INVALID_PARAM"));
-  await assert.rejects(F().payments.purchaseAsync({ productID: "coins_100" }), (e) =>
-    e.code === "NETWORK_FAILURE" && e.message === "mock signer not configured (scenario.platformUrl)");
+  await assert.rejects(
+    F().payments.purchaseAsync({ productID: "coins_100" }),
+    (e) => e.code === "NETWORK_FAILURE" && e.message === "mock signer not configured (scenario.platformUrl)",
+  );
   assert.deepEqual(await F().payments.getPurchasesAsync(), [], "nothing recorded without a signature");
 });
 
@@ -481,19 +544,35 @@ test("purchase flow through the signer: Purchase shape, getPurchases, consume, c
       catalog: [{ productID: "gems", title: "Gems", price: "$1.99", priceCurrencyCode: "USD" }],
     });
     await boot();
-    assert.deepEqual(await F().payments.getCatalogAsync(), [{ productID: "gems", title: "Gems", price: "$1.99", priceCurrencyCode: "USD" }]);
+    assert.deepEqual(await F().payments.getCatalogAsync(), [
+      { productID: "gems", title: "Gems", price: "$1.99", priceCurrencyCode: "USD" },
+    ]);
     const p = await F().payments.purchaseAsync({ productID: "gems", developerPayload: "dp-1" });
-    assert.deepEqual(Object.keys(p).sort(), ["developerPayload", "paymentID", "productID", "purchaseTime", "purchaseToken", "signedRequest"]);
+    assert.deepEqual(Object.keys(p).sort(), [
+      "developerPayload",
+      "paymentID",
+      "productID",
+      "purchaseTime",
+      "purchaseToken",
+      "signedRequest",
+    ]);
     assert.equal(p.productID, "gems");
     assert.equal(p.developerPayload, "dp-1");
     assert.equal(p.signedRequest, `sig-${p.purchaseToken}.payload`);
     assert.match(p.purchaseTime, /^\d+$/);
     assert.equal(srv.requests.length, 1);
     assert.equal(srv.requests[0].url, "/mock/meta/sign");
-    assert.deepEqual(srv.requests[0].body, { payload: {
-      app_id: "app-42", is_consumed: false, payment_id: p.paymentID, product_id: "gems",
-      purchase_time: Number(p.purchaseTime), purchase_token: p.purchaseToken, developer_payload: "dp-1",
-    } });
+    assert.deepEqual(srv.requests[0].body, {
+      payload: {
+        app_id: "app-42",
+        is_consumed: false,
+        payment_id: p.paymentID,
+        product_id: "gems",
+        purchase_time: Number(p.purchaseTime),
+        purchase_token: p.purchaseToken,
+        developer_payload: "dp-1",
+      },
+    });
     assert.deepEqual(await F().payments.getPurchasesAsync(), [p]);
     M.script("payments.purchaseAsync", "cancel");
     await assert.rejects(F().payments.purchaseAsync({ productID: "gems" }), code("USER_INPUT"));
@@ -509,7 +588,14 @@ test("purchase flow through the signer: Purchase shape, getPurchases, consume, c
 });
 
 test("unconsumed purchases from the scenario are returned at session start", async () => {
-  const old = { developerPayload: null, paymentID: "pay-0", productID: "coins_100", purchaseTime: "1700000000", purchaseToken: "tok-0", signedRequest: "s.p" };
+  const old = {
+    developerPayload: null,
+    paymentID: "pay-0",
+    productID: "coins_100",
+    purchaseTime: "1700000000",
+    purchaseToken: "tok-0",
+    signedRequest: "s.p",
+  };
   M.configure({ unconsumedPurchases: [old] });
   await boot();
   assert.deepEqual(await F().payments.getPurchasesAsync(), [old]);

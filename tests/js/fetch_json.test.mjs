@@ -12,14 +12,20 @@ async function serve(handler) {
   const server = http.createServer((req, res) => {
     stats.seen += 1;
     stats.open += 1;
-    res.on("close", () => { stats.open -= 1; });
+    res.on("close", () => {
+      stats.open -= 1;
+    });
     handler(req, res);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     stats,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(resolve);
+      }),
   };
 }
 
@@ -32,8 +38,17 @@ test("a JSON request gets the status and the parsed JSON body, with JSON headers
   });
   try {
     const api = createBridgeApi();
-    const sent = await api.fetchJson("post", `${server.url}/api/echo`, '{"score":5}', '{"Authorization":"Bearer t"}', 2000);
-    assert.deepEqual(envelope(sent), { ok: true, value: { status: 201, body: { got: { score: 5 } }, text: null } });
+    const sent = await api.fetchJson(
+      "post",
+      `${server.url}/api/echo`,
+      '{"score":5}',
+      '{"Authorization":"Bearer t"}',
+      2000,
+    );
+    assert.deepEqual(envelope(sent), {
+      ok: true,
+      value: { status: 201, body: { got: { score: 5 } }, text: null },
+    });
     assert.equal(server.requests[0].contentType, "application/json");
     const refused = await api.fetchJson("POST", `${server.url}/api/refuse`, "", "{}", 2000);
     assert.deepEqual(envelope(refused).value.status, 401);
@@ -48,12 +63,25 @@ test("a JSON request gets the status and the parsed JSON body, with JSON headers
 test("headers arrive as given, and a GET sends no body", async () => {
   let seen = null;
   const server = await serve((req, res) => {
-    seen = { method: req.method, auth: req.headers.authorization, accept: req.headers.accept, type: req.headers["content-type"] };
+    seen = {
+      method: req.method,
+      auth: req.headers.authorization,
+      accept: req.headers.accept,
+      type: req.headers["content-type"],
+    };
     res.writeHead(200, { "Content-Type": "application/json" });
     res.end("[1,2]");
   });
   try {
-    const answer = envelope(await createBridgeApi().fetchJson("GET", `${server.url}/x?a=1`, "", '{"Authorization":"Bearer s"}', 2000));
+    const answer = envelope(
+      await createBridgeApi().fetchJson(
+        "GET",
+        `${server.url}/x?a=1`,
+        "",
+        '{"Authorization":"Bearer s"}',
+        2000,
+      ),
+    );
     assert.deepEqual(answer.value, { status: 200, body: [1, 2], text: null });
     assert.deepEqual(seen, { method: "GET", auth: "Bearer s", accept: "application/json", type: undefined });
   } finally {

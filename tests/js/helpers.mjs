@@ -12,10 +12,16 @@ export async function startPlatformServer(routes) {
   const server = http.createServer((req, res) => {
     let raw = "";
     req.setEncoding("utf8");
-    req.on("data", (c) => { raw += c; });
+    req.on("data", (c) => {
+      raw += c;
+    });
     req.on("end", () => {
-      let body = null;
-      try { body = raw ? JSON.parse(raw) : null; } catch { body = { unparsable: raw }; }
+      let body;
+      try {
+        body = raw ? JSON.parse(raw) : null;
+      } catch {
+        body = { unparsable: raw };
+      }
       requests.push({ method: req.method, url: req.url, contentType: req.headers["content-type"], body });
       const route = routes[`${req.method} ${req.url}`];
       const [status, payload] = route ? route(body) : [404, { error: "no route" }];
@@ -28,7 +34,11 @@ export async function startPlatformServer(routes) {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(resolve);
+      }),
   };
 }
 
@@ -49,7 +59,12 @@ export function ttCall(fn, options = {}, { settleMs = 5, timeoutMs = 300 } = {})
   return new Promise((resolve) => {
     const events = [];
     let done = false;
-    const finish = () => { if (!done) { done = true; resolve(events); } };
+    const finish = () => {
+      if (!done) {
+        done = true;
+        resolve(events);
+      }
+    };
     const timer = setTimeout(finish, timeoutMs);
     fn({
       ...options,
@@ -67,7 +82,14 @@ export function ttCall(fn, options = {}, { settleMs = 5, timeoutMs = 300 } = {})
 /** Settle state of a promise after `ms`: {state: "pending"|"resolved"|"rejected", value}. */
 export async function settleWithin(promise, ms = 30) {
   let out = { state: "pending" };
-  promise.then((value) => { out = { state: "resolved", value }; }, (value) => { out = { state: "rejected", value }; });
+  promise.then(
+    (value) => {
+      out = { state: "resolved", value };
+    },
+    (value) => {
+      out = { state: "rejected", value };
+    },
+  );
   await sleep(ms);
   return out;
 }

@@ -2,7 +2,13 @@ import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { mock, internal, jsonSafe, DEFAULT_SCENARIO, KNOWN_OUTCOMES } from "../../js_bridge/mocks/scenario.js";
+import {
+  mock,
+  internal,
+  jsonSafe,
+  DEFAULT_SCENARIO,
+  KNOWN_OUTCOMES,
+} from "../../js_bridge/mocks/scenario.js";
 import "../../js_bridge/mocks/ttminis.js";
 import "../../js_bridge/mocks/fbinstant.js";
 import { sleep, ttCall } from "./helpers.mjs";
@@ -17,7 +23,10 @@ beforeEach(() => {
 function runProbe(workerData) {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL("./worker-probe.mjs", import.meta.url), { workerData });
-    w.once("message", (m) => { resolve(m); w.terminate(); });
+    w.once("message", (m) => {
+      resolve(m);
+      w.terminate();
+    });
     w.once("error", reject);
   });
 }
@@ -26,7 +35,8 @@ test("__gpMock is the exported singleton and exposes the contract", () => {
   assert.equal(mock, M);
   assert.ok(Array.isArray(M.calls));
   assert.equal(typeof M.scenario, "object");
-  for (const fn of ["configure", "script", "fire", "reset", "stats", "callsTo"]) assert.equal(typeof M[fn], "function", fn);
+  for (const fn of ["configure", "script", "fire", "reset", "stats", "callsTo"])
+    assert.equal(typeof M[fn], "function", fn);
   assert.equal(Object.keys(M).includes("__internal"), false, "internals are not enumerable");
   const s = M.stats();
   for (const k of ["listeners", "liveAds", "unshownFbAds", "adListeners", "scripted"]) assert.ok(k in s, k);
@@ -45,11 +55,25 @@ test("call log: api, JSON-safe args (functions replaced), t in ms since load, sd
   opts.data.nested.push("mutated after the call");
   await globalThis.FBInstant.initializeAsync();
   globalThis.FBInstant.getSDKVersion();
-  assert.deepEqual(M.calls.map((c) => [c.api, c.sdk]), [["init", "tt"], ["setStorage", "tt"], ["initializeAsync", "fb"], ["getSDKVersion", "fb"]]);
-  assert.deepEqual(M.calls[1].args, [{ key: "k", data: { nested: [1, { deep: true }] }, success: "[function]" }]);
+  assert.deepEqual(
+    M.calls.map((c) => [c.api, c.sdk]),
+    [
+      ["init", "tt"],
+      ["setStorage", "tt"],
+      ["initializeAsync", "fb"],
+      ["getSDKVersion", "fb"],
+    ],
+  );
+  assert.deepEqual(M.calls[1].args, [
+    { key: "k", data: { nested: [1, { deep: true }] }, success: "[function]" },
+  ]);
   const ts = M.calls.map((c) => c.t);
   for (const t of ts) assert.equal(typeof t, "number");
-  assert.deepEqual([...ts].sort((a, b) => a - b), ts, "non-decreasing");
+  assert.deepEqual(
+    [...ts].sort((a, b) => a - b),
+    ts,
+    "non-decreasing",
+  );
   assert.ok(ts[0] > 0);
   assert.doesNotThrow(() => JSON.stringify(M.calls));
   assert.deepEqual(M.callsTo("init").length, 1);
@@ -59,10 +83,20 @@ test("jsonSafe handles cycles, class instances, undefined, bigint and non-finite
   const a = { x: 1, f: () => 1, u: undefined };
   a.self = a;
   assert.deepEqual(jsonSafe(a), { x: 1, f: "[function]", self: "[circular]" });
-  assert.deepEqual(jsonSafe([undefined, 1n, NaN, Infinity, new Map(), new Uint8Array(2)]),
-    [null, "1", "NaN", "Infinity", "[object Map]", "[object Uint8Array]"]);
+  assert.deepEqual(jsonSafe([undefined, 1n, NaN, Infinity, new Map(), new Uint8Array(2)]), [
+    null,
+    "1",
+    "NaN",
+    "Infinity",
+    "[object Map]",
+    "[object Uint8Array]",
+  ]);
   const shared = { k: 1 };
-  assert.deepEqual(jsonSafe({ p: shared, q: shared }), { p: { k: 1 }, q: { k: 1 } }, "repeated, not circular");
+  assert.deepEqual(
+    jsonSafe({ p: shared, q: shared }),
+    { p: { k: 1 }, q: { k: 1 } },
+    "repeated, not circular",
+  );
   assert.equal(jsonSafe(new Date(0)), "1970-01-01T00:00:00.000Z");
 });
 
@@ -99,7 +133,10 @@ test("script: FIFO per api, string steps, validation, stats().scripted, outcome 
   // "value" replaces the payload but the call's own work still ran (code 1 was drawn and discarded)
   assert.deepEqual(third[0], ["success", { code: "mock-code-2" }], "queue drained -> default success");
   assert.deepEqual(M.stats().scripted, { addShortcut: 1 });
-  assert.deepEqual(M.callsTo("login").map((c) => c.outcome), ["fail", "ok", undefined]);
+  assert.deepEqual(
+    M.callsTo("login").map((c) => c.outcome),
+    ["fail", "ok", undefined],
+  );
   assert.throws(() => M.script("login", "explode"), /unknown outcome "explode"/);
   assert.throws(() => M.script("login"), /at least one step/);
   assert.throws(() => M.script("", "ok"), TypeError);
@@ -123,7 +160,17 @@ test("both SDK mocks share one log and one ad numbering", async () => {
   await globalThis.FBInstant.initializeAsync();
   const fbAd = await globalThis.FBInstant.getRewardedVideoAsync("p");
   await fbAd.loadAsync();
-  assert.deepEqual(M.calls.map((c) => c.api), ["init", "createRewardedVideoAd", "ad#1.onClose", "initializeAsync", "getRewardedVideoAsync", "ad#2.loadAsync"]);
+  assert.deepEqual(
+    M.calls.map((c) => c.api),
+    [
+      "init",
+      "createRewardedVideoAd",
+      "ad#1.onClose",
+      "initializeAsync",
+      "getRewardedVideoAsync",
+      "ad#2.loadAsync",
+    ],
+  );
   const s = M.stats();
   assert.equal(s.liveAds, 2, "one TikTok + one FB instance");
   assert.equal(s.unshownFbAds, 1);
@@ -144,14 +191,19 @@ test("reset: calls, queues, listeners, counters, settings and pending timers", a
   assert.deepEqual(M.scenario, JSON.parse(JSON.stringify(DEFAULT_SCENARIO)));
   assert.deepEqual(M.stats().scripted, {});
   assert.deepEqual(M.stats().listeners, {});
-  assert.equal(typeof globalThis.TTMinis.game.addShortcut, "function", "surface follows the restored defaults");
+  assert.equal(
+    typeof globalThis.TTMinis.game.addShortcut,
+    "function",
+    "surface follows the restored defaults",
+  );
   assert.equal(typeof globalThis.TTMinis.game.init, "function");
 });
 
 test("load-time settings in a fresh worker realm: __GP_SCENARIO__ then ?gp_scenario= (URL wins)", async () => {
   const r = await runProbe({
     preScenario: { runtime: "native", playerId: "from-global", clientVersion: "42.0.0" },
-    search: "?x=1&gp_scenario=" + encodeURIComponent(JSON.stringify({ playerId: "from-url", locale: "ja_JP" })),
+    search:
+      "?x=1&gp_scenario=" + encodeURIComponent(JSON.stringify({ playerId: "from-url", locale: "ja_JP" })),
   });
   assert.equal(r.ttDefined, true);
   assert.equal(r.fbDefined, true);
@@ -189,8 +241,54 @@ test("mock sources obey the hard rules: no eval, Function constructor, string ti
     assert.doesNotMatch(code, /\bFunction\s*\(/, `${f}: Function constructor`);
     assert.doesNotMatch(code, /set(Timeout|Interval)\s*\(\s*["'`]/, `${f}: string timer`);
     assert.doesNotMatch(code, /\b(document|window)\b/, `${f}: DOM global`);
-    const imports = [...code.matchAll(/^\s*import\s[^;]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]);
-    assert.ok(imports.every((s) => s === "./scenario.js"), `${f}: imports only ./scenario.js (${imports})`);
+    const imports = [...code.matchAll(/^\s*import\s[^;]*?from\s+["']([^"']+)["']([^;]*);/gm)];
+    const allowed = ["./scenario.js", "./emulation.json"];
+    assert.ok(
+      imports.every((m) => allowed.includes(m[1])),
+      `${f}: imports only ${allowed} (${imports.map((m) => m[1])})`,
+    );
+    for (const m of imports.filter((i) => i[1].endsWith(".json"))) {
+      assert.match(
+        m[2],
+        /^\s*with\s*\{\s*type:\s*"json"\s*\}\s*$/,
+        `${f}: JSON module import needs with { type: "json" }`,
+      );
+    }
     assert.match(src.slice(0, 400), /^\/\/ gameport/, `${f}: header comment`);
   }
+});
+
+function runPersistProbe(workerData) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL("./persist-probe.mjs", import.meta.url), { workerData });
+    w.once("message", (m) => {
+      resolve(m);
+      w.terminate();
+    });
+    w.once("error", reject);
+  });
+}
+
+const PERSIST = "?gp_scenario=" + encodeURIComponent(JSON.stringify({ persistStorage: true }));
+
+test("persistStorage: TikTok storage and Meta player data survive a reload through sessionStorage", async () => {
+  const first = await runPersistProbe({ search: PERSIST, write: true });
+  assert.deepEqual(first.restored, { tt: "", fb: {}, purchases: [] });
+  assert.deepEqual(Object.keys(first.session).sort(), [
+    "gameport-mock:fb.player",
+    "gameport-mock:tt.storage",
+  ]);
+  const reloaded = await runPersistProbe({ search: PERSIST, session: first.session });
+  assert.deepEqual(reloaded.restored, { tt: { coins: 7 }, fb: { level: 3 }, purchases: [] });
+  const reset = await runPersistProbe({ search: PERSIST, session: first.session, reset: true });
+  assert.deepEqual(reset.session, {}, "reset() drops the copies");
+});
+
+test("persistStorage off, or no sessionStorage: nothing is kept", async () => {
+  const off = await runPersistProbe({ write: true });
+  assert.deepEqual(off.session, {});
+  const seeded = await runPersistProbe({ session: { "gameport-mock:tt.storage": '[["save", "1"]]' } });
+  assert.equal(seeded.restored.tt, "", "not restored without the knob");
+  const none = await runPersistProbe({ search: PERSIST, write: true, withSessionStorage: false });
+  assert.deepEqual(none.restored, { tt: "", fb: {}, purchases: [] });
 });

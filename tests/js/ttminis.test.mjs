@@ -18,19 +18,48 @@ beforeEach(() => {
 
 test("import defines TTMinis.game synchronously with the documented members", () => {
   assert.equal(typeof globalThis.TTMinis, "object");
-  for (const name of ["init", "canIUse", "login", "authorize", "getSystemInfoSync", "getLaunchOptionsSync",
-    "getEnterOptionsSync", "onShow", "offShow", "onHide", "offHide", "setLoadingProgress", "setStorage",
-    "getStorage", "removeStorage", "clearStorage", "setStorageSync", "getStorageSync", "removeStorageSync",
-    "clearStorageSync", "addShortcut", "getShortcutMissionReward", "startEntranceMission",
-    "getEntranceMissionReward", "shareAppMessage", "shareToStory", "reportEvent", "pay",
-    "createRewardedVideoAd", "createInterstitialAd"]) {
+  for (const name of [
+    "init",
+    "canIUse",
+    "login",
+    "authorize",
+    "getSystemInfoSync",
+    "getLaunchOptionsSync",
+    "getEnterOptionsSync",
+    "onShow",
+    "offShow",
+    "onHide",
+    "offHide",
+    "setLoadingProgress",
+    "setStorage",
+    "getStorage",
+    "removeStorage",
+    "clearStorage",
+    "setStorageSync",
+    "getStorageSync",
+    "removeStorageSync",
+    "clearStorageSync",
+    "addShortcut",
+    "getShortcutMissionReward",
+    "startEntranceMission",
+    "getEntranceMissionReward",
+    "shareAppMessage",
+    "shareToStory",
+    "reportEvent",
+    "pay",
+    "createRewardedVideoAd",
+    "createInterstitialAd",
+  ]) {
     assert.equal(typeof g()[name], "function", name);
   }
 });
 
 test("html runtime: every call before init fails with a clear error", async () => {
   const ev = await ttCall(g().login);
-  assert.deepEqual(ev.map((e) => e[0]), ["fail", "complete"]);
+  assert.deepEqual(
+    ev.map((e) => e[0]),
+    ["fail", "complete"],
+  );
   const err = ev[0][1];
   assert.equal(err.error.error_code, TT_ERROR_CODES.NOT_INITIALIZED.error_code);
   assert.match(err.error.error_msg, /before TTMinis\.game\.init/);
@@ -45,7 +74,10 @@ test("html runtime: every call before init fails with a clear error", async () =
   // init fixes it
   initHtml();
   const ok = await ttCall(g().login);
-  assert.deepEqual(ok.map((e) => e[0]), ["success", "complete"]);
+  assert.deepEqual(
+    ok.map((e) => e[0]),
+    ["success", "complete"],
+  );
 });
 
 test("init validates clientKey and can be scripted to throw", () => {
@@ -77,7 +109,10 @@ test("login: default success with a local mock code, complete last", async () =>
   initHtml();
   const a = await ttCall(g().login);
   const b = await ttCall(g().login);
-  assert.deepEqual(a, [["success", { code: "mock-code-1" }], ["complete", { code: "mock-code-1" }]]);
+  assert.deepEqual(a, [
+    ["success", { code: "mock-code-1" }],
+    ["complete", { code: "mock-code-1" }],
+  ]);
   assert.equal(b[0][1].code, "mock-code-2");
 });
 
@@ -85,7 +120,10 @@ test("fail outcome: login defaults to 102102 in both failure shapes; code/messag
   initHtml();
   M.script("login", "fail", { outcome: "fail", code: 4242, message: "nope", extra: { why: 1 } });
   const a = await ttCall(g().login);
-  assert.deepEqual(a.map((e) => e[0]), ["fail", "complete"]);
+  assert.deepEqual(
+    a.map((e) => e[0]),
+    ["fail", "complete"],
+  );
   assert.equal(a[0][1].error.error_code, 102102);
   assert.equal(a[0][1].errCode, 102102);
   assert.match(a[0][1].errMsg, /^login:fail /);
@@ -110,7 +148,10 @@ test("throw outcome: the call throws synchronously and no callback fires", async
   initHtml();
   M.script("shareAppMessage", { outcome: "throw", message: "kaboom" });
   const seen = [];
-  assert.throws(() => g().shareAppMessage({ success: () => seen.push(1), complete: () => seen.push(2) }), /kaboom/);
+  assert.throws(
+    () => g().shareAppMessage({ success: () => seen.push(1), complete: () => seen.push(2) }),
+    /kaboom/,
+  );
   await sleep(20);
   assert.deepEqual(seen, []);
 });
@@ -119,16 +160,25 @@ test("ok_twice: success twice then complete once (complete last)", async () => {
   initHtml();
   M.script("addShortcut", "ok_twice");
   const ev = await ttCall(g().addShortcut, {}, { settleMs: 30 });
-  assert.deepEqual(ev.map((e) => e[0]), ["success", "success", "complete"]);
+  assert.deepEqual(
+    ev.map((e) => e[0]),
+    ["success", "success", "complete"],
+  );
 });
 
 test("ok_then_late_complete: complete fires again after lateMs", async () => {
   initHtml();
   M.script("authorize", { outcome: "ok_then_late_complete", lateMs: 30 });
   const ev = await ttCall(g().authorize, { scope: "user.info.basic" }, { settleMs: 5 });
-  assert.deepEqual(ev.map((e) => e[0]), ["success", "complete"]);
+  assert.deepEqual(
+    ev.map((e) => e[0]),
+    ["success", "complete"],
+  );
   await sleep(120);
-  assert.deepEqual(ev.map((e) => e[0]), ["success", "complete", "complete"]);
+  assert.deepEqual(
+    ev.map((e) => e[0]),
+    ["success", "complete", "complete"],
+  );
 });
 
 test("delayMs delays the outcome; value overrides the success payload", async () => {
@@ -148,7 +198,12 @@ test("a throwing game callback does not stop complete from firing and is counted
   console.error = () => {};
   try {
     const seen = [];
-    g().addShortcut({ success: () => { throw new Error("game bug"); }, complete: () => seen.push("complete") });
+    g().addShortcut({
+      success: () => {
+        throw new Error("game bug");
+      },
+      complete: () => seen.push("complete"),
+    });
     await sleep(20);
     assert.deepEqual(seen, ["complete"]);
     assert.equal(M.stats().callbackErrors, 1);
@@ -179,7 +234,12 @@ for (const [version, exp] of VERSION_CASES) {
   test(`client ${version}: canIUse and member presence follow the version table`, () => {
     M.configure({ clientVersion: version });
     initHtml();
-    for (const api of ["addShortcut", "getShortcutMissionReward", "startEntranceMission", "getEntranceMissionReward"]) {
+    for (const api of [
+      "addShortcut",
+      "getShortcutMissionReward",
+      "startEntranceMission",
+      "getEntranceMissionReward",
+    ]) {
       assert.equal(g().canIUse(api), exp.shortcut, api);
       assert.equal(typeof g()[api] === "function", exp.shortcut, `${api} present`);
     }
@@ -216,15 +276,24 @@ test("canIUse sub-schemas, unknown schemas and overrides", () => {
   assert.equal(g().canIUse("login"), false);
   assert.equal(g().canIUse("env.USER_DATA_PATH"), true);
   assert.deepEqual(Object.keys(TT_API_MIN_VERSION).sort(), [
-    "addShortcut", "createInterstitialAd", "getEntranceMissionReward", "getShortcutMissionReward",
-    "reportEvent", "startEntranceMission"]);
+    "addShortcut",
+    "createInterstitialAd",
+    "getEntranceMissionReward",
+    "getShortcutMissionReward",
+    "reportEvent",
+    "startEntranceMission",
+  ]);
   assert.ok(compareVersions("46.1.0", "46.0.10") > 0);
   assert.ok(compareVersions("9.0.0", "10.0.0") < 0);
   assert.equal(compareVersions("43.0", "43.0.0"), 0);
 });
 
 test("getSystemInfoSync fixture reflects version, locale and overrides; SDKVersion per A.12", () => {
-  M.configure({ clientVersion: "43.0.0", locale: "fr_FR", systemInfo: { platform: "android", screenWidth: 400 } });
+  M.configure({
+    clientVersion: "43.0.0",
+    locale: "fr_FR",
+    systemInfo: { platform: "android", screenWidth: 400 },
+  });
   initHtml();
   const info = g().getSystemInfoSync();
   assert.equal(info.version, "43.0.0");
@@ -255,8 +324,16 @@ test("launch and enter options; onShow/onHide listeners; fire() and bookkeeping"
   assert.equal(M.fire("onShow", { scene: "shortcut", query: { a: "1" } }), 1);
   assert.deepEqual(hides, [{}]);
   assert.deepEqual(shows, [{ scene: "shortcut", query: { a: "1" } }]);
-  assert.deepEqual(g().getEnterOptionsSync(), { scene: "shortcut", query: { a: "1" } }, "hot start updates enter options");
-  assert.deepEqual(g().getLaunchOptionsSync(), { scene: "share", query: { room: "7" } }, "launch options stay");
+  assert.deepEqual(
+    g().getEnterOptionsSync(),
+    { scene: "shortcut", query: { a: "1" } },
+    "hot start updates enter options",
+  );
+  assert.deepEqual(
+    g().getLaunchOptionsSync(),
+    { scene: "share", query: { room: "7" } },
+    "launch options stay",
+  );
   M.fire("onShow");
   assert.deepEqual(shows[1], { scene: "shortcut", query: { a: "1" } });
   g().offShow(onShow);
@@ -335,7 +412,10 @@ test("storage: the configured size limit fails writes (async and sync) and keeps
   const ev = await ttCall(g().setStorage, { key: "k2", data: big });
   assert.equal(ev[0][0], "fail");
   assert.equal(ev[0][1].error.error_code, TT_ERROR_CODES.STORAGE_LIMIT.error_code);
-  assert.throws(() => g().setStorageSync("k", big), (e) => e.errCode === TT_ERROR_CODES.STORAGE_LIMIT.error_code && /setStorageSync:fail/.test(e.errMsg));
+  assert.throws(
+    () => g().setStorageSync("k", big),
+    (e) => e.errCode === TT_ERROR_CODES.STORAGE_LIMIT.error_code && /setStorageSync:fail/.test(e.errMsg),
+  );
   assert.equal(g().getStorageSync("k"), "x".repeat(10));
   assert.equal(g().getStorageSync("k2"), "");
   // overwriting a key counts its old size only once
@@ -378,14 +458,25 @@ test("shareAppMessage / shareToStory outcomes", async () => {
 
 test("reportEvent validates eventName and params", async () => {
   initHtml();
-  assert.equal((await ttCall(g().reportEvent, { eventName: "level_up", params: { level: 2 } }))[0][0], "success");
+  assert.equal(
+    (await ttCall(g().reportEvent, { eventName: "level_up", params: { level: 2 } }))[0][0],
+    "success",
+  );
   const bad = await ttCall(g().reportEvent, { params: {} });
   assert.equal(bad[0][0], "fail");
   assert.equal(bad[0][1].error.error_code, TT_ERROR_CODES.INVALID_PARAM.error_code);
   const bad2 = await ttCall(g().reportEvent, { eventName: "x", params: "nope" });
   assert.equal(bad2[0][0], "fail");
   const logged = M.callsTo("reportEvent")[0];
-  assert.deepEqual(logged.args, [{ eventName: "level_up", params: { level: 2 }, success: "[function]", fail: "[function]", complete: "[function]" }]);
+  assert.deepEqual(logged.args, [
+    {
+      eventName: "level_up",
+      params: { level: 2 },
+      success: "[function]",
+      fail: "[function]",
+      complete: "[function]",
+    },
+  ]);
 });
 
 test("authorize requires a scope", async () => {
@@ -400,12 +491,18 @@ test("authorize requires a scope", async () => {
 
 test("pay without platformUrl: success echoes the order; validation; cancel", async () => {
   initHtml();
-  assert.deepEqual((await ttCall(g().pay, { trade_order_id: "T1" }))[0], ["success", { trade_order_id: "T1" }]);
+  assert.deepEqual((await ttCall(g().pay, { trade_order_id: "T1" }))[0], [
+    "success",
+    { trade_order_id: "T1" },
+  ]);
   const bad = await ttCall(g().pay, {});
   assert.equal(bad[0][1].error.error_code, TT_ERROR_CODES.INVALID_PARAM.error_code);
   M.script("pay", "cancel");
   const c = await ttCall(g().pay, { trade_order_id: "T2" });
-  assert.deepEqual(c.map((e) => e[0]), ["fail", "complete"]);
+  assert.deepEqual(
+    c.map((e) => e[0]),
+    ["fail", "complete"],
+  );
   assert.equal(c[0][1].errMsg, "pay:fail cancel");
 });
 
@@ -418,13 +515,30 @@ test("platformUrl: login code and pay go through the mock platform server", asyn
     M.configure({ platformUrl: srv.url + "/", openId: "open-9" });
     initHtml();
     assert.deepEqual((await ttCall(g().login))[0], ["success", { code: "srv-code-1" }]);
-    assert.deepEqual((await ttCall(g().pay, { trade_order_id: "T9" }))[0], ["success", { trade_order_id: "T9" }]);
+    assert.deepEqual((await ttCall(g().pay, { trade_order_id: "T9" }))[0], [
+      "success",
+      { trade_order_id: "T9" },
+    ]);
     M.script("pay", "cancel");
     await ttCall(g().pay, { trade_order_id: "T10" });
-    assert.deepEqual(srv.requests, [
-      { method: "POST", url: "/mock/tiktok/login_code", contentType: "application/json", body: { open_id: "open-9" } },
-      { method: "POST", url: "/mock/tiktok/pay", contentType: "application/json", body: { trade_order_id: "T9", outcome: "success" } },
-    ], "a cancelled pay does not notify the server");
+    assert.deepEqual(
+      srv.requests,
+      [
+        {
+          method: "POST",
+          url: "/mock/tiktok/login_code",
+          contentType: "application/json",
+          body: { open_id: "open-9" },
+        },
+        {
+          method: "POST",
+          url: "/mock/tiktok/pay",
+          contentType: "application/json",
+          body: { trade_order_id: "T9", outcome: "success" },
+        },
+      ],
+      "a cancelled pay does not notify the server",
+    );
   } finally {
     await srv.close();
   }
@@ -468,7 +582,13 @@ function adProbe(ad) {
   const onError = (e) => events.push(["error", e]);
   ad.onClose(onClose);
   ad.onError(onError);
-  return { events, detach: () => { ad.offClose(onClose); ad.offError(onError); } };
+  return {
+    events,
+    detach: () => {
+      ad.offClose(onClose);
+      ad.offError(onError);
+    },
+  };
 }
 
 test("ads: fresh object per call, adUnitId required", () => {
@@ -491,13 +611,27 @@ test("ad completed: show resolves, then onClose({isEnded:true}); second show rej
   await sleep(10);
   assert.deepEqual(p.events, [["close", { isEnded: true }]]);
   assert.deepEqual(order, ["shown"]);
-  await assert.rejects(ad.show(), (e) => e.error_code === TT_ERROR_CODES.AD_ALREADY_SHOWN.error_code && /:fail /.test(e.errMsg));
+  await assert.rejects(
+    ad.show(),
+    (e) => e.error_code === TT_ERROR_CODES.AD_ALREADY_SHOWN.error_code && /:fail /.test(e.errMsg),
+  );
   assert.equal(M.stats().liveAds, 0);
   assert.equal(M.stats().adListeners, 2);
   p.detach();
   assert.equal(M.stats().adListeners, 0);
-  assert.deepEqual(M.calls.map((c) => c.api), ["init", "createRewardedVideoAd", "ad#1.onClose", "ad#1.onError",
-    "ad#1.show", "ad#1.show", "ad#1.offClose", "ad#1.offError"]);
+  assert.deepEqual(
+    M.calls.map((c) => c.api),
+    [
+      "init",
+      "createRewardedVideoAd",
+      "ad#1.onClose",
+      "ad#1.onError",
+      "ad#1.show",
+      "ad#1.show",
+      "ad#1.offClose",
+      "ad#1.offError",
+    ],
+  );
 });
 
 test("ad closed_early: onClose({isEnded:false})", async () => {
@@ -515,7 +649,10 @@ test("ad no_fill: onError and show() rejects; the instance may retry", async () 
   M.script("ad.show", "no_fill");
   const ad = g().createRewardedVideoAd({ adUnitId: "u" });
   const p = adProbe(ad);
-  await assert.rejects(ad.show(), (e) => e.error_code === TT_ERROR_CODES.AD_NO_FILL.error_code && e.errCode === e.error_code);
+  await assert.rejects(
+    ad.show(),
+    (e) => e.error_code === TT_ERROR_CODES.AD_NO_FILL.error_code && e.errCode === e.error_code,
+  );
   assert.equal(p.events.length, 1);
   assert.equal(p.events[0][0], "error");
   assert.equal(M.stats().liveAds, 1, "not displayed -> still live");
@@ -531,7 +668,10 @@ test("ad error_after_display: show resolves, onError, then auto onClose({isEnded
   const p = adProbe(ad);
   await ad.show();
   await sleep(10);
-  assert.deepEqual(p.events.map((e) => e[0]), ["error", "close"]);
+  assert.deepEqual(
+    p.events.map((e) => e[0]),
+    ["error", "close"],
+  );
   assert.equal(p.events[0][1].error_code, TT_ERROR_CODES.AD_PLAYBACK_ERROR.error_code);
   assert.deepEqual(p.events[1][1], { isEnded: false });
 });
@@ -554,7 +694,9 @@ test("ad load slow_load resolves after its delay and fires onLoad", async () => 
   M.script("ad.load", { outcome: "slow_load", delayMs: 50 });
   const ad = g().createRewardedVideoAd({ adUnitId: "u" });
   let loads = 0;
-  ad.onLoad(() => { loads += 1; });
+  ad.onLoad(() => {
+    loads += 1;
+  });
   const loading = ad.load();
   assert.equal((await settleWithin(loading, 20)).state, "pending");
   assert.equal((await settleWithin(loading, 150)).state, "resolved");
@@ -664,6 +806,8 @@ test("reset(): init required again, storage/listeners/ads cleared, pending callb
   initHtml();
   assert.equal(g().getStorageSync("k"), "");
   assert.equal(g().createRewardedVideoAd({ adUnitId: "u" }) && M.calls.at(-1).api, "createRewardedVideoAd");
-  g().createRewardedVideoAd({ adUnitId: "u" }).onClose(() => {});
+  g()
+    .createRewardedVideoAd({ adUnitId: "u" })
+    .onClose(() => {});
   assert.deepEqual(Object.keys(M.stats().listeners), ["ad#2.onClose"], "ad numbering restarts");
 });

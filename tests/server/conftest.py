@@ -52,7 +52,7 @@ def stack(tmp_path: Path, db: str) -> Iterator[Stack]:
     mock = ServerProcess(
         ["mock-platform", "--host", "127.0.0.1", "--port", "0", "--config", str(config_path)]
     ).start()
-    config["tiktok"]["api_base_url"] = mock.url
+    config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = mock.url
     config_path.write_text(json.dumps(config))
     http = httpx.Client(timeout=120)
     st = Stack(tmp_path, config, config_path, db, mock, mock, http)

@@ -24,9 +24,9 @@ START_TIMEOUT_S = 30.0
 
 CATALOG = [
     {"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100}, "tiktok_beans": 10,
-     "meta_price": "0.99", "meta_currency": "USD"},
+     "meta_price": "0.99", "meta_currency": "USD", "web_price": "1.00", "web_currency": "EUR"},
     {"product_id": "gems_600", "title": "600 gems", "grants": {"gems": 600}, "tiktok_beans": 50,
-     "meta_price": "4.99", "meta_currency": "USD"},
+     "meta_price": "4.99", "meta_currency": "USD", "web_price": "5.00", "web_currency": "EUR"},
     {"product_id": "no_ads", "title": "Remove ads", "grants": {"no_ads": 1}, "tiktok_beans": 100},
 ]  # fmt: skip
 
@@ -37,7 +37,9 @@ def make_config(api_base_url: str = "http://127.0.0.1:9") -> dict[str, Any]:
         "environment": "sandbox",
         "tiktok": {"client_key": "ck_" + secrets.token_hex(6), "client_secret": secrets.token_hex(24),
                    "api_base_url": api_base_url, "timeout_s": 30, "max_retries": 2},
-        "meta": {"app_id": "app_" + secrets.token_hex(4), "app_secret": secrets.token_hex(24)},
+        "meta": {"app_id": "app_" + secrets.token_hex(4), "app_secret": secrets.token_hex(24),
+                 "webhook_verify_token": "vt_" + secrets.token_hex(8)},
+        "web": {"checkout_url": api_base_url, "webhook_secret": secrets.token_hex(24)},
         "risk": {"velocity_max": 5, "velocity_window_s": 3600},
         "catalog": CATALOG,
     }  # fmt: skip

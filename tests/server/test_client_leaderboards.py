@@ -14,12 +14,12 @@ from server_stack import ServerProcess, Stack
 
 from gameport import GameConfig, LeaderboardEntry, Platform
 from gameport.adapters.meta import MetaAdapter
-from gameport.backend_session import BackendSession
+from gameport.backend.session import BackendSession
 from gameport.errors import BackendError, NetworkError
-from gameport.fakes.meta import fake_meta
-from gameport.fakes.tiktok import fake_tiktok
 from gameport.testing import Call, FakeBridge
-from gameport.testing_http import urllib_http
+from gameport.testing.fake_http import urllib_http
+from gameport.testing.meta import fake_meta
+from gameport.testing.tiktok import fake_tiktok
 from gameport.values import Json, JsonObject
 
 

@@ -21,26 +21,33 @@ from server_stack import make_config
 from gameport.server.backend_app import create_backend_app, open_backend
 from gameport.server.config import parse_config
 from gameport.server.errors import ConfigError
-from gameport.server.mock_platform_app import MockPlatform, create_mock_platform_app
+from gameport.server.meta_webhook import sign_meta_webhook
+from gameport.server.mock_platform_app import MockPlatform, MockPurchases, create_mock_platform_app
+from gameport.server.unconfirmed import META_WEBHOOK_SIGNATURE_HEADER
+from gameport.server.web_checkout import WEB_SIGNATURE_HEADER, sign_web_webhook
 
 BACKEND_POSTS = ["/api/tiktok/login", "/api/meta/nonce", "/api/meta/login", "/api/tiktok/orders",
                  "/api/meta/purchases", "/api/tiktok/webhook", "/api/web/login",
-                 "/api/leaderboards/main/scores", "/api/leaderboards/-x/scores"]  # fmt: skip
+                 "/api/leaderboards/main/scores", "/api/leaderboards/-x/scores", "/api/web/orders",
+                 "/api/web/webhook", "/api/meta/webhook"]  # fmt: skip
 BACKEND_GETS = [
     "/api/health",
     "/api/catalog",
     "/api/grants",
     "/api/orders/x",
     "/api/leaderboards/main/scores",
+    "/api/meta/webhook",
 ]
 MOCK_POSTS = ["/v2/oauth/token/", "/v2/minis/trade_order/create/", "/v2/minis/trade_order/query/",
               "/v2/minis/utility/get_tier_infos/", "/v2/minis/utility/check_redeem_amounts/",
               "/mock/tiktok/login_code", "/mock/tiktok/pay", "/mock/tiktok/webhooks", "/mock/tiktok/alter",
-              "/mock/tiktok/inject", "/mock/tiktok/fault", "/mock/meta/sign"]  # fmt: skip
+              "/mock/tiktok/inject", "/mock/tiktok/fault", "/mock/meta/sign", "/mock/web/pay",
+              "/mock/web/webhooks", "/mock/meta/webhooks"]  # fmt: skip
 FIELDS = ["code", "signed_player_info", "product_id", "signed_request", "trade_order_id", "outcome",
           "payload", "copies", "event", "token_amount", "order_info", "tier_ids", "token_amounts", "open_id",
           "status", "client_key", "content", "order_id", "refund_amount", "path", "age_s", "delete",
-          "token_type", "token", "score", "extra"]  # fmt: skip
+          "token_type", "token", "score", "extra", "price", "amount", "payment_id", "field", "value",
+          "delay_ms", "webhook", "bad_signature", "entry", "object"]  # fmt: skip
 
 json_values = st.recursive(
     st.none()
@@ -63,6 +70,8 @@ headers = st.fixed_dictionaries(
     optional={
         "Authorization": st.sampled_from(["Bearer ", "Bearer gps_x", "Basic x", "Bearer act.x", "SESSION"]),
         "TikTok-Signature": st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=120),
+        "Gameport-Signature": st.sampled_from(["", "t=1,s=" + "0" * 64, "t=99999999999,s=zz", "s=1"]),
+        "X-Hub-Signature-256": st.sampled_from(["", "sha256=", "sha256=" + "a" * 64, "sha1=x"]),
         "Content-Type": st.sampled_from(
             ["application/json", "application/x-www-form-urlencoded", "text/plain"]
         ),
@@ -76,6 +85,7 @@ class Apps:
     api: httpx.AsyncClient
     mock: httpx.AsyncClient
     session: str
+    raw_config: dict[str, Any]
 
     def request(self, client: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
         return self.runner.run(client.request(method, url, **kwargs))
@@ -86,7 +96,7 @@ def apps(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     raw = make_config("http://mock")
     state = MockPlatform(client_key=raw["tiktok"]["client_key"], client_secret=raw["tiktok"]["client_secret"],
                          meta_app_secret=raw["meta"]["app_secret"])  # fmt: skip
-    mock_app = create_mock_platform_app(state)
+    mock_app = create_mock_platform_app(state, MockPurchases(web_secret=raw["web"]["webhook_secret"]))
     if request.param == "sqlite":
         db = str(Path(tmp_path_factory.mktemp("fuzz")) / "ledger.sqlite3")
     else:
@@ -107,7 +117,7 @@ def apps(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             )
             state.codes["c"] = "fuzzer"
             session = (await api.post("/api/tiktok/login", json={"code": "c"})).json()["session"]
-            return Apps(runner, api, mock, session)
+            return Apps(runner, api, mock, session, raw)
 
         yield runner.run(setup())
         runner.run(stack.aclose())
@@ -142,6 +152,37 @@ def test_backend_gets_never_5xx(
     params = {"platform": query, "count": query, "offset": query}
     response = apps.request(apps.api, "GET", route, params=params, headers=hdrs)
     assert 200 <= response.status_code < 500, (route, query, response.status_code)
+
+
+webhook_values = st.fixed_dictionaries(
+    {}, optional={"payment_id": json_values, "purchase_token": json_values, "product_id": json_values,
+                  "player_id": json_values, "refund_id": json_values, "order_id": json_values}
+)  # fmt: skip
+signed_bodies = st.one_of(
+    bodies,
+    st.fixed_dictionaries({"order_id": json_values, "event": st.sampled_from(["paid", "refund", "x"]),
+                           "payment_id": json_values}),
+    st.builds(lambda field, value, entry: {"object": "payments", "entry": [{"id": entry, "changes": [
+        {"field": field, "value": value}]}]}, st.sampled_from(["purchase", "refund", "x"]),
+        webhook_values, json_values),
+).map(lambda b: b if isinstance(b, bytes) else json.dumps(b).encode())  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=signed_bodies, web=st.booleans())
+def test_correctly_signed_webhooks_never_5xx(apps: Apps, body: bytes, web: bool) -> None:
+    """Past the signature check, the parsers meet arbitrary (signed) bodies."""
+    if web:
+        route = "/api/web/webhook"
+        headers = {WEB_SIGNATURE_HEADER: sign_web_webhook(body, apps.raw_config["web"]["webhook_secret"])}
+    else:
+        route = "/api/meta/webhook"
+        headers = {
+            META_WEBHOOK_SIGNATURE_HEADER: sign_meta_webhook(body, apps.raw_config["meta"]["app_secret"])
+        }
+    response = apps.request(apps.api, "POST", route, content=body, headers=headers)
+    assert 200 <= response.status_code < 500, (route, body, response.status_code, response.text)
+    assert response.status_code != 401, response.text
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

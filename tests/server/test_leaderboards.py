@@ -11,7 +11,7 @@ import httpx
 import pytest
 from server_stack import ServerProcess, Stack
 
-from gameport.leaderboard_limits import MAX_SCORE
+from gameport.backend.leaderboard_limits import MAX_SCORE
 
 
 def _web_login(stack: Stack, player_id: str) -> str:

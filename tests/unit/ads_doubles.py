@@ -9,9 +9,9 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from gameport import GameConfig, Platform
-from gameport.fakes.meta import FakeMeta, fake_meta
-from gameport.fakes.tiktok import FakeTikTok, fake_tiktok
 from gameport.testing import NO_ANSWER, Call, FakeBridge, HandlerResult, SdkFailure
+from gameport.testing.meta import FakeMeta, fake_meta
+from gameport.testing.tiktok import FakeTikTok, fake_tiktok
 from gameport.values import Json, JsonObject
 
 from .platform_doubles import PAGE_GLOBALS, WebPage

@@ -91,12 +91,12 @@ class DummyAdapter(Adapter):
         cls.progress = []
         cls.logged = []
 
-    async def init(self) -> frozenset[Capability]:
+    async def start(self) -> dict[Capability, str]:
         type(self).inits += 1
         await self.bridge.call("dummy.init")
         if type(self).fail_init is not None:
             raise type(self).fail_init  # type: ignore[misc]
-        return type(self).available
+        return {c: "withheld by the test" for c in self.CAPABILITIES - type(self).available}
 
     async def login(self, nonce: str | None = None) -> LoginResult:
         return LoginResult("tiktok", None, "code-1", "tiktok_code")

@@ -19,7 +19,7 @@ from gameport import (
     LifecycleEvent,
     UnsupportedCapabilityError,
 )
-from gameport.fakes.tiktok import fake_tiktok
+from gameport.testing.tiktok import fake_tiktok
 
 from .ads_doubles import Clock, ad_setup
 

@@ -17,12 +17,12 @@ from gameport import (
     Platform,
     UnsupportedCapabilityError,
 )
+from gameport.backend.leaderboard_limits import MAX_SCORE
 from gameport.bridge import HttpReply
 from gameport.errors import BackendError
-from gameport.fakes.meta import fake_meta
-from gameport.fakes.tiktok import fake_tiktok
-from gameport.leaderboard_limits import MAX_SCORE
 from gameport.testing import FakeBridge
+from gameport.testing.meta import fake_meta
+from gameport.testing.tiktok import fake_tiktok
 
 from .backend_doubles import BASE, FakeBackend
 from .platform_doubles import WebPage

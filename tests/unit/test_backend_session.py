@@ -11,12 +11,12 @@ from gameport import PlatformSettings
 from gameport.adapters.meta import MetaAdapter
 from gameport.adapters.tiktok import TikTokAdapter
 from gameport.adapters.web import WebAdapter
-from gameport.backend_session import BackendSession, open_backend_session
+from gameport.backend.session import BackendSession, open_backend_session
 from gameport.bridge import HttpReply
 from gameport.errors import BackendError, NetworkError, PlatformError
-from gameport.fakes.meta import fake_meta
-from gameport.fakes.tiktok import fake_tiktok
 from gameport.testing import FakeBridge
+from gameport.testing.meta import fake_meta
+from gameport.testing.tiktok import fake_tiktok
 from gameport.values import JsonObject
 
 from .backend_doubles import BASE, FakeBackend, refusal

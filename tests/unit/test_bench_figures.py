@@ -11,7 +11,6 @@ FILES = {
     "pyodide/pyodide.mjs": 10,
     "pyodide/pyodide.asm.mjs": 20,
     "pyodide/python_stdlib.zip": 150,
-    "wheels/micropip-0.11.1-py3-none-any.whl": 30,
     "wheels/gameport-0.1.0-py3-none-any.whl": 50,
     "js_bridge/api.js": 3,
     "js_bridge/mocks/ttminis.js": 7,
@@ -42,16 +41,15 @@ def test_size_table_groups_every_file_once_and_gives_the_wheel_share() -> None:
     rows = size_rows(FILES)
     assert rows == [
         ("Pyodide wasm", 700, 1),
-        ("Pyodide stdlib zip", 150, 1),
+        ("stdlib zip (trimmed, .pyc)", 150, 1),
         ("Pyodide js", 30, 2),
-        ("micropip wheel", 30, 1),
         ("gameport wheel", 50, 1),
-        ("js_bridge/", 10, 2),
+        ("js_bridge/ (mocks included)", 10, 2),
         ("game and build-info.json", 30, 2),
     ]
     assert sum(n for _, n, _ in rows) == sum(FILES.values())
     text = dist_sizes.render(FILES)
-    assert "dist/ total" in text and text.endswith("gameport wheel / dist/ total: 5.0 %")
+    assert "dist/ total" in text and text.endswith("gameport wheel / dist/ total: 5.2 %")
 
 
 def test_table_aligns_columns() -> None:

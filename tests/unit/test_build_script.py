@@ -10,7 +10,7 @@ from ..build_script import load_build_script
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_browser_wheel_is_deterministic_and_leaves_out_the_server() -> None:
+def test_browser_wheel_is_deterministic_and_leaves_out_everything_host_only() -> None:
     build = load_build_script()
     first = build.build_wheel().read_bytes()
     wheel = build.build_wheel()
@@ -19,8 +19,11 @@ def test_browser_wheel_is_deterministic_and_leaves_out_the_server() -> None:
         names = archive.namelist()
         record = archive.read("gameport-0.1.0.dist-info/RECORD").decode()
     assert "gameport/__init__.py" in names and "gameport/py.typed" in names
-    assert "gameport/bridge/pyodide_bridge.py" in names and "gameport/testing.py" in names
-    assert not [name for name in names if name.startswith("gameport/server")]
+    assert "gameport/bridge/pyodide_bridge.py" in names
+    # host-only, today's layout and the subpackages to come: server, fakes, FakeBridge and its HTTP twin
+    host_only = ("gameport/server/", "gameport/fakes/", "gameport/testing/", "gameport/testing")
+    assert [name for name in names if name.startswith(host_only) or "testing_http" in name] == []
+    assert all(prefix in build.WHEEL_EXCLUDE for prefix in host_only[:3])
     assert all(line.split(",")[0] in names for line in record.splitlines())
 
 
@@ -67,3 +70,57 @@ def test_no_server_secret_reaches_the_client_bundle() -> None:
         elif path.is_file():
             blobs.append(path.read_bytes())
     assert blobs and not [s for s in secrets_ for blob in blobs if s in blob]
+
+
+def test_test_command_runs_eslint_and_prettier_before_the_node_tests(monkeypatch) -> None:
+    import subprocess
+
+    build = load_build_script()
+    ran: list[str] = []
+    monkeypatch.setattr(build, "setup", lambda: None)
+    monkeypatch.setattr(build, "build", lambda: None)
+    monkeypatch.setattr(build, "run", lambda cmd, *, what, **kwargs: ran.append(" ".join(cmd)))
+    monkeypatch.setattr(build.subprocess, "run", lambda cmd, **kwargs: subprocess.CompletedProcess(cmd, 0))
+    assert build.test([]) == 0
+    lint_paths = " ".join(build.JS_LINT_PATHS)
+    eslint = ran.index(f"{build.node_bin('eslint')} --max-warnings 0 {lint_paths}")
+    prettier = ran.index(f"{build.node_bin('prettier')} --check --log-level warn {lint_paths}")
+    assert eslint < prettier < ran.index("node --test tests/js/")
+    assert {"js_bridge", "demo_game", "bench/pages", "tests/js", "tests/browser/pages"} <= set(
+        build.JS_LINT_PATHS
+    )
+
+
+def test_setup_npm_installs_dev_dependencies_once_per_lockfile(tmp_path: Path, monkeypatch) -> None:
+    build = load_build_script()
+    ran: list[list[str]] = []
+
+    def fake_npm_ci(cmd: list[str], *, what: str, **kwargs: object) -> None:
+        ran.append(cmd)
+        pyodide = tmp_path / "node_modules" / "pyodide"
+        pyodide.mkdir(parents=True, exist_ok=True)
+        (pyodide / "package.json").write_text(f'{{"version": "{build.PYODIDE_VERSION}"}}')
+
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "run", fake_npm_ci)
+    monkeypatch.setattr(build.shutil, "which", lambda name: f"/usr/bin/{name}")
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    build.setup_npm()
+    assert len(ran) == 1 and ran[0][1:3] == ["ci", "--include=dev"]
+    build.setup_npm()
+    assert len(ran) == 1, "a second setup with the same lockfile must do nothing"
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}')
+    build.setup_npm()
+    assert len(ran) == 2, "a changed lockfile (a new devDependency) must install again"
+
+
+def test_the_mocks_emulation_table_is_built_and_served_as_json() -> None:
+    build = load_build_script()
+    handler = type("H", (build.SiteHandler,), {"routes": {}})
+    # JSON module imports (the mocks' `import ... with { type: "json" }`) need this exact type.
+    served_as = handler.guess_type(handler.__new__(handler), "/js_bridge/mocks/emulation.json")
+    assert served_as == "application/json"
+    built = ROOT / "dist" / "js_bridge" / "mocks" / "emulation.json"
+    assert (ROOT / "dist" / "build-info.json").exists(), "run python3 build.py build first"
+    assert not built.is_symlink()
+    assert built.read_bytes() == (ROOT / "src" / "gameport" / "testing" / "emulation.json").read_bytes()

@@ -201,3 +201,11 @@ def test_settings_for_rejects_unknown_names() -> None:
         config.settings_for("steam")
     with pytest.raises(ConfigError, match="unknown environment"):
         config.settings_for("web", "live")
+
+
+def test_a_schema_key_for_editors_is_accepted_and_ignored() -> None:
+    data = {"$schema": "./gameport.schema.json", "platforms": {"web": {"sandbox": {"client_key": "k"}}}}
+    assert GameConfig.from_json(json.dumps(data)) == GameConfig.from_dict({"platforms": data["platforms"]})
+    assert GameConfig.from_toml('"$schema" = "https://example.com/s.json"') == GameConfig()
+    with pytest.raises(ConfigError, match=r"\$schema: expected a string"):
+        GameConfig.from_json('{"$schema": 1}')

@@ -22,11 +22,11 @@ from gameport import (
     UnsupportedCapabilityError,
 )
 from gameport.adapters import load_adapter
-from gameport.fakes.meta import fake_meta
-from gameport.fakes.tiktok import fake_tiktok
 from gameport.server.meta_signed import sign_meta_payload, verify_meta_signed
 from gameport.server.nonce_store import MemoryNonceStore, NonceOutcome
 from gameport.testing import FakeBridge
+from gameport.testing.meta import fake_meta
+from gameport.testing.tiktok import fake_tiktok
 
 from .platform_doubles import WebPage
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gameport import ConfigError, PlatformName
-from gameport.detect import detect_platform, url_query
+from gameport.adapters.detect import detect_platform, url_query
 from gameport.testing import Call, FakeBridge
 from gameport.values import Json
 

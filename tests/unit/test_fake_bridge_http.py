@@ -17,7 +17,7 @@ from gameport.bridge import HttpReply, HttpRequest
 from gameport.bridge.fetch import TEXT_KEPT, http_reply, reply_from_text
 from gameport.errors import BridgeError, BridgeTimeoutError, NetworkError
 from gameport.testing import FakeBridge
-from gameport.testing_http import urllib_http
+from gameport.testing.fake_http import urllib_http
 
 
 async def test_the_http_handler_gets_a_checked_request_and_the_call_is_recorded() -> None:

@@ -25,7 +25,7 @@ from gameport import (
     UnsupportedCapabilityError,
 )
 from gameport.adapters import Adapter, load_adapter
-from gameport.analytics import validate_event
+from gameport.features.analytics import validate_event
 from gameport.testing import FakeBridge
 from gameport.values import Json
 
@@ -88,7 +88,7 @@ async def test_a_switched_off_capability_says_it_is_unavailable_in_this_session(
     assert not p.supports(Capability.SHARE)
     with pytest.raises(UnsupportedCapabilityError, match="share is not supported on web") as caught:
         await p.social.share(ShareContent(text="hi"))
-    assert "not available in this session" in caught.value.reason
+    assert caught.value.reason == "switched off by features['share'] in the configuration"
     with pytest.raises(UnsupportedCapabilityError, match="storage"):
         await p.storage.set("k", 1)
 

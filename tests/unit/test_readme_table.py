@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gameport.adapters import load_adapter
-from gameport.backend_leaderboards import BACKEND_CAPABILITIES
+from gameport.backend.leaderboards import BACKEND_CAPABILITIES
 from gameport.capabilities import FALLBACKS, Capability
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -62,3 +62,52 @@ def test_js_bridge_touches_the_dom_only_in_page_code() -> None:
             assert 'typeof document !== "undefined"' in text
         else:
             assert uses_dom is None, f"{path.name} touches the DOM"
+
+
+_EFFECTIVE_RULES = """
+import { ESLint } from "eslint";
+const eslint = new ESLint();
+const out = {};
+for (const file of process.argv.slice(1)) {
+  const config = await eslint.calculateConfigForFile(file);
+  const rules = Object.entries(config?.rules ?? {});
+  out[file] = Object.fromEntries(rules.map(([rule, entry]) => [rule, entry[0]]));
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def _js_files() -> list[str]:
+    return sorted(
+        str(path.relative_to(ROOT))
+        for path in _tracked_and_new_files()
+        if path.suffix in {".js", ".mjs", ".cjs"} and path.exists()
+    )
+
+
+def test_every_js_file_is_linted_and_formatted() -> None:
+    from ..build_script import load_build_script
+
+    paths = load_build_script().JS_LINT_PATHS
+    missed = [name for name in _js_files() if not any(name == p or name.startswith(p + "/") for p in paths)]
+    assert missed == [], "add their folder to JS_LINT_PATHS in build.py (and a section to eslint.config.js)"
+
+
+def test_eslint_config_forbids_code_from_strings_in_every_js_file() -> None:
+    import json
+
+    assert (ROOT / "node_modules" / "eslint").is_dir(), "run python3 build.py setup first (installs ESLint)"
+    files = _js_files()
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", _EFFECTIVE_RULES, *files],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    rules = json.loads(out)
+    assert sorted(rules) == files
+    wanted = ("no-eval", "no-new-func", "no-implied-eval", "no-unused-vars", "no-undef")
+    weaker = {f"{file}: {rule}": rules[file].get(rule) for file in files for rule in wanted}
+    assert {where: level for where, level in weaker.items() if level != 2} == {}

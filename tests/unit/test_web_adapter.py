@@ -46,8 +46,9 @@ def test_load_adapter_finds_the_web_adapter_and_refuses_unknown_names() -> None:
 
 async def test_a_full_browser_page_offers_everything_the_web_can_do() -> None:
     p = await started()
-    assert p.capabilities == ALL_WEB  # no ad provider on this page: no ads
-    assert WebAdapter.CAPABILITIES == ALL_WEB | {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD}
+    assert p.capabilities == ALL_WEB  # no ad or pay provider on this page: no ads, no purchases
+    providers = {Capability.REWARDED_AD, Capability.INTERSTITIAL_AD, Capability.PURCHASES}
+    assert WebAdapter.CAPABILITIES == ALL_WEB | providers
 
 
 async def test_missing_browser_apis_remove_their_capabilities() -> None:
@@ -64,7 +65,7 @@ async def test_the_capabilities_argument_and_feature_switches_narrow_the_set() -
     page = WebPage()
     settings = PlatformSettings(features={"share": False, "login": True})
     adapter = WebAdapter(page.bridge(), settings, capabilities={Capability.SHARE, Capability.STORAGE})
-    assert await adapter.init() == {Capability.STORAGE}
+    assert (await adapter.init()).available == {Capability.STORAGE}
     with pytest.raises(UnsupportedCapabilityError, match="login is not supported on web"):
         await adapter.login()
 
@@ -182,8 +183,7 @@ async def test_share_without_navigator_share_is_unsupported_with_its_fallback() 
     p = await started(share=False)
     with pytest.raises(UnsupportedCapabilityError, match="hide the share button") as caught:
         await p.social.share(ShareContent(text="hi"))
-    assert "missing in this browser" not in caught.value.reason  # the facade refuses before the adapter
-    assert "not available in this session" in caught.value.reason
+    assert caught.value.reason == "this page has no navigator.share"  # the adapter's precise reason
 
 
 async def test_analytics_is_kept_in_memory() -> None:

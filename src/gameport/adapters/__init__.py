@@ -1,6 +1,7 @@
 """The platform adapters, imported lazily: only the chosen platform's module is ever loaded.
 
-Each module (``gameport.adapters.tiktok``, ``.meta``, ``.web``) ends with ``adapter_class = <Adapter>``.
+Each platform's module (``gameport.adapters.tiktok.adapter``, ``meta.adapter``, ``web.adapter``) ends with
+``adapter_class = <Adapter>``.
 """
 
 from __future__ import annotations
@@ -8,13 +9,13 @@ from __future__ import annotations
 import importlib
 from typing import Final
 
-from ..capabilities import PlatformName
-from .base import Adapter, map_errors
+from gameport.adapters.base import Adapter, map_errors
+from gameport.capabilities import PlatformName
 
 ADAPTER_MODULES: Final[dict[PlatformName, str]] = {
-    PlatformName.TIKTOK: "gameport.adapters.tiktok",
-    PlatformName.META: "gameport.adapters.meta",
-    PlatformName.WEB: "gameport.adapters.web",
+    PlatformName.TIKTOK: "gameport.adapters.tiktok.adapter",
+    PlatformName.META: "gameport.adapters.meta.adapter",
+    PlatformName.WEB: "gameport.adapters.web.adapter",
 }
 """Platform -> the module holding its adapter."""
 

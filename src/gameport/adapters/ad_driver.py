@@ -1,8 +1,8 @@
 """What an adapter implements for ads: load, show and banners of one platform, without pacing.
 
-The ``platform.ads`` namespace (:mod:`gameport.ads`) owns everything shared: one ad at a time, frequency
-capping, back-off, timeouts, lifecycle pause / mute and events. A driver only talks to its SDK and reports
-what happened as an :class:`AdOutcome`; expected failures are outcomes or :class:`AdFailure`, not
+The ``platform.ads`` namespace (:mod:`gameport.features.ads`) owns everything shared: one ad at a time,
+frequency capping, back-off, timeouts, lifecycle pause / mute and events. A driver only talks to its SDK and
+reports what happened as an :class:`AdOutcome`; expected failures are outcomes or :class:`AdFailure`, not
 ``PlatformError``.
 """
 
@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..ad_models import AdKind, AdReason, AdState, BannerPosition, BannerResult
+from gameport.models.ads import AdKind, AdReason, AdState, BannerPosition, BannerResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import ClassVar, NoReturn
 
-from ..bridge import Bridge, Subscription
-from ..capabilities import FALLBACKS, Capability, PlatformName
-from ..config import PlatformSettings
-from ..errors import PlatformError, UnsupportedCapabilityError
-from ..models import (
+from gameport.adapters.ad_driver import AdDriver
+from gameport.adapters.payment_driver import PaymentDriver
+from gameport.bridge import Bridge, Subscription
+from gameport.capabilities import FALLBACKS, Capability, CapabilityGate, PlatformName
+from gameport.config.settings import PlatformSettings
+from gameport.errors import NotInitializedError, PlatformError, UnsupportedCapabilityError
+from gameport.models.results import (
     AuthorizeResult,
     LaunchData,
     LeaderboardEntry,
@@ -26,8 +28,7 @@ from ..models import (
     ShareResult,
     ShortcutResult,
 )
-from ..values import Json, JsonObject
-from .ad_driver import AdDriver
+from gameport.values import Json, JsonObject
 
 ErrorMap = Mapping[str | int, Callable[[PlatformError], Exception]]
 
@@ -52,8 +53,9 @@ class Adapter(ABC):
 
     Class attributes:
         name: the platform.
-        CAPABILITIES: everything this adapter can ever do; :meth:`init` returns the subset available in
-            this session (client version, ``canIUse``, ``getSupportedAPIs``, configuration).
+        CAPABILITIES: everything this adapter can ever do; :meth:`start` reports what of it this session
+            lacks and why (client version, ``canIUse``, ``getSupportedAPIs``, browser APIs), and
+            :meth:`init` turns that into the session's :class:`~gameport.capabilities.CapabilityGate`.
         CONDITIONS: see the attribute.
     """
 
@@ -66,10 +68,31 @@ class Adapter(ABC):
     def __init__(self, bridge: Bridge, settings: PlatformSettings) -> None:
         self.bridge = bridge
         self.settings = settings
+        self._gate: CapabilityGate | None = None
 
     def unsupported(self, capability: Capability, reason: str = "") -> NoReturn:
         """Raise the typed error for ``capability`` on this platform, with its fallback."""
         raise UnsupportedCapabilityError(capability.value, self.name.value, FALLBACKS[capability], reason)
+
+    @property
+    def gate(self) -> CapabilityGate:
+        """This session's capability gate.
+
+        Raises:
+            NotInitializedError: before :meth:`init` finished.
+        """
+        if self._gate is None:
+            raise NotInitializedError("call `await platform.init()` first", platform=self.name.value)
+        return self._gate
+
+    def require(self, capability: Capability) -> None:
+        """Return when ``capability`` is available in this session (adapters check before SDK calls).
+
+        Raises:
+            NotInitializedError: before :meth:`init`.
+            UnsupportedCapabilityError: it is not available, with the gate's precise reason.
+        """
+        self.gate.require(capability)
 
     def timeout(self, what: str, default: float) -> float:
         """The configured timeout for ``what`` (seconds), or ``default``."""
@@ -77,9 +100,21 @@ class Adapter(ABC):
 
     # -- start-up ---------------------------------------------------------------------------------------
 
+    async def init(self) -> CapabilityGate:
+        """Initialise the platform SDK (:meth:`start`) and settle this session's capability gate; a later
+        call answers the same gate.
+
+        Raises what :meth:`start` raises.
+        """
+        missing = await self.start()
+        if self._gate is None:
+            self._gate = CapabilityGate.decide(self.name, self.CAPABILITIES, missing, self.settings.features)
+        return self._gate
+
     @abstractmethod
-    async def init(self) -> frozenset[Capability]:
-        """Load and initialise the platform SDK; return the capabilities available in this session."""
+    async def start(self) -> Mapping[Capability, str]:
+        """Initialise the platform SDK; return the declared capabilities this session lacks, each with
+        why (the configuration's ``features`` switches are the gate's business, not the adapter's)."""
 
     async def ready(self) -> None:
         """The game is loaded and may start (Meta: ``startGameAsync``). Default: nothing to do."""
@@ -170,6 +205,12 @@ class Adapter(ABC):
     def ad_driver(self) -> AdDriver:
         """This platform's ads; ``platform.ads`` builds it once per session, after :meth:`init`."""
         self.unsupported(Capability.REWARDED_AD)
+
+    # -- payments -------------------------------------------------------------------------------------
+
+    def payment_driver(self) -> PaymentDriver:
+        """This platform's purchase calls; ``platform.payments`` builds it once per session, at init."""
+        self.unsupported(Capability.PURCHASES)
 
     # -- analytics --------------------------------------------------------------------------------------
 

@@ -1,16 +1,16 @@
 """The bridge between gameport and JavaScript.
 
 :func:`default_bridge` gives the browser bridge when running in Pyodide; on CPython, tests and tools pass a
-:class:`gameport.testing.FakeBridge` instead. Nothing here imports ``js`` on CPython.
+:class:`gameport.testing.fake_bridge.FakeBridge` instead. Nothing here imports ``js`` on CPython.
 """
 
 from __future__ import annotations
 
 import sys
 
-from ..errors import BridgeError
-from .fetch import HttpReply, HttpRequest
-from .protocol import DEFAULT_TIMEOUT, Bridge, Handle, Subscription
+from gameport.bridge.fetch import HttpReply, HttpRequest
+from gameport.bridge.protocol import DEFAULT_TIMEOUT, Bridge, Handle, Subscription
+from gameport.errors import BridgeError
 
 IN_PYODIDE = sys.platform == "emscripten"
 """True when running inside Pyodide (WebAssembly in a browser or worker)."""
@@ -33,7 +33,7 @@ def default_bridge() -> Bridge:
         )
     global _page_bridge
     if _page_bridge is None:
-        from .pyodide_bridge import PyodideBridge
+        from gameport.bridge.pyodide_bridge import PyodideBridge
 
         _page_bridge = PyodideBridge()
     return _page_bridge

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 
-from ..errors import BridgeError, BridgeTimeoutError, JsPathError, NetworkError, SdkLoadError
-from ..values import Json
-from .failures import platform_error
+from gameport.bridge.failures import platform_error
+from gameport.errors import BridgeError, BridgeTimeoutError, JsPathError, NetworkError, SdkLoadError
+from gameport.values import Json
 
 
 def decode(text: object, path: str) -> Json:

@@ -11,8 +11,8 @@ The platforms report failures in several shapes, all accepted here:
 
 from __future__ import annotations
 
-from ..errors import PlatformError
-from ..values import Json
+from gameport.errors import PlatformError
+from gameport.values import Json
 
 
 def _code(value: Json) -> str | int | None:

@@ -2,7 +2,7 @@
 
 Only JSON crosses: a request body is sent as JSON text (``Content-Type: application/json``), and the answer
 is the HTTP status with the body parsed as JSON. Both bridges (the browser one over ``fetch`` and
-:class:`gameport.testing.FakeBridge`) check requests here, so they refuse the same ones.
+:class:`gameport.testing.fake_bridge.FakeBridge`) check requests here, so they refuse the same ones.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from ..errors import BridgeError
-from ..values import Json
+from gameport.errors import BridgeError
+from gameport.values import Json
 
 METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 """The HTTP methods :meth:`Bridge.fetch_json` sends."""

@@ -1,7 +1,7 @@
 """The seam between gameport and JavaScript: the :class:`Bridge` protocol.
 
 Two implementations fit it: :class:`gameport.bridge.pyodide_bridge.PyodideBridge` in the browser and
-:class:`gameport.testing.FakeBridge` on plain CPython. Adapters only ever talk to a ``Bridge``.
+:class:`gameport.testing.fake_bridge.FakeBridge` on plain CPython. Adapters only ever talk to a ``Bridge``.
 
 Paths name JavaScript values by dotted path from ``globalThis`` (``"TTMinis.game.login"``) or from a handle
 (``"@h3.show"``, see :meth:`Handle.member`). Only JSON-like values (:data:`gameport.values.Json`) cross the
@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from ..values import Json
-from .fetch import HttpReply
+from gameport.bridge.fetch import HttpReply
+from gameport.values import Json
 
 DEFAULT_TIMEOUT: Final = 10.0
 """Seconds a call may wait when the caller does not say: SDK calls with no person in the loop."""

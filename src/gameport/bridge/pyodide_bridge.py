@@ -18,11 +18,11 @@ from typing import Protocol, cast
 
 from pyodide.ffi import JsException, create_proxy  # type: ignore[import-not-found]
 
-from ..errors import BridgeError
-from ..values import Json
-from .envelope import decode
-from .fetch import HttpReply, http_reply, http_request
-from .protocol import DEFAULT_TIMEOUT, Handle
+from gameport.bridge.envelope import decode
+from gameport.bridge.fetch import HttpReply, http_reply, http_request
+from gameport.bridge.protocol import DEFAULT_TIMEOUT, Handle
+from gameport.errors import BridgeError
+from gameport.values import Json
 
 
 class _JsApi(Protocol):

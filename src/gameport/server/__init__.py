@@ -22,9 +22,12 @@ Modules:
   scores per board (in the backend's database).
 * :mod:`.session_auth`, :mod:`.dev_login`: the bearer-session check; the web platform's sandbox-only login.
 * :mod:`.backend_app`, :mod:`.webhook_route`: the reference game backend (ASGI, Starlette).
+* :mod:`.purchase_routes`, :mod:`.meta_webhook`, :mod:`.web_checkout`: Meta purchase reports, Meta payment
+  webhooks, the sandbox web checkout; :mod:`.recovery`, :mod:`.web_repair`: replay after a crash, web repair.
 * :mod:`.workers`: several backend processes behind one port; :mod:`.metrics`: ``/metrics``;
   :mod:`.json_logs`: JSON-line logs; :mod:`.operator_cmds`: ``order``, ``grants``, ``export``.
-* :mod:`.mock_platform_app`: a mock of TikTok's servers and Meta's signer (ASGI, Starlette).
+* :mod:`.mock_platform_app`, :mod:`.mock_purchases`: a mock of TikTok's servers, Meta's signer and webhooks,
+  and the web checkout (ASGI, Starlette).
 * :mod:`.cli`: ``python -m gameport.server backend | mock-platform | repair | reconcile | order | grants |
   export``.
 """

@@ -4,22 +4,28 @@ All routes answer CORS (``*``). Errors are ``{"error": {"code", "message"}}`` wi
 faults or 502 when TikTok fails). Authenticated routes take ``Authorization: Bearer <session>`` from a login.
 
 * ``GET  /api/health`` → ``{ok}``.
-* ``GET  /api/catalog?platform=tiktok|meta`` → ``{platform, products: [{product_id, title, description, price,
-  currency, grants}]}``.
+* ``GET  /api/catalog?platform=tiktok|meta|web`` → ``{platform, products: [{product_id, title, description,
+  price, currency, grants}]}``.
 * ``POST /api/tiktok/login`` ``{code}`` (from ``TTMinis.game.login``) → ``{session, open_id}``.
 * ``POST /api/meta/nonce`` → ``{nonce, expires_in}``: pass it to ``getSignedPlayerInfoAsync(nonce)``.
 * ``POST /api/meta/login`` ``{signed_player_info}`` (``SignedPlayerInfo.getSignature()``) → ``{session,
   player_id}``; the nonce inside is consumed once.
 * ``POST /api/tiktok/orders`` ``{product_id}`` (TikTok session) → ``{order_id, trade_order_id, status}``: pass
   ``trade_order_id`` to ``TTMinis.game.pay``, then poll ``/api/orders/{order_id}``.
-* ``POST /api/meta/purchases`` ``{signed_request}`` (Meta session) → ``{order_id, status, delivered_now,
-  consume: true}``: verify, deliver exactly once per ``payment_id``, then the client calls
-  ``consumePurchaseAsync``. Re-sending the same purchase is safe (``delivered_now: false``).
+* ``POST /api/meta/purchases`` ``{signed_request}`` (Meta session) → ``{order_id, status, delivered,
+  delivered_now, consume, purchase_token, ...}``: verify, deliver exactly once per ``purchase_token``, then
+  the client calls ``consumePurchaseAsync``. Re-sending the same purchase is safe (:mod:`.purchase_routes`).
+* ``GET|POST /api/meta/webhook``: Meta's IAP payment webhooks, handshake and notifications
+  (:mod:`.meta_webhook`).
+* ``POST /api/web/orders`` ``{product_id}`` (web session) → ``{order_id, pay_url, status, ...}`` and
+  ``POST /api/web/webhook``: the sandbox web checkout (:mod:`.web_checkout`).
 * ``POST /api/tiktok/webhook``: TikTok's webhook (``TikTok-Signature``). 2xx once durably recorded
   (:mod:`.webhook_route`).
 * ``GET  /metrics``: Prometheus text format (:mod:`.metrics`).
 * ``GET  /api/orders/{order_id}`` (owner's session) → ``{order_id, platform, product_id, status, delivered}``.
-* ``GET  /api/grants`` (session) → ``{user_id, platform, grants: [{order_id, product_id, items}], totals}``.
+* ``GET  /api/grants`` (session) → ``{user_id, platform, grants: [{order_id, product_id, items, granted_at}],
+  totals}``: every grant of the player on this platform, oldest first (what the client's ``restore()`` reads).
+  A refunded order's grant stays listed (``totals`` counts it): taking goods back is the game's decision.
 * ``POST /api/web/login`` ``{token}`` (the web platform's ``web-dev.<id>``) → ``{session, player_id}``;
   sandbox only, 403 ``dev_login_disabled`` in production (:mod:`.dev_login`).
 * ``POST /api/leaderboards/{board}/scores`` ``{score, extra?}`` (session) → ``{board, improved, entry}``;
@@ -42,27 +48,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .catalog import META, PLATFORMS, TIKTOK
+from .catalog import META, PLATFORMS, TIKTOK, refuse_client_price
 from .config import ServerConfig
 from .dev_login import web_login_route
 from .errors import BadRequestError, ServerError, TikTokOAuthError
 from .faults import crash_point
-from .fulfilment import (
-    deliver_paid,
-    recover_callbacks,
-    user_access_token,
-)
-from .http_util import field, json_from_bytes, json_object, log, read_body, server_error_handler
+from .fulfilment import user_access_token
+from .http_util import field, json_object, log, server_error_handler
 from .leaderboard_routes import leaderboard_routes
 from .leaderboard_store import LeaderboardStore
-from .ledger import LedgerStore, OrderStatus, SessionStore, StoredTokens
-from .meta_signed import verify_purchase, verify_signed_player_info_async
+from .ledger import LedgerStore, SessionStore, StoredTokens
+from .meta_signed import verify_signed_player_info_async
+from .meta_webhook import meta_webhook_routes
 from .metrics import LatencyMiddleware, counting_signature_failures, metrics_route
 from .nonce_store import AsyncNonceStore
-from .risk import price_flags, velocity_flags
+from .purchase_routes import meta_purchase_route
+from .recovery import recover_all
+from .risk import velocity_flags
 from .session_auth import require_session
 from .stores import Stores, open_stores
 from .tiktok_api import TikTokApiClient
+from .web_checkout import web_checkout_routes
 from .webhook_route import tiktok_webhook_route
 
 NONCE_TTL_S = 300.0
@@ -143,7 +149,9 @@ def build_routes(backend: Backend) -> list[Route]:
 
     async def tiktok_order(request: Request) -> Response:
         _, open_id = await require_session(backend.sessions, request, TIKTOK)
-        product = cfg.catalog.get(field(await json_object(request), "product_id", str))
+        body = await json_object(request)
+        refuse_client_price(body)
+        product = cfg.catalog.get(field(body, "product_id", str))
         amount, currency = product.price_for(TIKTOK)
         since = time.time() - cfg.risk.velocity_window_s
         recent = await backend.ledger.count_orders_since(open_id, TIKTOK, since) + 1
@@ -165,42 +173,6 @@ def build_routes(backend: Backend) -> list[Route]:
             {"order_id": order.order_id, "trade_order_id": trade_order_id, "status": order.status.value}
         )
 
-    async def meta_purchase(request: Request) -> Response:
-        _, player_id = await require_session(backend.sessions, request, META)
-        raw = await read_body(request)
-        signed = field(json_from_bytes(raw), "signed_request", str)
-        with counting_signature_failures("meta_purchase", cfg.environment):
-            purchase = verify_purchase(signed, cfg.meta.app_secret, max_age_s=cfg.meta.purchase_max_age_s)
-        product = cfg.catalog.get(purchase.product_id)
-        amount, currency = product.price_for(META)
-        flags = list(price_flags(product, META, *purchase.price)) if purchase.price else []
-        since = time.time() - cfg.risk.velocity_window_s
-        flags += velocity_flags(await backend.ledger.count_orders_since(player_id, META, since) + 1, cfg.risk)
-        order = await backend.ledger.create_order(
-            platform=META, environment=cfg.environment, user_id=player_id, product_id=product.product_id,
-            amount=amount, currency=currency, platform_ref=purchase.payment_id, risk_flags=tuple(flags),
-        )  # fmt: skip
-        callback_id = await backend.ledger.record_callback(
-            platform=META, kind="purchase.signed_request", raw_body=raw, headers={}, order_id=order.order_id
-        )
-        if order.user_id != player_id:
-            await backend.ledger.finish_callback(callback_id, "foreign_player")
-            raise BadRequestError(
-                "this purchase belongs to another player", status=409, code="foreign_purchase"
-            )
-        delivered_now = await deliver_paid(
-            backend.ledger,
-            cfg.catalog,
-            order,
-            reason="meta signed purchase verified",
-            callback_id=callback_id,
-        )
-        order = await backend.ledger.get_order(order.order_id) or order
-        return JSONResponse(
-            {"order_id": order.order_id, "status": order.status.value, "delivered_now": delivered_now,
-             "consume": order.status is not OrderStatus.CREATED}
-        )  # fmt: skip
-
     async def order_status(request: Request) -> Response:
         platform, user_id = await require_session(backend.sessions, request)
         order = await backend.ledger.get_order(request.path_params["order_id"], history=False)
@@ -215,7 +187,8 @@ def build_routes(backend: Backend) -> list[Route]:
         for grant in rows:
             for item, count in grant.items.items():
                 totals[item] = totals.get(item, 0) + count
-        items = [{"order_id": g.order_id, "product_id": g.product_id, "items": dict(g.items)} for g in rows]
+        items = [{"order_id": g.order_id, "product_id": g.product_id, "items": dict(g.items),
+                  "granted_at": g.granted_at} for g in rows]  # fmt: skip
         return JSONResponse({"user_id": user_id, "platform": platform, "grants": items, "totals": totals})
 
     post = ["POST"]
@@ -226,13 +199,17 @@ def build_routes(backend: Backend) -> list[Route]:
         Route("/api/meta/nonce", meta_nonce, methods=post),
         Route("/api/meta/login", meta_login, methods=post),
         Route("/api/tiktok/orders", tiktok_order, methods=post),
-        Route("/api/meta/purchases", meta_purchase, methods=post),
+        meta_purchase_route(cfg, backend.ledger, backend.sessions),
+        *meta_webhook_routes(cfg, backend.ledger),
+        *web_checkout_routes(cfg, backend.ledger, backend.sessions),
         tiktok_webhook_route(cfg, backend.ledger),
         metrics_route(backend.stores.stats),
         Route("/api/orders/{order_id}", order_status, methods=["GET"]),
         Route("/api/grants", grants, methods=["GET"]),
         web_login_route(cfg.environment, backend.sessions),
         *leaderboard_routes(backend.leaderboards, backend.sessions),
+        *meta_webhook_routes(cfg, backend.ledger),
+        *web_checkout_routes(cfg, backend.ledger, backend.sessions),
     ]
 
 
@@ -265,9 +242,7 @@ def create_backend_app(backend: Backend) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await backend.stores.start()
-        recovered = await recover_callbacks(
-            backend.ledger, backend.config.catalog, backend.config.environment
-        )
+        recovered = await recover_all(backend.ledger, backend.config.catalog, backend.config.environment)
         if recovered:
             log.warning("recovered %d unprocessed callback(s) after restart", recovered)
         try:

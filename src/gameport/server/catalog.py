@@ -1,8 +1,9 @@
 """The server's product catalog: the only place prices live (the client never sends a price).
 
 A product has an id, a title, what it grants (``{"gems": 100}``), and a price per platform: a count of TikTok
-Beans (A.6: ``token_amount`` is Beans, not fiat) and/or a Meta price with an ISO 4217 currency (the Meta
-catalog itself is configured in Meta's dashboard; ours must agree with it).
+Beans (A.6: ``token_amount`` is Beans, not fiat), a Meta price with an ISO 4217 currency (the Meta
+catalog itself is configured in Meta's dashboard; ours must agree with it) and/or a web price (``web_price`` +
+``web_currency``, charged by the sandbox web checkout of :mod:`.web_checkout`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import CatalogError, ConfigError
+from .errors import BadRequestError, CatalogError, ConfigError
 
 TIKTOK = "tiktok"
 META = "meta"
-PLATFORMS = (TIKTOK, META)
+WEB = "web"
+PLATFORMS = (TIKTOK, META, WEB)
 BEANS = "BEANS"
 _DECIMAL = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -33,6 +35,8 @@ class Product:
     tiktok_beans: int | None = None
     meta_price: str | None = None
     meta_currency: str | None = None
+    web_price: str | None = None
+    web_currency: str | None = None
     description: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -42,6 +46,8 @@ class Product:
             return str(self.tiktok_beans), BEANS
         if platform == META and self.meta_price is not None and self.meta_currency is not None:
             return self.meta_price, self.meta_currency
+        if platform == WEB and self.web_price is not None and self.web_currency is not None:
+            return self.web_price, self.web_currency
         raise CatalogError(f"product {self.product_id!r} is not sold on {platform!r}")
 
     def public(self, platform: str) -> dict[str, Any]:
@@ -108,19 +114,40 @@ def _product_from_json(item: object) -> Product:
     beans = item.get("tiktok_beans")
     if beans is not None and (isinstance(beans, bool) or not isinstance(beans, int) or beans <= 0):
         raise ConfigError(f"product {pid!r}: tiktok_beans must be a positive integer")
-    price, currency = item.get("meta_price"), item.get("meta_currency")
-    if (price is None) != (currency is None):
-        raise ConfigError(f"product {pid!r}: meta_price and meta_currency go together")
-    if price is not None and (not isinstance(price, str) or not _DECIMAL.fullmatch(price)):
-        raise ConfigError(f"product {pid!r}: meta_price must be a decimal string like '0.99'")
-    if currency is not None and (not isinstance(currency, str) or not _CURRENCY.fullmatch(currency)):
-        raise ConfigError(f"product {pid!r}: meta_currency must be ISO 4217")
+    meta_price, meta_currency = _fiat_price(item, pid, "meta")
+    web_price, web_currency = _fiat_price(item, pid, "web")
     return Product(
         product_id=pid,
         title=title,
         description=str(item.get("description", "")),
         grants=dict(grants),
         tiktok_beans=beans,
-        meta_price=price,
-        meta_currency=currency,
+        meta_price=meta_price,
+        meta_currency=meta_currency,
+        web_price=web_price,
+        web_currency=web_currency,
     )
+
+
+def _fiat_price(item: dict[str, Any], pid: str, prefix: str) -> tuple[str | None, str | None]:
+    price, currency = item.get(f"{prefix}_price"), item.get(f"{prefix}_currency")
+    if (price is None) != (currency is None):
+        raise ConfigError(f"product {pid!r}: {prefix}_price and {prefix}_currency go together")
+    if price is not None and (not isinstance(price, str) or not _DECIMAL.fullmatch(price)):
+        raise ConfigError(f"product {pid!r}: {prefix}_price must be a decimal string like '0.99'")
+    if currency is not None and (not isinstance(currency, str) or not _CURRENCY.fullmatch(currency)):
+        raise ConfigError(f"product {pid!r}: {prefix}_currency must be ISO 4217")
+    return price, currency
+
+
+#: Fields an order request must not carry: the price is the catalog's, never the client's.
+CLIENT_PRICE_FIELDS = ("price", "amount", "token_amount")
+
+
+def refuse_client_price(body: Mapping[str, Any]) -> None:
+    """Raise 400 ``client_price`` when an order request body carries a price field (nothing is created)."""
+    sent = [name for name in CLIENT_PRICE_FIELDS if name in body]
+    if sent:
+        raise BadRequestError(
+            f"the server sets prices; remove {', '.join(sent)} from the request", code="client_price"
+        )

@@ -40,9 +40,10 @@ from .backend_app import Backend, create_backend_app, open_backend
 from .config import ServerConfig, load_config
 from .errors import BadRequestError, ConfigError
 from .json_logs import setup_logging
-from .mock_platform_app import MockPlatform, create_mock_platform_app
+from .mock_platform_app import MockPlatform, MockPurchases, create_mock_platform_app
 from .operator_cmds import export_csv, parse_time, show_grants, show_order
 from .reconcile import reconcile, repair
+from .web_repair import repair_web
 from .workers import run_supervisor
 
 LISTENING = "gameport-server listening on http://{host}:{port}"
@@ -152,6 +153,7 @@ async def _maintenance(args: argparse.Namespace, config: ServerConfig, backend: 
         expire = config.pending_expiry_s if args.expire_after is None else args.expire_after
         rep = await repair(backend.ledger, backend.sessions, backend.tiktok, config.catalog,
                            environment=env, expire_after_s=expire)  # fmt: skip
+        await repair_web(backend.ledger, config.catalog, config, rep, expire_after_s=expire)
         await backend.stores.stats.record_maintenance("repair", env, {
             "recovered_callback": rep.recovered_callbacks, "delivered": len(rep.delivered),
             "failed": len(rep.failed), "pending": len(rep.pending), "error": len(rep.errors),
@@ -230,5 +232,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             meta_app_secret=config.meta.app_secret, backend_url=args.backend_url.rstrip("/"),
             webhook_path=args.webhook_path, is_sandbox=config.environment == "sandbox",
         )  # fmt: skip
-        return asyncio.run(serve(create_mock_platform_app(state), listening_socket(args.host, args.port)))
+        app = create_mock_platform_app(state, MockPurchases(web_secret=config.web.webhook_secret))
+        return asyncio.run(serve(app, listening_socket(args.host, args.port)))
     return asyncio.run(_offline(args, config, str(db)))

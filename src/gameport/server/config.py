@@ -8,18 +8,25 @@ Shape (``environment``, required, is ``"sandbox"`` or ``"production"``; it must 
       "tiktok": {"client_key": "...", "client_secret": "...", "api_base_url": "http://127.0.0.1:PORT",
                  "timeout_s": 10, "max_retries": 2, "webhook_tolerance_s": 300},
       "meta": {"app_id": "...", "app_secret": "...", "player_info_max_age_s": 300,
-               "purchase_max_age_s": 604800},
+               "purchase_max_age_s": 604800, "webhook_verify_token": "..."},
+      "web": {"checkout_url": "http://127.0.0.1:PORT", "webhook_secret": "...", "webhook_tolerance_s": 300},
       "risk": {"velocity_max": 10, "velocity_window_s": 3600},
       "pending_expiry_s": 86400,
       "database": "postgresql://gameport@db.internal/gameport",
       "catalog": [{"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100},
-                   "tiktok_beans": 10, "meta_price": "0.99", "meta_currency": "USD"}]
+                   "tiktok_beans": 10, "meta_price": "0.99", "meta_currency": "USD",
+                   "web_price": "0.99", "web_currency": "USD"}]
     }
 
 ``database`` (optional) is a SQLite file path or a ``postgresql://`` URL; the command line's ``--db`` wins.
+``web`` is optional and sandbox-only: the base URL of the mock platform server (its ``/mock/web/pay`` sheet)
+and the secret both servers sign web webhooks with; without it ``POST /api/web/orders`` answers 503.
+``meta.webhook_verify_token`` is what Meta's webhook subscription handshake must echo; without it the
+handshake is refused.
 
 Environment overrides: ``GAMEPORT_TIKTOK_CLIENT_SECRET``, ``GAMEPORT_META_APP_SECRET``,
-``GAMEPORT_TIKTOK_API_BASE_URL``. The file must never be shipped with the game.
+``GAMEPORT_TIKTOK_API_BASE_URL``, ``GAMEPORT_META_WEBHOOK_VERIFY_TOKEN``, ``GAMEPORT_WEB_WEBHOOK_SECRET``. The
+file must never be shipped with the game.
 """
 
 from __future__ import annotations
@@ -57,6 +64,16 @@ class MetaSettings:
     app_secret: str
     player_info_max_age_s: float = META_PLAYER_INFO_MAX_AGE_S
     purchase_max_age_s: float = META_PURCHASE_MAX_AGE_S
+    webhook_verify_token: str | None = None
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """The sandbox web checkout; ``None`` fields mean it is not configured."""
+
+    checkout_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_tolerance_s: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,7 @@ class ServerConfig:
     risk: RiskSettings
     pending_expiry_s: float = 86400.0
     database: str | None = None
+    web: WebSettings = WebSettings()
 
 
 def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
@@ -85,18 +103,18 @@ def _text(section: dict[str, Any], name: str, env: str | None = None, default: s
     return value
 
 
+def _optional_text(section: dict[str, Any], name: str, env: str | None = None) -> str | None:
+    value = (os.environ.get(env) if env else None) or section.get(name)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ConfigError(f"{name!r} must be a non-empty string")
+    return value
+
+
 def _number(section: dict[str, Any], name: str, default: float) -> float:
     value = section.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise ConfigError(f"{name!r} must be a non-negative number")
     return float(value)
-
-
-def _optional_text(section: dict[str, Any], name: str) -> str | None:
-    value = section.get(name)
-    if value is not None and (not isinstance(value, str) or not value):
-        raise ConfigError(f"{name!r} must be a non-empty string")
-    return value
 
 
 def parse_config(raw: object) -> ServerConfig:
@@ -108,7 +126,7 @@ def parse_config(raw: object) -> ServerConfig:
     environment = raw["environment"]
     if environment not in ("sandbox", "production"):
         raise ConfigError("environment must be 'sandbox' or 'production'")
-    tt, meta, risk = _section(raw, "tiktok"), _section(raw, "meta"), _section(raw, "risk")
+    tt, meta, risk, web = (_section(raw, name) for name in ("tiktok", "meta", "risk", "web"))
     base_url = _text(tt, "api_base_url", "GAMEPORT_TIKTOK_API_BASE_URL", TIKTOK_API_BASE_URL)
     tiktok = TikTokSettings(
         client_key=_text(tt, "client_key"),
@@ -123,6 +141,15 @@ def parse_config(raw: object) -> ServerConfig:
         app_secret=_text(meta, "app_secret", "GAMEPORT_META_APP_SECRET"),
         player_info_max_age_s=_number(meta, "player_info_max_age_s", META_PLAYER_INFO_MAX_AGE_S),
         purchase_max_age_s=_number(meta, "purchase_max_age_s", META_PURCHASE_MAX_AGE_S),
+        webhook_verify_token=_optional_text(
+            meta, "webhook_verify_token", "GAMEPORT_META_WEBHOOK_VERIFY_TOKEN"
+        ),
+    )
+    checkout_url = _optional_text(web, "checkout_url")
+    web_settings = WebSettings(
+        checkout_url=None if checkout_url is None else checkout_url.rstrip("/"),
+        webhook_secret=_optional_text(web, "webhook_secret", "GAMEPORT_WEB_WEBHOOK_SECRET"),
+        webhook_tolerance_s=_number(web, "webhook_tolerance_s", 300.0),
     )
     return ServerConfig(
         environment=environment,
@@ -135,6 +162,7 @@ def parse_config(raw: object) -> ServerConfig:
         ),
         pending_expiry_s=_number(raw, "pending_expiry_s", 86400.0),
         database=_optional_text(raw, "database"),
+        web=web_settings,
     )
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import time
 
-from .catalog import META, TIKTOK, Catalog
+from .catalog import TIKTOK, Catalog
 from .errors import BadRequestError, CatalogError
 from .http_util import log
 from .json_logs import order_fields
 from .ledger import LedgerStore, Order, SessionStore, StoredTokens
 from .risk import price_flags
 from .tiktok_api import TikTokApiClient
-from .tiktok_webhook import WebhookEvent, parse_webhook
+from .tiktok_webhook import WebhookEvent
 from .unconfirmed import (
     TIKTOK_EVENT_PAID,
     TIKTOK_EVENT_REFUND_SUCCESS,
@@ -105,31 +105,6 @@ async def process_tiktok_event(
         return "refunded" if applied else "duplicate"
     await ledger.finish_callback(callback_id, "ignored")
     return "ignored"
-
-
-async def recover_callbacks(ledger: LedgerStore, catalog: Catalog, environment: str) -> int:
-    """Re-apply every recorded but unprocessed callback (after a crash); returns how many were applied."""
-    count = 0
-    for callback in await ledger.unprocessed_callbacks():
-        if callback.platform == META and callback.order_id is not None:
-            # a verified Meta purchase whose delivery did not commit: deliver to the order's owner
-            order = await ledger.get_order(callback.order_id)
-            if order is not None:
-                done = await deliver_paid(ledger, catalog, order, reason="recovered after restart",
-                                          callback_id=callback.callback_id)  # fmt: skip
-                log.info(
-                    "recovered callback %s: %s", callback.callback_id, "delivered" if done else "duplicate"
-                )
-                count += 1
-                continue
-        if callback.platform != TIKTOK:
-            await ledger.finish_callback(callback.callback_id, "not_replayable")
-            continue
-        event = parse_webhook(callback.raw_body)  # signature was verified before it was recorded
-        outcome = await process_tiktok_event(ledger, catalog, environment, event, callback.callback_id)
-        log.info("recovered callback %s: %s", callback.callback_id, outcome)
-        count += 1
-    return count
 
 
 async def user_access_token(sessions: SessionStore, client: TikTokApiClient, open_id: str) -> str:

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..leaderboard_limits import MAX_COUNT, MAX_OFFSET, board_name_ok, extra_ok, score_ok
+from ..backend.leaderboard_limits import MAX_COUNT, MAX_OFFSET, board_name_ok, extra_ok, score_ok
 from .errors import BadRequestError
 from .http_util import json_object
 from .leaderboard_store import LeaderboardStore

@@ -94,8 +94,8 @@ class LeaderboardStore(Protocol):
 class SqliteLeaderboardStore:
     """Leaderboard rows in a SQLite file (the backend's ledger file; its own table).
 
-    The caller validates board names, scores and extras (:mod:`gameport.leaderboard_limits`); the store only
-    stores and ranks.
+    The caller validates board names, scores and extras (:mod:`gameport.backend.leaderboard_limits`); the
+    store only stores and ranks.
     """
 
     def __init__(self, path: str | Path) -> None:

@@ -43,7 +43,7 @@ WEBHOOKS_REJECTED = Counter(
     ["platform", "environment", "reason"], registry=PROCESS,
 )  # fmt: skip
 SIGNATURE_FAILURES = Counter(
-    "gameport_signature_failures_total", "Refused signatures (TikTok webhooks, Meta player info, purchases)",
+    "gameport_signature_failures_total", "Refused signatures (webhooks, Meta player info, Meta purchases)",
     ["source", "environment", "reason"], registry=PROCESS,
 )  # fmt: skip
 REQUEST_SECONDS = Histogram(

@@ -33,6 +33,9 @@ Meta:
 * ``POST /mock/meta/sign`` ``{payload: {...}}`` → ``{signed}``: ``<b64url sig>.<b64url payload>`` with the app
   secret, adding ``algorithm`` and ``issued_at`` when missing (for ``getSignedPlayerInfoAsync`` and
   ``purchaseAsync``).
+
+The web checkout (``/mock/web/pay``, ``/mock/web/webhooks``, ``/mock/web/orders``) and Meta's payment webhooks
+(``/mock/meta/webhooks``) are in :mod:`.mock_purchases`.
 """
 
 from __future__ import annotations
@@ -57,13 +60,14 @@ from .errors import BadRequestError, ServerError
 from .http_util import error_response, json_object, server_error_handler
 from .http_util import field as body_field
 from .meta_signed import sign_meta_payload
+from .mock_purchases import MockPurchases, purchase_mock_routes
 from .mock_tiktok_openapi import MockOrder, MockPlatform, openapi_routes
 from .tiktok_webhook import build_webhook_body, sign_webhook
 from .unconfirmed import TIKTOK_EVENT_PAID, TIKTOK_EVENT_REFUND_TRACEBACK, TIKTOK_SIGNATURE_HEADER
 
 
-def create_mock_platform_app(state: MockPlatform) -> Starlette:
-    """Build the mock app around ``state``."""
+def create_mock_platform_app(state: MockPlatform, purchases: MockPurchases | None = None) -> Starlette:
+    """Build the mock app around ``state`` (and ``purchases``, the web checkout's; default: unconfigured)."""
 
     async def send_webhook(
         order: MockOrder,
@@ -234,6 +238,7 @@ def create_mock_platform_app(state: MockPlatform) -> Starlette:
         Route("/mock/config", configure, methods=post),
         Route("/mock/meta/sign", meta_sign, methods=post),
         Route("/mock/health", health, methods=["GET"]),
+        *purchase_mock_routes(state, purchases or MockPurchases()),
     ]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
     return Starlette(
@@ -244,4 +249,4 @@ def create_mock_platform_app(state: MockPlatform) -> Starlette:
     )
 
 
-__all__ = ["MockOrder", "MockPlatform", "create_mock_platform_app", "error_response"]
+__all__ = ["MockOrder", "MockPlatform", "MockPurchases", "create_mock_platform_app", "error_response"]

@@ -19,8 +19,9 @@ from typing import Any
 
 from .catalog import TIKTOK, Catalog
 from .errors import OrderNotFoundError, ServerError
-from .fulfilment import deliver_paid, recover_callbacks, user_access_token
+from .fulfilment import deliver_paid, user_access_token
 from .ledger import LedgerStore, Order, OrderStatus, SessionStore
+from .recovery import recover_all
 from .tiktok_api import TikTokApiClient
 
 PAID_STATUSES = (OrderStatus.DELIVERED, OrderStatus.REFUNDED)
@@ -109,6 +110,8 @@ async def reconcile(
             if ref not in seen:
                 report.add("missing_on_platform", order.order_id, ref, "absent from the platform export")
     for callback in await ledger.orphan_callbacks():
+        if (callback.outcome or "").startswith("rejected:"):
+            continue  # a refused signature: logged and kept, but no order is involved
         report.add("orphan_callback", None, None, f"callback {callback.callback_id} ({callback.kind})")
     return report
 
@@ -173,7 +176,7 @@ async def repair(
     now: float | None = None,
 ) -> RepairReport:
     current = time.time() if now is None else now
-    report = RepairReport(recovered_callbacks=await recover_callbacks(ledger, catalog, environment))
+    report = RepairReport(recovered_callbacks=await recover_all(ledger, catalog, environment))
     for order in await ledger.list_orders(platform=TIKTOK, status=OrderStatus.CREATED):
         expired = current - order.created_at > expire_after_s
         try:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import BadRequestError, MalformedSignatureError, StaleSignatureError, TamperedSignatureError
-from .unconfirmed import TIKTOK_WEBHOOK_TOLERANCE_S
+from .unconfirmed import TIKTOK_SIGNATURE_HEADER, TIKTOK_WEBHOOK_TOLERANCE_S
 
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _DIGITS = re.compile(r"[0-9]{1,12}")
@@ -37,19 +37,19 @@ def sign_webhook(body: bytes, client_secret: str | bytes, *, timestamp: int | No
     return f"t={t},s={_mac(body, t, client_secret)}"
 
 
-def parse_signature_header(header: object) -> tuple[str, str]:
-    """Return ``(t, s)`` from the header value; raises :class:`MalformedSignatureError`."""
+def parse_signature_header(header: object, name: str = TIKTOK_SIGNATURE_HEADER) -> tuple[str, str]:
+    """Return ``(t, s)`` from the header value; raises :class:`MalformedSignatureError` (naming ``name``)."""
     if not isinstance(header, str) or not header or len(header) > 512:
-        raise MalformedSignatureError("TikTok-Signature header missing")
+        raise MalformedSignatureError(f"{name} header missing")
     parts: dict[str, str] = {}
     for item in header.split(","):
         key, eq, value = item.strip().partition("=")
         if not eq or key in parts:
-            raise MalformedSignatureError("TikTok-Signature header is not 't=...,s=...'")
+            raise MalformedSignatureError(f"{name} header is not 't=...,s=...'")
         parts[key] = value.strip()
     t, s = parts.get("t"), parts.get("s")
     if t is None or s is None or not _DIGITS.fullmatch(t) or not _HEX64.fullmatch(s):
-        raise MalformedSignatureError("TikTok-Signature header needs t=<unix ts> and s=<64 hex>")
+        raise MalformedSignatureError(f"{name} header needs t=<unix ts> and s=<64 hex>")
     return t, s
 
 
@@ -60,9 +60,10 @@ def verify_webhook_signature(
     *,
     now: float | None = None,
     tolerance_s: float = TIKTOK_WEBHOOK_TOLERANCE_S,
+    header_name: str = TIKTOK_SIGNATURE_HEADER,
 ) -> int:
     """Verify the signature of a webhook and return its timestamp ``t``; raises a :class:`SignatureError`."""
-    t, s = parse_signature_header(header)
+    t, s = parse_signature_header(header, header_name)
     expected = _mac(body, t, client_secret)
     if not hmac.compare_digest(expected.encode("ascii"), s.lower().encode("ascii")):
         raise TamperedSignatureError("webhook signature does not match")

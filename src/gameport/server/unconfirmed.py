@@ -77,6 +77,21 @@ META_PURCHASE_FIELDS: Final = (
 #: client object; if a signed payload carries ``purchase_price`` we check it against the catalog.
 #: [unconfirmed]
 META_PURCHASE_PRICE_FIELD: Final = "purchase_price"
-#: Meta IAP payment webhooks: payload and signature header not confirmed (conventionally
-#: ``X-Hub-Signature-256: sha256=<hex>``). Not implemented here. [unconfirmed]
+
+# --- Meta IAP payment webhooks (B.7; "IAP Payment Webhooks", Apr 2026) -------------------------------------
+#: Documented: a GET handshake with our verify token, then POSTs for purchases and refunds validated with the
+#: App Secret. Not documented in what we could read: the header, the signature scheme and the payload. We
+#: assume Meta's usual webhook convention, ``X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw
+#: body)>``. [unconfirmed]
 META_WEBHOOK_SIGNATURE_HEADER: Final = "X-Hub-Signature-256"
+META_WEBHOOK_SIGNATURE_PREFIX: Final = "sha256="
+#: Handshake query parameters (Meta's usual webhook verification). [unconfirmed for IAP webhooks]
+META_WEBHOOK_HUB_PARAMS: Final = ("hub.mode", "hub.verify_token", "hub.challenge")
+#: Assumed payload: ``{object: "payments", entry: [{id, time, changes: [{field, value}]}]}`` with ``field``
+#: one of :data:`META_WEBHOOK_FIELDS` and ``value`` ``{payment_id, purchase_token, product_id, player_id?,
+#: refund_id?}``; see :mod:`.meta_webhook`. Every name here is a guess in Meta's usual style. [unconfirmed]
+META_WEBHOOK_OBJECT: Final = "payments"
+META_WEBHOOK_FIELDS: Final = ("purchase", "refund")
+#: A refund is applied once per ``refund_id`` when the payload has one, else once per ``payment_id`` (one
+#: refund per purchase). [assumed]
+META_WEBHOOK_REFUND_KEY_FIELDS: Final = ("refund_id", "payment_id")

@@ -1,7 +1,10 @@
 // A module Web Worker (no DOM) that boots gameport and runs Python sent by the page.
 import { bootGameport } from "/js_bridge/loader.js";
 
-const booted = bootGameport({ siteRoot: "/", sdk: { url: "/_test/fixtures.js", global: "testjs", timeoutMs: 5000 } });
+const booted = bootGameport({
+  siteRoot: "/",
+  sdk: { url: "/_test/fixtures.js", global: "testjs", timeoutMs: 5000 },
+});
 
 self.onmessage = async (event) => {
   try {
