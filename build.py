@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Set up, build, test and demo gameport. Runs with a bare ``python3``: only the stdlib at import time.
 
-    python3 build.py setup    # .venv with pinned tools, Debian's chromium, npm pyodide, our wheel
+    python3 build.py setup    # .venv with pinned tools, Debian's chromium and postgresql, npm pyodide, wheel
     python3 build.py build    # the self-contained static site in dist/ (nothing loaded from a CDN)
     python3 build.py test     # setup + build, then lint (ruff, ESLint, Prettier), types, JS tests, all pytest
     python3 build.py demo     # setup + build, then serve dist/ on 127.0.0.1 and print the URL
     python3 build.py bench    # setup + build, then sizes, boot, bridge and ad costs as figures and ratios
+    python3 build.py bench --server  # the game backend: SQLite vs PostgreSQL, 1 vs N processes
     python3 build.py servers  # the reference game backend + the mock of TikTok's/Meta's servers on 127.0.0.1
     python3 build.py package --platform meta|web [--env sandbox|production] [--config PATH] [--out DIR]
                               # setup + build, then a checked upload zip (packaging_checks.py)
@@ -51,6 +52,7 @@ PYODIDE_PYTHON = "3.14"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 STDLIB_ZIP = "python_stdlib.zip"
 CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
+POSTGRES_LIB = Path("/usr/lib/postgresql")
 # How the browser tests and the bench launch it: headless, quiet, no network of its own.
 CHROMIUM_ARGS = [
     "--headless",
@@ -185,6 +187,18 @@ def setup_venv() -> None:
     stamp.write_text(wanted)
 
 
+_apt_updated: list[bool] = []
+
+
+def apt_install(package: str, *, what: str) -> None:
+    """``apt-get install -y <package>`` as root, after one ``apt-get update`` per run of build.py."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if not _apt_updated:
+        run(["apt-get", "update", "-q"], what="apt-get update", env=env)
+        _apt_updated.append(True)
+    run(["apt-get", "install", "-y", "-q", package], what=what, env=env)
+
+
 def setup_chromium() -> None:
     if CHROMIUM.exists():
         return
@@ -195,9 +209,20 @@ def setup_chromium() -> None:
             "Chromium is missing and cannot be installed here (needs root and apt-get): "
             "install Debian's 'chromium' package, or set GAMEPORT_CHROMIUM to a Chromium binary"
         )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    run(["apt-get", "update", "-q"], what="apt-get update", env=env)
-    run(["apt-get", "install", "-y", "-q", "chromium"], what="installing Debian's chromium", env=env)
+    apt_install("chromium", what="installing Debian's chromium")
+
+
+def setup_postgresql() -> None:
+    """Debian's PostgreSQL server: the server tests and the bench start throwaway clusters with its
+    initdb / pg_ctl (``/usr/lib/postgresql/<version>/bin``). Nothing is started here."""
+    if any(POSTGRES_LIB.glob("*/bin/pg_ctl")):
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        raise BuildFailed(
+            "PostgreSQL is missing and cannot be installed here (needs root and apt-get): "
+            "install Debian's 'postgresql' package"
+        )
+    apt_install("postgresql", what="installing Debian's postgresql")
 
 
 def setup_npm() -> None:
@@ -280,6 +305,7 @@ def _write_stored_zip(path: Path, files: Iterable[tuple[str, bytes]]) -> None:
 def setup() -> None:
     setup_venv()
     setup_chromium()
+    setup_postgresql()
     setup_npm()
     build_wheel()
 
@@ -871,9 +897,15 @@ def test(pytest_args: list[str]) -> int:
     return result.returncode
 
 
-def bench(quick: bool) -> int:
-    """Measure in one run and print figures and ratios (bench/run_bench.py, in .venv with Chromium)."""
+def bench(quick: bool, server: bool) -> int:
+    """Measure in one run and print figures and ratios (bench/run_bench.py, in .venv with Chromium).
+
+    ``server``: only the game backend's throughput and latency (bench/server_bench.py), no browser.
+    """
     setup()
+    if server:
+        cmd = [venv_bin("python"), "-m", "bench.server_bench", *(["--quick"] if quick else [])]
+        return subprocess.run(cmd, cwd=ROOT, check=False).returncode
     build()
     env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM)}
     cmd = [venv_bin("python"), "-m", "bench.run_bench", *(["--quick"] if quick else [])]
@@ -962,6 +994,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     bench_cmd = commands.add_parser("bench", help="setup + build, then measure sizes, boot and call costs")
     bench_cmd.add_argument("--quick", action="store_true", help="fewest samples: a smoke run")
+    bench_cmd.add_argument(
+        "--server", action="store_true", help="only the game backend: SQLite vs PostgreSQL, 1 vs N processes"
+    )
     servers_cmd = commands.add_parser(
         "servers", help="run the reference backend and the mock platform servers"
     )
@@ -988,7 +1023,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "test":
             return test(args.pytest_args)
         elif args.command == "bench":
-            return bench(args.quick)
+            return bench(args.quick, args.server)
         elif args.command == "demo":
             demo(args.port, args.platform)
         elif args.command == "servers":

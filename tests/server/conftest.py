@@ -1,4 +1,10 @@
-"""Fixtures for the server tests (helpers live in ``server_stack.py``)."""
+"""Fixtures for the server tests (helpers: ``server_stack.py``; the PostgreSQL server: ``pg_server.py``).
+
+``db`` is where a stack's backend keeps its data: a SQLite file by default. ``any_db`` is parametrised over
+both databases (a SQLite file, and a fresh database on the session's throwaway PostgreSQL server); a module
+runs its stack tests on both by overriding ``db`` with it. Without PostgreSQL installed those tests fail and
+say why (``pg_server.PostgresMissingError``); none is skipped.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,38 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pg_server import PgServer
 from server_stack import ServerProcess, Stack, make_config
+
+DB_KINDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PgServer]:
+    """One throwaway PostgreSQL server for the whole run (started on first use)."""
+    server = PgServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=DB_KINDS)
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A SQLite file path, or the URL of a new, empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.sqlite3")
+    server: PgServer = request.getfixturevalue("pg")
+    return server.new_database()
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "ledger.sqlite3")
+
+
+@pytest.fixture
+def stack(tmp_path: Path, db: str) -> Iterator[Stack]:
     config = make_config()
     config_path = tmp_path / "server-config.json"
     config_path.write_text(json.dumps(config))
@@ -22,7 +55,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = mock.url
     config_path.write_text(json.dumps(config))
     http = httpx.Client(timeout=120)
-    st = Stack(tmp_path, config, config_path, tmp_path / "ledger.sqlite3", mock, mock, http)
+    st = Stack(tmp_path, config, config_path, db, mock, mock, http)
     try:
         st.start_backend()
         yield st

@@ -6,6 +6,7 @@ import os
 import queue
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
+
+from gameport.server.stores import is_postgres_url
 
 LISTENING_PREFIX = "gameport-server listening on "
 START_TIMEOUT_S = 30.0
@@ -41,21 +45,51 @@ def make_config(api_base_url: str = "http://127.0.0.1:9") -> dict[str, Any]:
     }  # fmt: skip
 
 
+def db_rows(db: str, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Run one query on a backend's database (SQLite file or PostgreSQL URL); ``?`` marks parameters."""
+    if is_postgres_url(db):
+        with psycopg.connect(db) as conn:
+            return conn.execute(sql.replace("?", "%s").encode(), params).fetchall()
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def db_execute(db: str, sql: str, *params: object) -> None:
+    """Run one statement on a backend's database and commit it; ``?`` marks parameters."""
+    if is_postgres_url(db):
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(sql.replace("?", "%s").encode(), params)
+        return
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute(sql, params)
+    finally:
+        conn.close()
+
+
 @dataclass
 class ServerProcess:
     """A ``python -m gameport.server`` child; ``url`` is read from its single stdout line."""
 
     args: list[str]
     env: dict[str, str] = field(default_factory=dict)
+    stderr: Path | None = None
     proc: subprocess.Popen[str] | None = None
     url: str = ""
 
     def start(self) -> ServerProcess:
         env = {**os.environ, **self.env}
+        err = subprocess.DEVNULL if self.stderr is None else self.stderr.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gameport.server", *self.args],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+            stdout=subprocess.PIPE, stderr=err, text=True, env=env,
         )  # fmt: skip
+        if self.stderr is not None:
+            err.close()  # type: ignore[union-attr]
         lines: queue.Queue[str] = queue.Queue()
         stdout = self.proc.stdout
         assert stdout is not None
@@ -81,6 +115,12 @@ class ServerProcess:
                 self.proc.stdout.close()
         return code
 
+    def children(self) -> list[int]:
+        """The pids of this process's children (the workers of a ``--workers N`` backend)."""
+        assert self.proc is not None
+        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(pid) for pid in path.read_text().split()]
+
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
@@ -94,19 +134,26 @@ class Stack:
     tmp: Path
     config: dict[str, Any]
     config_path: Path
-    db_path: Path
+    db: str
     mock: ServerProcess
     backend: ServerProcess
     http: httpx.Client
 
-    def start_backend(self, env: dict[str, str] | None = None) -> ServerProcess:
+    def start_backend(
+        self, env: dict[str, str] | None = None, *, workers: int = 1, stderr: Path | None = None
+    ) -> ServerProcess:
         proc = ServerProcess(
-            ["backend", "--host", "127.0.0.1", "--port", "0", "--db", str(self.db_path),
-             "--config", str(self.config_path)], env=env or {},
+            ["backend", "--host", "127.0.0.1", "--port", "0", "--db", self.db,
+             "--config", str(self.config_path), "--workers", str(workers)], env=env or {},
+            stderr=stderr or self.tmp / "backend.log",  # JSON lines, kept with the test's tmp_path
         ).start()  # fmt: skip
         self.backend = proc
         self.post(f"{self.mock.url}/mock/config", {"backend_url": proc.url})
         return proc
+
+    def rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        """Query the backend's database directly (``?`` parameters)."""
+        return db_rows(self.db, sql, *params)
 
     def post(self, url: str, body: dict[str, Any], session: str | None = None) -> Any:
         headers = {"Authorization": f"Bearer {session}"} if session else {}
@@ -137,7 +184,7 @@ class Stack:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "gameport.server", *args, "--db", str(self.db_path),
+            [sys.executable, "-m", "gameport.server", *args, "--db", self.db,
              "--config", str(self.config_path)],
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip

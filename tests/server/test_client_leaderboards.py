@@ -72,7 +72,7 @@ async def test_web_scores_are_a_separate_board_from_tiktok(stack: Stack) -> None
 async def test_an_expired_session_logs_in_again_once(stack: Stack) -> None:
     game, bridge = await _tiktok_player(stack, "tt-expiring", logins=2)
     await game.leaderboards.submit("main", 1)
-    conn = sqlite3.connect(stack.db_path)
+    conn = sqlite3.connect(stack.db)
     with conn:
         conn.execute("DELETE FROM sessions")  # as if every session had expired
     conn.close()

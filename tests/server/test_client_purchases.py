@@ -8,7 +8,6 @@ mock then sends the backend its signed webhook. Meta purchases are signed by the
 from __future__ import annotations
 
 import json
-import sqlite3
 import urllib.request
 
 from server_stack import Stack
@@ -37,12 +36,8 @@ def _post(url: str, body: JsonObject) -> Json:
 
 
 def _granted(stack: Stack, user: str) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(stack.db_path)
-    try:
-        rows = conn.execute("SELECT order_id, product_id FROM grants WHERE user_id = ?", (user,)).fetchall()
-    finally:
-        conn.close()
-    return sorted(rows)
+    rows = stack.rows("SELECT order_id, product_id FROM grants WHERE user_id = ?", user)
+    return sorted((str(order_id), str(product_id)) for order_id, product_id in rows)
 
 
 async def test_a_tiktok_purchase_through_the_real_servers_is_granted_once(stack: Stack) -> None:

@@ -1,15 +1,22 @@
-"""Meta login/purchase verification, repair and reconciliation, end to end over real HTTP."""
+"""Meta login/purchase verification, repair and reconciliation, end to end over real HTTP, on SQLite and on
+PostgreSQL."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 import httpx
+import pytest
 from server_stack import Stack
 
 from gameport.server.faults import CRASH_ENV, CRASH_EXIT_CODE
+
+
+@pytest.fixture
+def db(any_db: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db
 
 
 def _meta_login(stack: Stack, player_id: str) -> tuple[str, str]:
@@ -80,11 +87,9 @@ def test_meta_purchase_price_mismatch_is_flagged(stack: Stack) -> None:
         stack, payment_id="pay_cheap", purchase_price={"amount": "0.01", "currency": "EUR"}
     )
     order = stack.post(f"{stack.backend.url}/api/meta/purchases", {"signed_request": signed}, session)
-    conn = sqlite3.connect(stack.db_path)
     flags = json.loads(
-        conn.execute("SELECT risk_flags FROM orders WHERE order_id = ?", (order["order_id"],)).fetchone()[0]
+        stack.rows("SELECT risk_flags FROM orders WHERE order_id = ?", order["order_id"])[0][0]
     )
-    conn.close()
     assert flags == [
         "price_mismatch:amount 0.01 != catalog 0.99",
         "price_mismatch:currency EUR != catalog USD",

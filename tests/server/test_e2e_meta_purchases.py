@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+import pytest
 from server_stack import Stack
 
 from gameport.server.meta_webhook import sign_meta_webhook
 from gameport.server.unconfirmed import META_WEBHOOK_SIGNATURE_HEADER
 
 
-def _rows(stack: Stack, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(stack.db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+@pytest.fixture
+def db(any_db: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db
 
 
 def _login(stack: Stack, player_id: str) -> str:
@@ -64,7 +62,7 @@ def test_same_signed_request_twice_is_one_order_one_grant_then_webhooks(stack: S
     assert (status, again["order_id"], again["delivered_now"], again["delivered"]) == (
         200, first["order_id"], False, True
     )  # fmt: skip
-    assert _rows(stack, "SELECT platform_ref FROM orders") == [("tok_1",)]
+    assert stack.rows("SELECT platform_ref FROM orders") == [("tok_1",)]
     # the webhook path for the same purchase is a duplicate; a refund is applied once
     assert _webhook(stack, "purchase", payment_id="pay_1", purchase_token="tok_1", product_id="gems_100") == [
         200
@@ -74,9 +72,9 @@ def test_same_signed_request_twice_is_one_order_one_grant_then_webhooks(stack: S
     assert (order["status"], order["delivered"]) == ("refunded", True)
     grants = stack.grants(session)
     assert [g["order_id"] for g in grants["grants"]] == [first["order_id"]]
-    outcomes = sorted(r[0] for r in _rows(stack, "SELECT outcome FROM callbacks"))
+    outcomes = sorted(r[0] for r in stack.rows("SELECT outcome FROM callbacks"))
     assert outcomes == ["delivered", "duplicate", "duplicate", "duplicate", "duplicate", "refunded"]
-    history = [r[0] for r in _rows(stack, "SELECT status FROM order_events ORDER BY id")]
+    history = [r[0] for r in stack.rows("SELECT status FROM order_events ORDER BY id")]
     assert history == ["created", "delivered", "refunded"]
 
 
@@ -97,8 +95,8 @@ def test_webhook_purchase_before_the_client_report_delivers_once(stack: Stack) -
     # no player_id and no order: nobody to grant to; an unknown refund changes nothing
     assert _webhook(stack, "purchase", payment_id="p3", purchase_token="t3", product_id="gems_100") == [200]
     assert _webhook(stack, "refund", payment_id="p4", purchase_token="t4") == [200]
-    assert _rows(stack, "SELECT outcome FROM callbacks WHERE order_id IS NULL") == [("orphan",), ("orphan",)]
-    assert _rows(stack, "SELECT COUNT(*) FROM orders") == [(1,)]
+    assert stack.rows("SELECT outcome FROM callbacks WHERE order_id IS NULL") == [("orphan",), ("orphan",)]
+    assert stack.rows("SELECT COUNT(*) FROM orders") == [(1,)]
 
 
 def test_bad_webhook_signatures_are_refused_and_recorded(stack: Stack) -> None:
@@ -116,7 +114,7 @@ def test_bad_webhook_signatures_are_refused_and_recorded(stack: Stack) -> None:
         response = stack.http.post(url, content=body + b" " if header else body, headers=header)
         assert response.status_code == 401, response.text
     assert stack.grants(session)["grants"] == []
-    assert [r[0] for r in _rows(stack, "SELECT outcome FROM callbacks")] == [
+    assert [r[0] for r in stack.rows("SELECT outcome FROM callbacks")] == [
         "rejected:tampered_signature_error", "rejected:malformed_signature_error",
         "rejected:malformed_signature_error", "rejected:tampered_signature_error",
     ]  # fmt: skip
@@ -153,7 +151,7 @@ def test_refused_purchases_grant_nothing(stack: Stack) -> None:
     for body, session, status, code in cases:
         got, answer = _purchase(stack, session, body)
         assert (got, answer["error"]["code"]) == (status, code), body
-    assert _rows(stack, "SELECT COUNT(*) FROM orders") == [(0,)]
+    assert stack.rows("SELECT COUNT(*) FROM orders") == [(0,)]
     assert _purchase(stack, owner, {"signed_request": signed})[0] == 200
     got, answer = _purchase(stack, thief, {"signed_request": signed})
     assert (got, answer["error"]["code"]) == (409, "foreign_purchase")

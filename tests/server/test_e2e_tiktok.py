@@ -1,8 +1,8 @@
-"""TikTok end to end over real HTTP: backend and mock platform as subprocesses started through the CLI."""
+"""TikTok end to end over real HTTP: backend and mock platform as subprocesses started through the CLI, with
+the backend on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 
 import pytest
@@ -11,12 +11,14 @@ from server_stack import ServerProcess, Stack
 from gameport.server.faults import CRASH_ENV, CRASH_EXIT_CODE
 
 
+@pytest.fixture
+def db(any_db: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db
+
+
 def _db_rows(stack: Stack, sql: str, *params: object) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(stack.db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return stack.rows(sql, *params)
 
 
 def test_purchase_flow_delivers_after_webhook_only(stack: Stack) -> None:

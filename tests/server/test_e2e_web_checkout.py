@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,12 +17,10 @@ from gameport.server.config import parse_config
 from gameport.server.web_checkout import WEB_SIGNATURE_HEADER, build_web_webhook_body, sign_web_webhook
 
 
-def _rows(stack: Stack, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(stack.db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+@pytest.fixture
+def db(any_db: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db
 
 
 def _web_login(stack: Stack, player: str) -> str:
@@ -69,13 +66,13 @@ def test_paid_web_order_is_delivered_once_despite_duplicates_and_late_copies(sta
     )
     assert abs(grant["granted_at"] - time.time()) < 120
     outcomes = Counter(
-        r[0] for r in _rows(stack, "SELECT outcome FROM callbacks WHERE order_id = ?", order["order_id"])
+        r[0] for r in stack.rows("SELECT outcome FROM callbacks WHERE order_id = ?", order["order_id"])
     )
     assert outcomes == {"delivered": 1, "duplicate": 22}
-    assert _rows(stack, "SELECT amount, currency, platform_ref FROM orders") == [
+    assert stack.rows("SELECT amount, currency, platform_ref FROM orders") == [
         ("5.00", "EUR", paid["payment_id"])
     ]
-    assert len(_rows(stack, "SELECT 1 FROM grants")) == 1
+    assert len(stack.rows("SELECT 1 FROM grants")) == 1
 
     late = _order(stack, session)  # the webhook comes after the client's first polls
     stack.post(late["pay_url"], {"order_id": late["order_id"], "outcome": "success", "delay_ms": 400})
@@ -94,7 +91,7 @@ def test_cancel_and_fail_deliver_nothing(stack: Stack) -> None:
         assert (answer["ok"], answer["outcome"], answer["webhook_statuses"]) == (True, outcome, [])
         assert _status(stack, session, order["order_id"]) == "created"
     assert stack.grants(session)["grants"] == []
-    assert _rows(stack, "SELECT COUNT(*) FROM callbacks") == [(0,)]
+    assert stack.rows("SELECT COUNT(*) FROM callbacks") == [(0,)]
 
 
 def test_webhook_that_never_arrives_is_finished_by_repair(stack: Stack) -> None:
@@ -140,7 +137,7 @@ def test_tampered_stale_and_unsigned_webhooks_are_refused_and_recorded(stack: St
     assert stale["statuses"] == [401]
     assert _status(stack, session, order["order_id"]) == "created"
     assert stack.grants(session)["grants"] == []
-    rejected = _rows(stack, "SELECT kind, outcome, order_id FROM callbacks ORDER BY callback_id")
+    rejected = stack.rows("SELECT kind, outcome, order_id FROM callbacks ORDER BY callback_id")
     assert [r[1] for r in rejected] == ["rejected:tampered_signature_error"] * 2 + [
         "rejected:malformed_signature_error", "rejected:stale_signature_error"
     ]  # fmt: skip
@@ -166,7 +163,7 @@ def test_order_refusals_create_nothing(stack: Stack) -> None:
         headers = {"Authorization": f"Bearer {session}"} if session else {}
         response = stack.http.post(stack.backend.url + path, json=body, headers=headers)
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), (path, body)
-    assert _rows(stack, "SELECT COUNT(*) FROM orders") == [(0,)]
+    assert stack.rows("SELECT COUNT(*) FROM orders") == [(0,)]
     order = _order(stack, owner)
     stack.post(order["pay_url"], {"order_id": order["order_id"]})
     foreign = stack.http.get(
@@ -176,7 +173,7 @@ def test_order_refusals_create_nothing(stack: Stack) -> None:
     assert stack.grants(other)["grants"] == [] and stack.grants(owner)["totals"] == {"gems": 100}
     orphan = stack.post(stack.mock.url + "/mock/web/pay", {"order_id": "we_not_ours"})
     assert orphan["webhook_statuses"] == [200]
-    assert _rows(stack, "SELECT outcome FROM callbacks WHERE order_id IS NULL") == [("orphan",)]
+    assert stack.rows("SELECT outcome FROM callbacks WHERE order_id IS NULL") == [("orphan",)]
 
 
 @pytest.mark.parametrize(

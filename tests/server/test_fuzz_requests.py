@@ -1,6 +1,6 @@
 """Property test: random request bodies, headers and sessions on every backend and mock route get a 2xx or a
-4xx, never a 5xx or a crash. Both apps run in-process (httpx ASGI transport, lifespans entered), wired to each
-other; one event loop (``asyncio.Runner``) serves the whole module."""
+4xx, never a 5xx or a crash, with the backend on SQLite and on PostgreSQL. Both apps run in-process (httpx
+ASGI transport, lifespans entered), wired to each other; one event loop (``asyncio.Runner``) per database."""
 
 from __future__ import annotations
 
@@ -91,13 +91,16 @@ class Apps:
         return self.runner.run(client.request(method, url, **kwargs))
 
 
-@pytest.fixture(scope="module")
-def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apps]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def apps(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apps]:
     raw = make_config("http://mock")
     state = MockPlatform(client_key=raw["tiktok"]["client_key"], client_secret=raw["tiktok"]["client_secret"],
                          meta_app_secret=raw["meta"]["app_secret"])  # fmt: skip
     mock_app = create_mock_platform_app(state, MockPurchases(web_secret=raw["web"]["webhook_secret"]))
-    db = Path(tmp_path_factory.mktemp("fuzz")) / "ledger.sqlite3"
+    if request.param == "sqlite":
+        db = str(Path(tmp_path_factory.mktemp("fuzz")) / "ledger.sqlite3")
+    else:
+        db = request.getfixturevalue("pg").new_database()
     backend = open_backend(parse_config(raw), db, transport=httpx.ASGITransport(app=mock_app))
     backend_app = create_backend_app(backend)
     with asyncio.Runner() as runner:

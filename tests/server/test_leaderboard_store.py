@@ -1,4 +1,5 @@
-"""Property test of the leaderboard store against a plain-Python model of its rules (best kept, ranking)."""
+"""Property test of the leaderboard stores (SQLite and PostgreSQL) against a plain-Python model of their rules
+(best kept, ranking)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gameport.server.leaderboard_store import RankedScore, SqliteLeaderboardStore
+from gameport.server.leaderboard_store import LeaderboardStore, RankedScore, SqliteLeaderboardStore
+from gameport.server.stores import open_stores
 
 _boards = itertools.count()
 
@@ -27,13 +29,16 @@ submissions = st.lists(
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def store(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[asyncio.Runner, SqliteLeaderboardStore]]:
-    db = tmp_path_factory.mktemp("boards") / "ledger.sqlite3"
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[asyncio.Runner, LeaderboardStore]]:
+    if request.param == "sqlite":
+        db = str(tmp_path_factory.mktemp("boards") / "ledger.sqlite3")
+    else:
+        db = request.getfixturevalue("pg").new_database()
     with asyncio.Runner() as runner:
-        opened = SqliteLeaderboardStore(db)
+        opened = open_stores(db).leaderboards
         yield runner, opened
         runner.run(opened.close())
 
@@ -46,7 +51,7 @@ def _model_order(rows: dict[str, tuple[int, str | None, float]]) -> list[RankedS
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=submissions, count=st.integers(1, 6), offset=st.integers(0, 5))
 def test_store_follows_the_documented_rules(
-    store: tuple[asyncio.Runner, SqliteLeaderboardStore],
+    store: tuple[asyncio.Runner, LeaderboardStore],
     plan: list[tuple[str, str, int, str | None, int]],
     count: int,
     offset: int,

@@ -1,19 +1,35 @@
-"""The SQLite ledger: exactly-once delivery under concurrency (threads, two ledger instances on one file),
-status history, raw callbacks, idempotent refunds and creation by platform reference."""
+"""The ledger on SQLite and on PostgreSQL: exactly-once delivery under concurrency (two ledger instances on
+one database), status history, raw callbacks, idempotent refunds, creation by platform reference, and
+versioned migrations that refuse a newer schema."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from server_stack import db_execute, db_rows
 
-from gameport.server.errors import LedgerError
-from gameport.server.ledger import OrderStatus, SqliteLedger
+from gameport.server.errors import LedgerError, SchemaError
+from gameport.server.ledger import LedgerStore, OrderStatus, SqliteLedger
+from gameport.server.stores import open_stores
+
+OpenLedger = Callable[..., LedgerStore]
 
 
-async def _order(ledger: SqliteLedger, ref: str | None = None) -> str:
+@pytest.fixture
+def open_ledger(any_db: str) -> OpenLedger:
+    """Opens a ledger on this test's database (every call: a new instance, its own connections)."""
+
+    def opened(*, before_commit: Callable[[], None] | None = None) -> LedgerStore:
+        return open_stores(any_db, before_commit=before_commit).ledger
+
+    return opened
+
+
+async def _order(ledger: LedgerStore, ref: str | None = None) -> str:
     order = await ledger.create_order(
         platform="tiktok", environment="sandbox", user_id="u1", product_id="gems_100", amount="10",
         currency="BEANS", platform_ref=ref,
@@ -21,8 +37,8 @@ async def _order(ledger: SqliteLedger, ref: str | None = None) -> str:
     return order.order_id
 
 
-async def test_concurrent_deliveries_from_two_instances_grant_once(tmp_path: Path) -> None:
-    a, b = SqliteLedger(tmp_path / "l.db"), SqliteLedger(tmp_path / "l.db")
+async def test_concurrent_deliveries_from_two_instances_grant_once(open_ledger: OpenLedger) -> None:
+    a, b = open_ledger(), open_ledger()
     try:
         order_id = await _order(a)
         callbacks = [
@@ -52,11 +68,11 @@ async def test_concurrent_deliveries_from_two_instances_grant_once(tmp_path: Pat
         await b.close()
 
 
-async def test_failed_commit_rolls_back_everything(tmp_path: Path) -> None:
+async def test_failed_commit_rolls_back_everything(open_ledger: OpenLedger) -> None:
     def boom() -> None:
         raise RuntimeError("power cut")
 
-    ledger = SqliteLedger(tmp_path / "l.db", before_commit=boom)
+    ledger = open_ledger(before_commit=boom)
     order_id = await _order(ledger)
     cb = await ledger.record_callback(
         platform="tiktok", kind="paid", raw_body=b"x", headers={}, order_id=order_id
@@ -70,8 +86,8 @@ async def test_failed_commit_rolls_back_everything(tmp_path: Path) -> None:
     await ledger.close()
 
 
-async def test_refund_is_idempotent_per_event_and_flags_undelivered(tmp_path: Path) -> None:
-    ledger = SqliteLedger(tmp_path / "l.db")
+async def test_refund_is_idempotent_per_event_and_flags_undelivered(open_ledger: OpenLedger) -> None:
+    ledger = open_ledger()
     order_id = await _order(ledger)
     _, applied = await ledger.refund(order_id, amount=4, event_key="e1", reason="r")
     again, applied_again = await ledger.refund(order_id, amount=4, event_key="e1", reason="r")
@@ -83,8 +99,8 @@ async def test_refund_is_idempotent_per_event_and_flags_undelivered(tmp_path: Pa
     await ledger.close()
 
 
-async def test_create_by_platform_ref_is_idempotent_and_fail_is_guarded(tmp_path: Path) -> None:
-    ledger = SqliteLedger(tmp_path / "l.db")
+async def test_create_by_platform_ref_is_idempotent_and_fail_is_guarded(open_ledger: OpenLedger) -> None:
+    ledger = open_ledger()
     ids = await asyncio.gather(*(_order(ledger, "pay_1") for _ in range(10)))
     assert len(set(ids)) == 1
     await ledger.deliver(ids[0], items={"gems": 1}, reason="paid")
@@ -109,3 +125,17 @@ def test_file_is_wal_and_survives_reopen(tmp_path: Path) -> None:
         "created",
     )
     conn.close()
+
+
+async def test_migrations_refuse_a_newer_schema_and_touch_nothing(any_db: str) -> None:
+    stores = open_stores(any_db)
+    await stores.start()
+    order_id = await _order(stores.ledger)
+    await stores.close()
+    (current,) = db_rows(any_db, "SELECT version FROM schema_version")[0]
+    assert current >= 2
+    db_execute(any_db, "UPDATE schema_version SET version = ?", current + 1)
+    with pytest.raises(SchemaError, match="newer"):
+        newer = open_stores(any_db)
+        await newer.start()
+    assert db_rows(any_db, "SELECT status FROM orders WHERE order_id = ?", order_id) == [("created",)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 
@@ -23,8 +24,10 @@ from gameport.server.meta_signed import (
     verify_meta_signed,
     verify_purchase,
     verify_signed_player_info,
+    verify_signed_player_info_async,
 )
 from gameport.server.nonce_store import MemoryNonceStore, NonceOutcome, SqliteNonceStore
+from gameport.server.stores import open_stores
 from gameport.server.tiktok_webhook import (
     build_webhook_body,
     parse_webhook,
@@ -139,6 +142,27 @@ def test_nonce_unknown_or_expired(store_kind: str, tmp_path: object) -> None:
     nonce = store.issue(ttl_s=10, now=NOW)
     assert store.consume("never-issued", now=NOW) is NonceOutcome.UNKNOWN
     assert store.consume(nonce, now=NOW + 11) is NonceOutcome.UNKNOWN
+
+
+async def test_backend_nonce_stores_are_single_use_across_instances(secret: str, any_db: str) -> None:
+    """The backend's async stores (threaded SQLite, PostgreSQL): issued by one instance, consumed once by
+    whichever instance receives the login."""
+    first, second = open_stores(any_db), open_stores(any_db)
+    try:
+        nonce = await first.nonces.issue(ttl_s=60, now=NOW)
+        signed = sign_meta_payload({"player_id": "p1", "request_payload": nonce}, secret, now=NOW)
+        outcomes = await asyncio.gather(*(
+            verify_signed_player_info_async(signed, secret, store.nonces, now=NOW + 1)
+            for store in (first, second, first, second)
+        ), return_exceptions=True)  # fmt: skip
+        assert [type(o).__name__ for o in outcomes].count("SignedPlayerInfo") == 1
+        assert [type(o) for o in outcomes].count(ReplayedSignatureError) == 3
+        assert await second.nonces.consume("never-issued", now=NOW) is NonceOutcome.UNKNOWN
+        late = await first.nonces.issue(ttl_s=10, now=NOW)
+        assert await second.nonces.consume(late, now=NOW + 11) is NonceOutcome.UNKNOWN
+    finally:
+        await first.close()
+        await second.close()
 
 
 def test_player_info_with_foreign_nonce_is_refused(secret: str) -> None:

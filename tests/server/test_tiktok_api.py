@@ -1,8 +1,9 @@
 """The TikTok Open API client against the mock platform (in-process ASGI transport): OAuth, trade orders,
-tiers, typed errors for documented codes, bounded retries only where safe."""
+tiers, typed errors for documented codes, bounded retries only where safe, one token refresh at a time."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 
@@ -20,7 +21,10 @@ from gameport.server.errors import (
     TikTokOAuthError,
     TikTokTransportError,
 )
+from gameport.server.fulfilment import user_access_token
+from gameport.server.ledger import StoredTokens
 from gameport.server.mock_platform_app import MockPlatform, create_mock_platform_app
+from gameport.server.stores import open_stores
 from gameport.server.tiktok_api import TikTokApiClient
 
 
@@ -152,3 +156,28 @@ class socket_closed_port:
 
     def __exit__(self, *exc: object) -> None:
         self._sock.close()
+
+
+async def test_concurrent_refreshes_of_one_user_run_once_across_stores(
+    any_db: str, state: MockPlatform
+) -> None:
+    """Two backend processes' stores (one database) refreshing one user's expired token at once: TikTok
+    rotates the refresh token, so only one refresh may run; every caller gets the new access token."""
+    transport = httpx.ASGITransport(app=create_mock_platform_app(state))
+    api = TikTokApiClient(client_key="ck", client_secret=state.client_secret, base_url="http://mock",
+                          transport=transport, backoff_s=0.0)  # fmt: skip
+    first, second = open_stores(any_db), open_stores(any_db)
+    try:
+        state.codes["c"] = "open-r"
+        tokens = await api.exchange_code("c")
+        await first.sessions.save_tokens(StoredTokens(**{**vars(tokens), "access_expires_at": 0.0}))
+        got = await asyncio.gather(
+            *(user_access_token(s.sessions, api, "open-r") for s in [first, second] * 3)
+        )
+        assert len(set(got)) == 1 and got[0] != tokens.access_token
+        saved = await second.sessions.load_tokens("open-r")
+        assert saved is not None and saved.access_token == got[0] and saved.refresh_token in state.refresh
+    finally:
+        await api.aclose()
+        await first.close()
+        await second.close()

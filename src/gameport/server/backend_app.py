@@ -19,7 +19,9 @@ faults or 502 when TikTok fails). Authenticated routes take ``Authorization: Bea
   (:mod:`.meta_webhook`).
 * ``POST /api/web/orders`` ``{product_id}`` (web session) → ``{order_id, pay_url, status, ...}`` and
   ``POST /api/web/webhook``: the sandbox web checkout (:mod:`.web_checkout`).
-* ``POST /api/tiktok/webhook``: TikTok's webhook (``TikTok-Signature``). 2xx once durably recorded.
+* ``POST /api/tiktok/webhook``: TikTok's webhook (``TikTok-Signature``). 2xx once durably recorded
+  (:mod:`.webhook_route`).
+* ``GET  /metrics``: Prometheus text format (:mod:`.metrics`).
 * ``GET  /api/orders/{order_id}`` (owner's session) → ``{order_id, platform, product_id, status, delivered}``.
 * ``GET  /api/grants`` (session) → ``{user_id, platform, grants: [{order_id, product_id, items, granted_at}],
   totals}``: every grant of the player on this platform, oldest first (what the client's ``restore()`` reads).
@@ -49,24 +51,25 @@ from starlette.routing import Route
 from .catalog import META, PLATFORMS, TIKTOK, refuse_client_price
 from .config import ServerConfig
 from .dev_login import web_login_route
-from .errors import BadRequestError, ServerError, SignatureError, TikTokOAuthError
+from .errors import BadRequestError, ServerError, TikTokOAuthError
 from .faults import crash_point
-from .fulfilment import find_tiktok_order, process_tiktok_event, user_access_token
-from .http_util import field, json_object, log, read_body, server_error_handler
+from .fulfilment import user_access_token
+from .http_util import field, json_object, log, server_error_handler
 from .leaderboard_routes import leaderboard_routes
-from .leaderboard_store import SqliteLeaderboardStore
-from .ledger import LedgerStore, SqliteLedger, SqliteSessionStore, StoredTokens
-from .meta_signed import verify_signed_player_info
+from .leaderboard_store import LeaderboardStore
+from .ledger import LedgerStore, SessionStore, StoredTokens
+from .meta_signed import verify_signed_player_info_async
 from .meta_webhook import meta_webhook_routes
-from .nonce_store import SqliteNonceStore
+from .metrics import LatencyMiddleware, counting_signature_failures, metrics_route
+from .nonce_store import AsyncNonceStore
 from .purchase_routes import meta_purchase_route
 from .recovery import recover_all
 from .risk import velocity_flags
 from .session_auth import require_session
+from .stores import Stores, open_stores
 from .tiktok_api import TikTokApiClient
-from .tiktok_webhook import parse_webhook, verify_webhook_signature
-from .unconfirmed import TIKTOK_SIGNATURE_HEADER
 from .web_checkout import web_checkout_routes
+from .webhook_route import tiktok_webhook_route
 
 NONCE_TTL_S = 300.0
 
@@ -76,11 +79,24 @@ class Backend:
     """Everything a request handler needs."""
 
     config: ServerConfig
-    ledger: LedgerStore
-    sessions: SqliteSessionStore
-    nonces: SqliteNonceStore
+    stores: Stores
     tiktok: TikTokApiClient
-    leaderboards: SqliteLeaderboardStore
+
+    @property
+    def ledger(self) -> LedgerStore:
+        return self.stores.ledger
+
+    @property
+    def sessions(self) -> SessionStore:
+        return self.stores.sessions
+
+    @property
+    def nonces(self) -> AsyncNonceStore:
+        return self.stores.nonces
+
+    @property
+    def leaderboards(self) -> LeaderboardStore:
+        return self.stores.leaderboards
 
     async def user_token(self, open_id: str) -> str:
         """A valid ``act.`` token for ``open_id``, refreshed when (nearly) expired."""
@@ -89,9 +105,7 @@ class Backend:
     async def aclose(self) -> None:
         """Close the TikTok client and every database connection."""
         await self.tiktok.aclose()
-        await self.ledger.close()
-        await self.sessions.close()
-        await self.leaderboards.close()
+        await self.stores.close()
 
 
 def build_routes(backend: Backend) -> list[Route]:
@@ -121,14 +135,15 @@ def build_routes(backend: Backend) -> list[Route]:
         return JSONResponse({"session": session, "open_id": tokens.open_id})
 
     async def meta_nonce(request: Request) -> Response:
-        nonce = backend.nonces.issue(ttl_s=NONCE_TTL_S, now=time.time())
+        nonce = await backend.nonces.issue(ttl_s=NONCE_TTL_S, now=time.time())
         return JSONResponse({"nonce": nonce, "expires_in": NONCE_TTL_S})
 
     async def meta_login(request: Request) -> Response:
         signed = field(await json_object(request), "signed_player_info", str)
-        info = verify_signed_player_info(
-            signed, cfg.meta.app_secret, backend.nonces, max_age_s=cfg.meta.player_info_max_age_s
-        )
+        with counting_signature_failures("meta_player_info", cfg.environment):
+            info = await verify_signed_player_info_async(
+                signed, cfg.meta.app_secret, backend.nonces, max_age_s=cfg.meta.player_info_max_age_s
+            )
         session = await backend.sessions.create_session(META, info.player_id)
         return JSONResponse({"session": session, "player_id": info.player_id})
 
@@ -158,31 +173,9 @@ def build_routes(backend: Backend) -> list[Route]:
             {"order_id": order.order_id, "trade_order_id": trade_order_id, "status": order.status.value}
         )
 
-    async def tiktok_webhook(request: Request) -> Response:
-        body = await read_body(request)
-        header = request.headers.get(TIKTOK_SIGNATURE_HEADER)
-        try:
-            verify_webhook_signature(
-                header, body, cfg.tiktok.client_secret, tolerance_s=cfg.tiktok.webhook_tolerance_s
-            )
-        except SignatureError as exc:
-            log.warning("webhook refused (%s): %s", type(exc).__name__, exc)
-            raise
-        event = parse_webhook(body)
-        if event.client_key != cfg.tiktok.client_key:
-            raise BadRequestError("webhook for another client_key", code="wrong_client_key")
-        order = await find_tiktok_order(backend.ledger, event)
-        callback_id = await backend.ledger.record_callback(
-            platform=TIKTOK, kind=event.event, raw_body=body,
-            headers={TIKTOK_SIGNATURE_HEADER: header or ""}, order_id=order.order_id if order else None,
-        )  # fmt: skip
-        crash_point("after_receipt")
-        outcome = await process_tiktok_event(backend.ledger, cfg.catalog, cfg.environment, event, callback_id)
-        return JSONResponse({"ok": True, "outcome": outcome})
-
     async def order_status(request: Request) -> Response:
         platform, user_id = await require_session(backend.sessions, request)
-        order = await backend.ledger.get_order(request.path_params["order_id"])
+        order = await backend.ledger.get_order(request.path_params["order_id"], history=False)
         if order is None or order.user_id != user_id or order.platform != platform:
             raise BadRequestError("no such order", status=404, code="not_found")
         return JSONResponse(order.public())
@@ -207,7 +200,10 @@ def build_routes(backend: Backend) -> list[Route]:
         Route("/api/meta/login", meta_login, methods=post),
         Route("/api/tiktok/orders", tiktok_order, methods=post),
         meta_purchase_route(cfg, backend.ledger, backend.sessions),
-        Route("/api/tiktok/webhook", tiktok_webhook, methods=post),
+        *meta_webhook_routes(cfg, backend.ledger),
+        *web_checkout_routes(cfg, backend.ledger, backend.sessions),
+        tiktok_webhook_route(cfg, backend.ledger),
+        metrics_route(backend.stores.stats),
         Route("/api/orders/{order_id}", order_status, methods=["GET"]),
         Route("/api/grants", grants, methods=["GET"]),
         web_login_route(cfg.environment, backend.sessions),
@@ -218,23 +214,25 @@ def build_routes(backend: Backend) -> list[Route]:
 
 
 def open_backend(
-    config: ServerConfig, db_path: str | Path, *, transport: httpx.AsyncBaseTransport | None = None
+    config: ServerConfig,
+    db: str | Path,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    pool_size: int = 8,
 ) -> Backend:
-    """Open the ledger file (orders, sessions, nonces, leaderboards) and build the TikTok client.
+    """Open the database (orders, sessions, nonces, leaderboards) and build the TikTok client.
 
-    ``transport`` routes the TikTok client in-process in tests.
+    ``db`` is a SQLite file path or a ``postgresql://`` URL (:func:`~.stores.open_stores`); ``transport``
+    routes the TikTok client in-process in tests. Raises :class:`~.errors.SchemaError` for a newer schema.
     """
     return Backend(
         config=config,
-        ledger=SqliteLedger(db_path, before_commit=lambda: crash_point("before_commit")),
-        sessions=SqliteSessionStore(db_path),
-        nonces=SqliteNonceStore(db_path),
+        stores=open_stores(db, before_commit=lambda: crash_point("before_commit"), pool_size=pool_size),
         tiktok=TikTokApiClient(
             client_key=config.tiktok.client_key, client_secret=config.tiktok.client_secret,
             base_url=config.tiktok.api_base_url, timeout_s=config.tiktok.timeout_s,
             max_retries=config.tiktok.max_retries, transport=transport,
         ),
-        leaderboards=SqliteLeaderboardStore(db_path),
     )  # fmt: skip
 
 
@@ -243,6 +241,7 @@ def create_backend_app(backend: Backend) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await backend.stores.start()
         recovered = await recover_all(backend.ledger, backend.config.catalog, backend.config.environment)
         if recovered:
             log.warning("recovered %d unprocessed callback(s) after restart", recovered)
@@ -253,6 +252,6 @@ def create_backend_app(backend: Backend) -> Starlette:
 
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
     return Starlette(
-        routes=build_routes(backend), middleware=[cors], lifespan=lifespan,
+        routes=build_routes(backend), middleware=[Middleware(LatencyMiddleware), cors], lifespan=lifespan,
         exception_handlers={ServerError: server_error_handler},
     )  # fmt: skip

@@ -12,11 +12,13 @@ Shape (``environment``, required, is ``"sandbox"`` or ``"production"``; it must 
       "web": {"checkout_url": "http://127.0.0.1:PORT", "webhook_secret": "...", "webhook_tolerance_s": 300},
       "risk": {"velocity_max": 10, "velocity_window_s": 3600},
       "pending_expiry_s": 86400,
+      "database": "postgresql://gameport@db.internal/gameport",
       "catalog": [{"product_id": "gems_100", "title": "100 gems", "grants": {"gems": 100},
                    "tiktok_beans": 10, "meta_price": "0.99", "meta_currency": "USD",
                    "web_price": "0.99", "web_currency": "USD"}]
     }
 
+``database`` (optional) is a SQLite file path or a ``postgresql://`` URL; the command line's ``--db`` wins.
 ``web`` is optional and sandbox-only: the base URL of the mock platform server (its ``/mock/web/pay`` sheet)
 and the secret both servers sign web webhooks with; without it ``POST /api/web/orders`` answers 503.
 ``meta.webhook_verify_token`` is what Meta's webhook subscription handshake must echo; without it the
@@ -82,6 +84,7 @@ class ServerConfig:
     catalog: Catalog
     risk: RiskSettings
     pending_expiry_s: float = 86400.0
+    database: str | None = None
     web: WebSettings = WebSettings()
 
 
@@ -158,6 +161,7 @@ def parse_config(raw: object) -> ServerConfig:
             velocity_window_s=_number(risk, "velocity_window_s", 3600.0),
         ),
         pending_expiry_s=_number(raw, "pending_expiry_s", 86400.0),
+        database=_optional_text(raw, "database"),
         web=web_settings,
     )
 

@@ -20,13 +20,13 @@ from starlette.routing import Route
 
 from .errors import BadRequestError
 from .http_util import field, json_object
-from .ledger import SqliteSessionStore
+from .ledger import SessionStore
 
 WEB: Final = "web"
 TOKEN: Final = re.compile(r"web-dev\.([A-Za-z0-9_-]{1,64})")
 
 
-def web_login_route(environment: str, sessions: SqliteSessionStore) -> Route:
+def web_login_route(environment: str, sessions: SessionStore) -> Route:
     """The route; ``environment`` is the server configuration's (``"sandbox"`` or ``"production"``)."""
 
     async def web_login(request: Request) -> Response:

@@ -10,9 +10,11 @@
     │   ├── StaleSignatureError        timestamp outside the freshness / tolerance window
     │   └── ReplayedSignatureError     nonce already used, or never issued / expired
     ├── BadRequestError                a request body the server cannot accept (HTTP 4xx)
+    │   └── UnstorableInputError       text the database cannot hold (PostgreSQL: a NUL character)
     ├── ConfigError                    the server configuration is invalid
     ├── CatalogError                   unknown product, or a product unavailable on a platform
     ├── LedgerError                    unknown order, illegal status transition
+    │   └── SchemaError                the database's schema is newer than this code (or unreadable)
     └── TikTokError                    TikTok Open API failures
         ├── TikTokTransportError       network failure or timeout after bounded retries
         ├── TikTokOAuthError           OAuth endpoint error (``error``, ``error_description``, ``log_id``)
@@ -62,6 +64,13 @@ class BadRequestError(ServerError):
         self.code = code
 
 
+class UnstorableInputError(BadRequestError):
+    """Input the database refuses as data (PostgreSQL's text cannot hold NUL): a 400, nothing written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="unstorable_input")
+
+
 class ConfigError(ServerError):
     """The server configuration is missing a value or holds an invalid one."""
 
@@ -72,6 +81,10 @@ class CatalogError(ServerError):
 
 class LedgerError(ServerError):
     """An unknown order or an illegal status transition."""
+
+
+class SchemaError(LedgerError):
+    """The database was migrated by a newer gameport (schema version above ours): it is left untouched."""
 
 
 class TikTokError(ServerError):

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import time
 
-from .catalog import META, TIKTOK, Catalog
+from .catalog import TIKTOK, Catalog
 from .errors import BadRequestError, CatalogError
 from .http_util import log
-from .ledger import LedgerStore, Order, SqliteSessionStore, StoredTokens
+from .json_logs import order_fields
+from .ledger import LedgerStore, Order, SessionStore, StoredTokens
 from .risk import price_flags
 from .tiktok_api import TikTokApiClient
-from .tiktok_webhook import WebhookEvent, parse_webhook
+from .tiktok_webhook import WebhookEvent
 from .unconfirmed import (
     TIKTOK_EVENT_PAID,
     TIKTOK_EVENT_REFUND_SUCCESS,
@@ -22,11 +23,12 @@ from .unconfirmed import (
 
 
 async def find_tiktok_order(ledger: LedgerStore, event: WebhookEvent) -> Order | None:
-    """Our order for a webhook: by our ``order_id``, cross-checked with ``trade_order_id``."""
-    order = await ledger.get_order(event.order_id)
+    """Our order for a webhook (its own fields, not its history): by our ``order_id``, cross-checked with
+    ``trade_order_id``."""
+    order = await ledger.get_order(event.order_id, history=False)
     if order is not None and order.platform == TIKTOK and order.platform_ref in (None, event.trade_order_id):
         return order
-    return await ledger.find_by_ref(TIKTOK, event.trade_order_id)
+    return await ledger.find_by_ref(TIKTOK, event.trade_order_id, history=False)
 
 
 async def deliver_paid(
@@ -46,6 +48,9 @@ async def deliver_paid(
     result = await ledger.deliver(
         order.order_id, items=product.grants, reason=reason, callback_id=callback_id
     )
+    outcome = "delivered" if result.delivered_now else "duplicate"
+    fields = order_fields(order, outcome=outcome, callback_id=callback_id)
+    log.info("order %s: %s", outcome, reason, extra=fields)
     return result.delivered_now
 
 
@@ -55,17 +60,24 @@ async def process_tiktok_event(
     environment: str,
     event: WebhookEvent,
     callback_id: int,
+    *,
+    found: Order | None = None,
 ) -> str:
-    """Apply one recorded, verified webhook; returns the outcome recorded on the callback."""
-    order = await find_tiktok_order(ledger, event)
+    """Apply one recorded, verified webhook; returns the outcome recorded on the callback.
+
+    ``found``: the order the caller already looked up for this event (saves a second read).
+    """
+    order = found or await find_tiktok_order(ledger, event)
     if order is None:
         await ledger.finish_callback(callback_id, "orphan")
-        log.warning("webhook for unknown order %s / %s", event.order_id, event.trade_order_id)
+        where = {"platform": TIKTOK, "environment": environment, "callback_id": callback_id}
+        log.warning("webhook for unknown order %s / %s", event.order_id, event.trade_order_id, extra=where)
         return "orphan"
     if event.is_sandbox != (environment == "sandbox"):
         flag = f"environment_mismatch:is_sandbox={event.is_sandbox} in {environment}"
         await ledger.add_risk_flags(order.order_id, (flag,))
         await ledger.finish_callback(callback_id, "environment_mismatch")
+        log.warning("webhook refused: %s", flag, extra=order_fields(order, outcome="environment_mismatch"))
         return "environment_mismatch"
     if order.platform_ref is None:
         order = await ledger.attach_platform_ref(order.order_id, event.trade_order_id)
@@ -85,7 +97,7 @@ async def process_tiktok_event(
             callback_id=callback_id,
         )
         if applied:
-            log.warning("refund reported: order %s, %s beans (%s)", order.order_id, amount, event.event)
+            log.warning("refund reported: %s beans (%s)", amount, event.event, extra=order_fields(order))
             if order.refunded_amount > int(order.amount):
                 await ledger.add_risk_flags(
                     order.order_id, (f"refund_exceeds_amount:{order.refunded_amount}",)
@@ -95,38 +107,21 @@ async def process_tiktok_event(
     return "ignored"
 
 
-async def recover_callbacks(ledger: LedgerStore, catalog: Catalog, environment: str) -> int:
-    """Re-apply every recorded but unprocessed callback (after a crash); returns how many were applied."""
-    count = 0
-    for callback in await ledger.unprocessed_callbacks():
-        if callback.platform == META and callback.order_id is not None:
-            # a verified Meta purchase whose delivery did not commit: deliver to the order's owner
-            order = await ledger.get_order(callback.order_id)
-            if order is not None:
-                done = await deliver_paid(ledger, catalog, order, reason="recovered after restart",
-                                          callback_id=callback.callback_id)  # fmt: skip
-                log.info(
-                    "recovered callback %s: %s", callback.callback_id, "delivered" if done else "duplicate"
-                )
-                count += 1
-                continue
-        if callback.platform != TIKTOK:
-            await ledger.finish_callback(callback.callback_id, "not_replayable")
-            continue
-        event = parse_webhook(callback.raw_body)  # signature was verified before it was recorded
-        outcome = await process_tiktok_event(ledger, catalog, environment, event, callback.callback_id)
-        log.info("recovered callback %s: %s", callback.callback_id, outcome)
-        count += 1
-    return count
+async def user_access_token(sessions: SessionStore, client: TikTokApiClient, open_id: str) -> str:
+    """A valid ``act.`` token of ``open_id`` (trade-order APIs need the payer's), refreshed if needed.
 
-
-async def user_access_token(sessions: SqliteSessionStore, client: TikTokApiClient, open_id: str) -> str:
-    """A valid ``act.`` token of ``open_id`` (trade-order APIs need the payer's), refreshed if needed."""
+    One refresh at a time per user (:meth:`~.ledger.SessionStore.refresh_lock`); whoever waited re-reads
+    the tokens the holder saved instead of refreshing again with a rotated-away refresh token.
+    """
     tokens = await sessions.load_tokens(open_id)
     if tokens is None:
         raise BadRequestError("no TikTok token for this user; log in again", status=401, code="relogin")
     if tokens.access_expires_at > time.time() + 60:
         return tokens.access_token
-    fresh = await client.refresh(tokens.refresh_token)
-    await sessions.save_tokens(StoredTokens(**vars(fresh)))
+    async with sessions.refresh_lock(open_id):
+        tokens = await sessions.load_tokens(open_id) or tokens
+        if tokens.access_expires_at > time.time() + 60:
+            return tokens.access_token
+        fresh = await client.refresh(tokens.refresh_token)
+        await sessions.save_tokens(StoredTokens(**vars(fresh)))
     return fresh.access_token

@@ -7,7 +7,7 @@ import logging
 import re
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
 from .errors import (
@@ -34,15 +34,19 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
 
 
 async def read_body(request: Request) -> bytes:
-    """The raw body, refused (413) beyond :data:`MAX_BODY`."""
+    """The raw body, refused (413) beyond :data:`MAX_BODY`; a body cut short is a 400
+    ``client_disconnected``."""
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
         raise BadRequestError("body too large", status=413, code="too_large")
     chunks = bytearray()
-    async for chunk in request.stream():
-        chunks += chunk
-        if len(chunks) > MAX_BODY:
-            raise BadRequestError("body too large", status=413, code="too_large")
+    try:
+        async for chunk in request.stream():
+            chunks += chunk
+            if len(chunks) > MAX_BODY:
+                raise BadRequestError("body too large", status=413, code="too_large")
+    except ClientDisconnect as exc:  # a broken or abandoned body: the client's fault, not a server error
+        raise BadRequestError("the client went away mid-body", code="client_disconnected") from exc
     return bytes(chunks)
 
 

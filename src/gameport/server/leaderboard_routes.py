@@ -24,8 +24,8 @@ from starlette.routing import Route
 from ..backend.leaderboard_limits import MAX_COUNT, MAX_OFFSET, board_name_ok, extra_ok, score_ok
 from .errors import BadRequestError
 from .http_util import json_object
-from .leaderboard_store import SqliteLeaderboardStore
-from .ledger import SqliteSessionStore
+from .leaderboard_store import LeaderboardStore
+from .ledger import SessionStore
 from .session_auth import require_session
 
 
@@ -49,7 +49,7 @@ def _query_int(request: Request, name: str, default: int, low: int, high: int) -
     return int(raw)
 
 
-def leaderboard_routes(store: SqliteLeaderboardStore, sessions: SqliteSessionStore) -> list[Route]:
+def leaderboard_routes(store: LeaderboardStore, sessions: SessionStore) -> list[Route]:
     """The two leaderboard routes, over ``store`` and authenticated by ``sessions``."""
 
     async def submit(request: Request) -> Response:

@@ -11,8 +11,9 @@ The rules, which the routes (:mod:`.leaderboard_routes`) and the client document
 * **Ranking.** Score descending, then whoever reached that score first, then player id; ``rank`` is the
   1-based position in that order, so no two entries share a rank.
 
-Writes are one ``INSERT .. ON CONFLICT DO UPDATE .. WHERE excluded.score > score`` under ``BEGIN IMMEDIATE``,
-so concurrent submissions (threads or processes sharing the file) keep exactly the best.
+Writes are one ``INSERT .. ON CONFLICT DO UPDATE .. WHERE excluded.score > score`` (SQLite: under ``BEGIN
+IMMEDIATE``; PostgreSQL: the conflict takes the row lock), so concurrent submissions (threads or processes)
+keep exactly the best.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..values import JsonObject
 from .ledger.sqlite_db import SqliteDb
@@ -65,6 +67,28 @@ class SubmitOutcome:
 
     entry: RankedScore
     improved: bool
+
+
+class LeaderboardStore(Protocol):
+    """What the routes need (SQLite: :class:`SqliteLeaderboardStore`; PostgreSQL:
+    :class:`~.pg_leaderboard_store.PgLeaderboardStore`). Both follow the rules of the module docstring."""
+
+    async def submit(
+        self,
+        board: str,
+        platform: str,
+        player: str,
+        score: int,
+        extra: str | None,
+        *,
+        now: float | None = None,
+    ) -> SubmitOutcome: ...
+
+    async def top(
+        self, board: str, platform: str, count: int, offset: int
+    ) -> tuple[list[RankedScore], int]: ...
+
+    async def close(self) -> None: ...
 
 
 class SqliteLeaderboardStore:

@@ -32,7 +32,7 @@ from .errors import (
     StaleSignatureError,
     TamperedSignatureError,
 )
-from .nonce_store import NonceOutcome, NonceStore
+from .nonce_store import AsyncNonceStore, NonceOutcome, NonceStore
 from .unconfirmed import (
     META_ALGORITHM,
     META_MAX_FUTURE_SKEW_S,
@@ -124,6 +124,23 @@ class SignedPlayerInfo:
     issued_at: int
 
 
+def _player_info(signed: object, app_secret: str | bytes, now: float, max_age_s: float) -> SignedPlayerInfo:
+    payload = verify_meta_signed(signed, app_secret, max_age_s=max_age_s, now=now)
+    player_id, nonce = payload.get("player_id"), payload.get("request_payload")
+    if not isinstance(player_id, str) or not player_id:
+        raise MalformedSignatureError("player_id missing")
+    if not isinstance(nonce, str) or not nonce:
+        raise MalformedSignatureError("request_payload (nonce) missing")
+    return SignedPlayerInfo(player_id=player_id, nonce=nonce, issued_at=payload["issued_at"])
+
+
+def _nonce_accepted(outcome: NonceOutcome) -> None:
+    if outcome is NonceOutcome.REPLAYED:
+        raise ReplayedSignatureError("nonce already used")
+    if outcome is NonceOutcome.UNKNOWN:
+        raise ReplayedSignatureError("nonce was not issued by this server or has expired")
+
+
 def verify_signed_player_info(
     signed: object,
     app_secret: str | bytes,
@@ -134,18 +151,27 @@ def verify_signed_player_info(
 ) -> SignedPlayerInfo:
     """Verify signed player info and consume its nonce (``request_payload``) exactly once."""
     current = time.time() if now is None else now
-    payload = verify_meta_signed(signed, app_secret, max_age_s=max_age_s, now=current)
-    player_id, nonce = payload.get("player_id"), payload.get("request_payload")
-    if not isinstance(player_id, str) or not player_id:
-        raise MalformedSignatureError("player_id missing")
-    if not isinstance(nonce, str) or not nonce:
-        raise MalformedSignatureError("request_payload (nonce) missing")
-    outcome = nonces.consume(nonce, now=current)
-    if outcome is NonceOutcome.REPLAYED:
-        raise ReplayedSignatureError("nonce already used")
-    if outcome is NonceOutcome.UNKNOWN:
-        raise ReplayedSignatureError("nonce was not issued by this server or has expired")
-    return SignedPlayerInfo(player_id=player_id, nonce=nonce, issued_at=payload["issued_at"])
+    info = _player_info(signed, app_secret, current, max_age_s)
+    _nonce_accepted(nonces.consume(info.nonce, now=current))
+    return info
+
+
+async def verify_signed_player_info_async(
+    signed: object,
+    app_secret: str | bytes,
+    nonces: AsyncNonceStore,
+    *,
+    now: float | None = None,
+    max_age_s: float = META_PLAYER_INFO_MAX_AGE_S,
+) -> SignedPlayerInfo:
+    """:func:`verify_signed_player_info` with an awaited nonce store (the backend's); the same errors.
+
+    The signature is checked before the nonce is touched, so a refused attempt never burns a nonce.
+    """
+    current = time.time() if now is None else now
+    info = _player_info(signed, app_secret, current, max_age_s)
+    _nonce_accepted(await nonces.consume(info.nonce, now=current))
+    return info
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from .faults import crash_point
 from .fulfilment import deliver_paid
 from .http_util import log, read_body, snake
 from .ledger import CallbackRecord, LedgerStore, Order
+from .metrics import counting_signature_failures
 from .unconfirmed import (
     META_WEBHOOK_FIELDS,
     META_WEBHOOK_OBJECT,
@@ -223,7 +224,8 @@ def meta_webhook_routes(cfg: ServerConfig, ledger: LedgerStore) -> list[Route]:
         header = request.headers.get(META_WEBHOOK_SIGNATURE_HEADER)
         headers = {META_WEBHOOK_SIGNATURE_HEADER: (header or "")[:512]}
         try:
-            verify_meta_webhook(header, body, cfg.meta.app_secret)
+            with counting_signature_failures("meta_webhook", cfg.environment):
+                verify_meta_webhook(header, body, cfg.meta.app_secret)
         except SignatureError as exc:
             log.warning("Meta webhook refused (%s): %s", type(exc).__name__, exc)
             callback_id = await ledger.record_callback(

@@ -5,12 +5,15 @@ The flow: the backend issues a nonce (:meth:`NonceStore.issue`), the game passes
 consumes it (:meth:`NonceStore.consume`) exactly once. A nonce that was never issued, has expired, or
 was already consumed is refused.
 
-Two implementations: :class:`MemoryNonceStore` (one process) and :class:`SqliteNonceStore` (a table in a
-SQLite file, shared by every process using that file).
+Two synchronous implementations: :class:`MemoryNonceStore` (one process) and :class:`SqliteNonceStore` (a
+table in a SQLite file, shared by every process using that file). The backend uses the async interface
+(:class:`AsyncNonceStore`): :class:`ThreadedNonceStore` over a synchronous store, or
+:class:`~.pg_nonce_store.PgNonceStore` (PostgreSQL, shared by every backend process).
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import secrets
 import sqlite3
@@ -33,6 +36,32 @@ class NonceStore(Protocol):
     def issue(self, *, ttl_s: float, now: float) -> str: ...
 
     def consume(self, nonce: str, *, now: float) -> NonceOutcome: ...
+
+
+class AsyncNonceStore(Protocol):
+    """The same contract as :class:`NonceStore`, awaited (a database round trip must not block the loop)."""
+
+    async def issue(self, *, ttl_s: float, now: float) -> str: ...
+
+    async def consume(self, nonce: str, *, now: float) -> NonceOutcome: ...
+
+    async def close(self) -> None: ...
+
+
+class ThreadedNonceStore:
+    """An :class:`AsyncNonceStore` running a synchronous store's calls in worker threads."""
+
+    def __init__(self, store: NonceStore) -> None:
+        self.store = store
+
+    async def issue(self, *, ttl_s: float, now: float) -> str:
+        return await asyncio.to_thread(lambda: self.store.issue(ttl_s=ttl_s, now=now))
+
+    async def consume(self, nonce: str, *, now: float) -> NonceOutcome:
+        return await asyncio.to_thread(lambda: self.store.consume(nonce, now=now))
+
+    async def close(self) -> None:
+        pass
 
 
 def new_nonce() -> str:

@@ -29,9 +29,10 @@ from .config import ServerConfig
 from .errors import BadRequestError
 from .fulfilment import deliver_paid
 from .http_util import field, json_from_bytes, read_body
-from .ledger import LedgerStore, OrderStatus, SqliteSessionStore
+from .ledger import LedgerStore, OrderStatus, SessionStore
 from .meta_signed import verify_purchase
 from .meta_webhook import find_meta_order
+from .metrics import counting_signature_failures
 from .risk import price_flags, velocity_flags
 from .session_auth import require_session
 
@@ -40,7 +41,7 @@ def _foreign() -> BadRequestError:
     return BadRequestError("this purchase belongs to another player", status=409, code="foreign_purchase")
 
 
-def meta_purchase_route(cfg: ServerConfig, ledger: LedgerStore, sessions: SqliteSessionStore) -> Route:
+def meta_purchase_route(cfg: ServerConfig, ledger: LedgerStore, sessions: SessionStore) -> Route:
     """The route (see the module docstring)."""
 
     async def meta_purchase(request: Request) -> Response:
@@ -48,9 +49,9 @@ def meta_purchase_route(cfg: ServerConfig, ledger: LedgerStore, sessions: Sqlite
         raw = await read_body(request)
         body = json_from_bytes(raw)
         refuse_client_price(body)
-        purchase = verify_purchase(
-            field(body, "signed_request", str), cfg.meta.app_secret, max_age_s=cfg.meta.purchase_max_age_s
-        )
+        signed = field(body, "signed_request", str)
+        with counting_signature_failures("meta_purchase", cfg.environment):
+            purchase = verify_purchase(signed, cfg.meta.app_secret, max_age_s=cfg.meta.purchase_max_age_s)
         if purchase.payload.get("player_id") not in (None, player_id):
             raise _foreign()
         product = cfg.catalog.get(purchase.product_id)

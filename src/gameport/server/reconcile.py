@@ -20,7 +20,7 @@ from typing import Any
 from .catalog import TIKTOK, Catalog
 from .errors import OrderNotFoundError, ServerError
 from .fulfilment import deliver_paid, user_access_token
-from .ledger import LedgerStore, Order, OrderStatus, SqliteSessionStore
+from .ledger import LedgerStore, Order, OrderStatus, SessionStore
 from .recovery import recover_all
 from .tiktok_api import TikTokApiClient
 
@@ -62,7 +62,7 @@ class ReconcileReport:
         return "\n".join(lines)
 
 
-async def _platform_status(sessions: SqliteSessionStore, client: TikTokApiClient, order: Order) -> str | None:
+async def _platform_status(sessions: SessionStore, client: TikTokApiClient, order: Order) -> str | None:
     """TikTok's status for the order, ``None`` if TikTok does not know it."""
     assert order.platform_ref is not None
     token = await user_access_token(sessions, client, order.user_id)
@@ -74,7 +74,7 @@ async def _platform_status(sessions: SqliteSessionStore, client: TikTokApiClient
 
 async def reconcile(
     ledger: LedgerStore,
-    sessions: SqliteSessionStore,
+    sessions: SessionStore,
     client: TikTokApiClient,
     *,
     platform_export: list[dict[str, Any]] | None = None,
@@ -167,7 +167,7 @@ class RepairReport:
 
 async def repair(
     ledger: LedgerStore,
-    sessions: SqliteSessionStore,
+    sessions: SessionStore,
     client: TikTokApiClient,
     catalog: Catalog,
     *,

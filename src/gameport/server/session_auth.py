@@ -5,11 +5,11 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from .errors import BadRequestError
-from .ledger import SqliteSessionStore
+from .ledger import SessionStore
 
 
 async def require_session(
-    sessions: SqliteSessionStore, request: Request, platform: str | None = None
+    sessions: SessionStore, request: Request, platform: str | None = None
 ) -> tuple[str, str]:
     """``(platform, user_id)`` of the request's ``Authorization: Bearer <session>``.
 

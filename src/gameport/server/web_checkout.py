@@ -37,7 +37,8 @@ from .errors import BadRequestError, SignatureError
 from .faults import crash_point
 from .fulfilment import deliver_paid
 from .http_util import field, json_object, log, read_body, snake
-from .ledger import LedgerStore, SqliteSessionStore
+from .ledger import LedgerStore, SessionStore
+from .metrics import counting_signature_failures
 from .risk import velocity_flags
 from .session_auth import require_session
 from .tiktok_webhook import sign_webhook, verify_webhook_signature
@@ -141,7 +142,7 @@ async def process_web_event(ledger: LedgerStore, catalog: Catalog, event: WebEve
     return "ignored"
 
 
-def web_checkout_routes(cfg: ServerConfig, ledger: LedgerStore, sessions: SqliteSessionStore) -> list[Route]:
+def web_checkout_routes(cfg: ServerConfig, ledger: LedgerStore, sessions: SessionStore) -> list[Route]:
     """``POST /api/web/orders`` and ``POST /api/web/webhook`` (see the module docstring)."""
 
     async def web_order(request: Request) -> Response:
@@ -168,13 +169,14 @@ def web_checkout_routes(cfg: ServerConfig, ledger: LedgerStore, sessions: Sqlite
         header = request.headers.get(WEB_SIGNATURE_HEADER)
         headers = {WEB_SIGNATURE_HEADER: (header or "")[:512]}
         try:
-            verify_webhook_signature(
-                header,
-                body,
-                secret,
-                tolerance_s=cfg.web.webhook_tolerance_s,
-                header_name=WEB_SIGNATURE_HEADER,
-            )
+            with counting_signature_failures("web_webhook", cfg.environment):
+                verify_webhook_signature(
+                    header,
+                    body,
+                    secret,
+                    tolerance_s=cfg.web.webhook_tolerance_s,
+                    header_name=WEB_SIGNATURE_HEADER,
+                )
         except SignatureError as exc:
             log.warning("web webhook refused (%s): %s", type(exc).__name__, exc)
             callback_id = await ledger.record_callback(

@@ -1,4 +1,5 @@
-"""The order ledger: a storage interface (:class:`LedgerStore`) and its SQLite implementation."""
+"""The order ledger: storage interfaces (:class:`LedgerStore`, :class:`SessionStore`) and their SQLite
+implementations (the PostgreSQL ones are in :mod:`.pg_ledger` and :mod:`.pg_sessions`)."""
 
 from .model import (
     DELIVERABLE,
@@ -10,8 +11,9 @@ from .model import (
     OrderStatus,
     StatusChange,
 )
+from .session_model import SessionStore, StoredTokens
 from .sqlite_ledger import SqliteLedger
-from .sqlite_sessions import SqliteSessionStore, StoredTokens
+from .sqlite_sessions import SqliteSessionStore
 
 __all__ = [
     "DELIVERABLE",
@@ -21,6 +23,7 @@ __all__ = [
     "LedgerStore",
     "Order",
     "OrderStatus",
+    "SessionStore",
     "SqliteLedger",
     "SqliteSessionStore",
     "StatusChange",

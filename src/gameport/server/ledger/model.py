@@ -117,9 +117,14 @@ class LedgerStore(Protocol):
 
     async def attach_platform_ref(self, order_id: str, platform_ref: str) -> Order: ...
 
-    async def get_order(self, order_id: str) -> Order | None: ...
+    async def get_order(self, order_id: str, *, history: bool = True) -> Order | None:
+        """The order, or ``None``. ``history=False`` leaves ``history`` and ``callbacks`` empty: one read
+        instead of three, for hot paths (polling, webhooks) that need only the order's own fields."""
+        ...
 
-    async def find_by_ref(self, platform: str, platform_ref: str) -> Order | None: ...
+    async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:
+        """The order of ``(platform, platform_ref)``, or ``None``; ``history`` as for :meth:`get_order`."""
+        ...
 
     async def list_orders(
         self, *, platform: str | None = None, status: OrderStatus | None = None

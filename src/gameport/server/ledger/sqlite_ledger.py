@@ -49,6 +49,17 @@ def _callback(row: tuple[Any, ...]) -> CallbackRecord:
     )
 
 
+def _order(
+    row: tuple[Any, ...], events: tuple[StatusChange, ...], callbacks: tuple[CallbackRecord, ...]
+) -> Order:
+    return Order(
+        order_id=row[0], platform=row[1], environment=row[2], user_id=row[3], product_id=row[4],
+        amount=row[5], currency=row[6], status=OrderStatus(row[7]), platform_ref=row[8], created_at=row[9],
+        updated_at=row[10], refunded_amount=row[11], risk_flags=tuple(json.loads(row[12])), history=events,
+        callbacks=callbacks,
+    )  # fmt: skip
+
+
 class SqliteLedger:
     """Orders, callbacks and grants in one SQLite file.
 
@@ -61,11 +72,13 @@ class SqliteLedger:
         self._before_commit = before_commit
 
     # -- reads ---------------------------------------------------------------------------------------------
-    def _load(self, conn: sqlite3.Connection, order_id: str) -> Order | None:
+    def _load(self, conn: sqlite3.Connection, order_id: str, history: bool = True) -> Order | None:
         row = conn.execute(f"SELECT {_ORDER_COLS} FROM orders WHERE order_id = ?", (order_id,)).fetchone()
         if row is None:
             return None
-        history = tuple(
+        if not history:
+            return _order(row, (), ())
+        events = tuple(
             StatusChange(OrderStatus(s), at, reason)
             for s, at, reason in conn.execute(
                 "SELECT status, at, reason FROM order_events WHERE order_id = ? ORDER BY id", (order_id,)
@@ -77,23 +90,7 @@ class SqliteLedger:
                 f"SELECT {_CB_COLS} FROM callbacks WHERE order_id = ? ORDER BY callback_id", (order_id,)
             )
         )
-        return Order(
-            order_id=row[0],
-            platform=row[1],
-            environment=row[2],
-            user_id=row[3],
-            product_id=row[4],
-            amount=row[5],
-            currency=row[6],
-            status=OrderStatus(row[7]),
-            platform_ref=row[8],
-            created_at=row[9],
-            updated_at=row[10],
-            refunded_amount=row[11],
-            risk_flags=tuple(json.loads(row[12])),
-            history=history,
-            callbacks=callbacks,
-        )
+        return _order(row, events, callbacks)
 
     def _must(self, conn: sqlite3.Connection, order_id: str) -> Order:
         order = self._load(conn, order_id)
@@ -101,17 +98,17 @@ class SqliteLedger:
             raise LedgerError(f"unknown order {order_id!r}")
         return order
 
-    async def get_order(self, order_id: str) -> Order | None:
-        return await asyncio.to_thread(lambda: self._load(self.db.conn(), order_id))
+    async def get_order(self, order_id: str, *, history: bool = True) -> Order | None:
+        return await asyncio.to_thread(lambda: self._load(self.db.conn(), order_id, history))
 
-    async def find_by_ref(self, platform: str, platform_ref: str) -> Order | None:
+    async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:
         def run() -> Order | None:
             conn = self.db.conn()
             row = conn.execute(
                 "SELECT order_id FROM orders WHERE platform = ? AND platform_ref = ?",
                 (platform, platform_ref),
             ).fetchone()
-            return None if row is None else self._load(conn, row[0])
+            return None if row is None else self._load(conn, row[0], history)
 
         return await asyncio.to_thread(run)
 

@@ -1,35 +1,18 @@
-"""Player sessions of the reference backend and the TikTok user tokens it needs (SQLite, same file).
-
-A session token is handed to the client after a verified login; only its SHA-256 is stored. TikTok's
-trade-order APIs take the *paying user's* ``act.`` token (pitfall 4), so the backend keeps each user's latest
-token pair (access + refresh) to create, query and later repair that user's orders. In production these tokens
-should be encrypted at rest; this reference keeps them in the ledger file.
-"""
+"""Player sessions and TikTok user tokens in the ledger's SQLite file (see :mod:`.session_model`)."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import fcntl
+import os
 import secrets
 import time
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from .session_model import StoredTokens, token_hash
 from .sqlite_db import SqliteDb
-
-
-@dataclass(frozen=True)
-class StoredTokens:
-    open_id: str
-    access_token: str
-    access_expires_at: float
-    refresh_token: str
-    refresh_expires_at: float
-    scope: str
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class SqliteSessionStore:
@@ -38,6 +21,7 @@ class SqliteSessionStore:
     def __init__(self, path: str | Path, *, session_ttl_s: float = 7 * 24 * 3600) -> None:
         self.db = SqliteDb(path)
         self._ttl = session_ttl_s
+        self._refreshing: dict[str, asyncio.Lock] = {}
 
     async def create_session(self, platform: str, user_id: str) -> str:
         token = "gps_" + secrets.token_urlsafe(32)
@@ -49,7 +33,7 @@ class SqliteSessionStore:
                 conn.execute(
                     "INSERT INTO sessions (token_hash, platform, user_id, created_at, expires_at)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (_hash(token), platform, user_id, now, now + self._ttl),
+                    (token_hash(token), platform, user_id, now, now + self._ttl),
                 )
 
         await asyncio.to_thread(run)
@@ -63,7 +47,7 @@ class SqliteSessionStore:
                 self.db.conn()
                 .execute(
                     "SELECT platform, user_id FROM sessions WHERE token_hash = ? AND expires_at >= ?",
-                    (_hash(token), time.time()),
+                    (token_hash(token), time.time()),
                 )
                 .fetchone()
             )
@@ -97,6 +81,24 @@ class SqliteSessionStore:
             return None if row is None else StoredTokens(*row)
 
         return await asyncio.to_thread(run)
+
+    @asynccontextmanager
+    async def refresh_lock(self, open_id: str) -> AsyncIterator[None]:
+        """Per user within this process, then ``flock`` on ``<file>.refresh-lock`` across the processes
+        sharing the file (one lock for every user: refreshes are rare). SQLite's own write lock is not
+        used: holding it across an HTTP call would stall every writer."""
+        lock = self._refreshing.setdefault(open_id, asyncio.Lock())
+        try:
+            async with lock:
+                fd = os.open(self.db.path + ".refresh-lock", os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+                    yield
+                finally:
+                    os.close(fd)  # releases the flock
+        finally:
+            if not lock.locked() and self._refreshing.get(open_id) is lock:
+                del self._refreshing[open_id]
 
     async def close(self) -> None:
         self.db.close()
