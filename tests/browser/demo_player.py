@@ -68,6 +68,12 @@ class Player:
             self.next_frames()
         raise AssertionError(f"never reached the goal chasing {kind}s: {self.state()}")
 
+    def back_to_play(self) -> dict[str, Any]:
+        """From the hit screen (a bomb fell while chasing something else), continue; the state in play."""
+        if self.state()["mode"] == "hit":
+            self.click("continue")
+        return self.wait("s.mode === 'play'")
+
     def next_frames(self, count: int = 1) -> None:
         """Wait until the game has drawn ``count`` more frames."""
         frames = self.page.evaluate("() => window.demo.frames")

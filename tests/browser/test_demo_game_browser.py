@@ -43,7 +43,7 @@ def test_coin_catch_on_tiktok_login_play_revive_pause_shop_leaderboard(gameport_
     player.shot("playing")
 
     # a bomb costs a life; the rewarded ad gives it back
-    lives = player.state()["lives"]
+    lives = player.back_to_play()["lives"]
     s = player.chase("bomb", lambda s: s["mode"] == "hit")
     assert s["lives"] == lives - 1 and "revive" in player.buttons()
     player.shot("hit")
@@ -113,7 +113,7 @@ def test_coin_catch_on_the_web_pays_through_the_sandbox_checkout_and_shows_the_s
     # the page's ad provider (web_ads_sim.js) plays the rewarded ad to its end: a life back
     player.click("play")
     player.wait("s.mode === 'play'")
-    lives = player.state()["lives"]
+    lives = player.back_to_play()["lives"]
     s = player.chase("bomb", lambda s: s["mode"] == "hit")
     assert s["lives"] == lives - 1
     player.click("revive")

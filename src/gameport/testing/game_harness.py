@@ -67,6 +67,7 @@ class GameUnderTest:
     artifacts: Path
     pages: list[Page] = field(default_factory=list)
     _errors: dict[int, list[str]] = field(default_factory=dict)
+    _console: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def site_url(self) -> str:
@@ -109,7 +110,8 @@ class GameUnderTest:
         **query: str,
     ) -> Page:
         """A new page (in a new browser context) on :meth:`url`; with ``ready`` (a JavaScript expression),
-        after it holds (90 s at most: Pyodide boots). Uncaught page errors are kept (:meth:`errors`).
+        after it holds (90 s at most: Pyodide boots). Uncaught page errors are kept (:meth:`errors`), and
+        the console's warnings and errors (:meth:`console`: Python's logging and tracebacks land there).
 
         Raises:
             playwright.sync_api.TimeoutError: ``ready`` never held.
@@ -118,6 +120,9 @@ class GameUnderTest:
         page = context.new_page()
         errors = self._errors.setdefault(id(page), [])
         page.on("pageerror", lambda error: errors.append(str(error)))
+        console = self._console.setdefault(id(page), [])
+        kept = ("warning", "error")  # Python logging and tracebacks
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type in kept else None)
         self.pages.append(page)
         page.goto(self.url(platform, scenario=scenario, **query))
         if ready is not None:
@@ -127,6 +132,10 @@ class GameUnderTest:
     def errors(self, page: Page) -> list[str]:
         """The uncaught errors of ``page`` so far."""
         return list(self._errors.get(id(page), []))
+
+    def console(self, page: Page) -> list[str]:
+        """The console's warnings and errors of ``page`` so far, as ``"<type>: <text>"``."""
+        return list(self._console.get(id(page), []))
 
     def rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
         """One query on the backend's SQLite database (``?`` parameters): what the backend really stored."""
@@ -167,6 +176,14 @@ def _site(config: pytest.Config) -> tuple[Path, str]:
 
 
 @pytest.fixture(scope="session")
+def gameport_site(request: pytest.FixtureRequest) -> tuple[Path, str]:
+    """The built game's folder (ini ``gameport_site``) and its page (ini ``gameport_page``).
+
+    Fails the test when the page does not exist (the game is not built)."""
+    return _site(request.config)
+
+
+@pytest.fixture(scope="session")
 def gameport_server_config() -> dict[str, Any]:
     """The backend's and mock platform server's configuration: sandbox secrets made for this run and no
     products. Override it in ``conftest.py`` to give the game's catalog
@@ -192,12 +209,12 @@ def gameport_browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
 
 @pytest.fixture(scope="session")
 def gameport_stack(
-    request: pytest.FixtureRequest,
+    gameport_site: tuple[Path, str],
     tmp_path_factory: pytest.TempPathFactory,
     gameport_server_config: dict[str, Any],
     gameport_browser: Browser,
 ) -> Iterator[_Stack]:
-    site, _ = _site(request.config)
+    site, _ = gameport_site
     tmp = tmp_path_factory.mktemp("gameport_stack")
     config_path = tmp / "server-config.json"
     config_path.write_text(json.dumps(gameport_server_config))
@@ -210,10 +227,13 @@ def gameport_stack(
 
 @pytest.fixture
 def gameport_game(
-    request: pytest.FixtureRequest, gameport_stack: _Stack, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    gameport_site: tuple[Path, str],
+    gameport_stack: _Stack,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[GameUnderTest]:
     """The built game, opened on demand with :meth:`GameUnderTest.open`; see the module's docstring."""
-    _, page = _site(request.config)
+    _, page = gameport_site
     shots = tmp_path_factory.mktemp(f"shots-{request.node.name}"[:60], numbered=True)
     game = GameUnderTest(gameport_stack, page, shots)
     yield game

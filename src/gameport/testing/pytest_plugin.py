@@ -36,6 +36,7 @@ from gameport.testing.game_harness import (
     gameport_browser,
     gameport_game,
     gameport_server_config,
+    gameport_site,
     gameport_stack,
     mark_slow,
 )
@@ -50,6 +51,7 @@ __all__ = [  # the slow fixtures are defined in game_harness; pytest finds them 
     "gameport_platform",
     "gameport_platforms",
     "gameport_server_config",
+    "gameport_site",
     "gameport_stack",
 ]
 
