@@ -55,7 +55,7 @@ CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
 POSTGRES_LIB = Path("/usr/lib/postgresql")
 
 # The Python that ruff checks and formats.
-PY_LINT_PATHS = ("src", "tests", "bench", "demo_game", "build.py", "packaging_checks.py")
+PY_LINT_PATHS = ("src", "tests", "bench", "demo_game", "docs", "build.py", "packaging_checks.py")
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
     "eslint.config.js",
