@@ -122,3 +122,37 @@ def test_coin_catch_on_the_web_pays_through_the_sandbox_checkout_and_shows_the_s
     shows = page.evaluate("() => gameportWebAds.calls.filter((c) => c.api === 'show')")
     assert shows == [{"api": "show", "kind": "rewarded", "placement": "demo-revive-unit"}]
     assert gameport_game.errors(page) == []
+
+
+def test_coin_catch_on_tiktok_reloaded_after_the_webhook_granted_but_before_the_game_heard(
+    gameport_game: GameUnderTest,
+) -> None:
+    me = "coin-catch-reloader"
+    # persistStorage: TikTok keeps the game's storage (progress, gameport's purchase journal) across a reload
+    page = gameport_game.open("tiktok", scenario={"openId": me, "persistStorage": True}, ready=TITLE)
+    player = Player(gameport_game, page)
+    player.click("shop")  # a first purchase, so that the balance is not zero when the reload comes
+    coins = player.wait("s.busy === null && s.message === 'Thanks! +100 coins'")["coins"]
+
+    # the worst moment: the pay sheet succeeded and TikTok's signed webhook made the backend grant, but the
+    # game's polling of the order never gets an answer
+    page.route("**/api/orders/*", lambda route: None)  # held: never answered
+    player.click("shop")
+    for _ in range(600):
+        if len(gameport_game.rows("SELECT order_id FROM grants WHERE user_id = ?", me)) == 2:
+            break
+        page.wait_for_timeout(50)
+    assert len(gameport_game.rows("SELECT order_id FROM grants WHERE user_id = ?", me)) == 2
+    s = player.state()
+    assert s["coins"] == coins and s["busy"] == "shop"  # the game has not seen the grant
+
+    page.unroute("**/api/orders/*")
+    page.reload()
+    page.wait_for_function(f"() => {TITLE}", timeout=90_000)
+    player.wait(f"s.coins >= {coins + 100}")  # restore() at start: the journal's order, then the grant
+    player.next_frames(30)
+    assert player.state()["coins"] == coins + 100
+    assert player.saved_progress()["coins"] == coins + 100
+    assert page.evaluate("() => __gpMock.callsTo('pay').length") == 0  # no second pay sheet
+    assert len(gameport_game.rows("SELECT order_id FROM grants WHERE user_id = ?", me)) == 2
+    assert gameport_game.errors(page) == []
