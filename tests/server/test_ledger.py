@@ -139,3 +139,23 @@ async def test_migrations_refuse_a_newer_schema_and_touch_nothing(any_db: str) -
         newer = open_stores(any_db)
         await newer.start()
     assert db_rows(any_db, "SELECT status FROM orders WHERE order_id = ?", order_id) == [("created",)]
+
+
+async def test_session_order_reads_the_session_and_the_players_order_at_once(any_db: str) -> None:
+    stores = open_stores(any_db)
+    owner = await stores.sessions.create_session("tiktok", "u1")
+    other = await stores.sessions.create_session("tiktok", "u2")
+    same_player_elsewhere = await stores.sessions.create_session("meta", "u1")
+    order_id = await _order(stores.ledger)
+    session, order = await stores.ledger.session_order(owner, order_id)
+    assert session == ("tiktok", "u1")
+    assert order is not None and (order.order_id, order.status, order.user_id) == (
+        order_id, OrderStatus.CREATED, "u1"
+    )  # fmt: skip
+    assert (order.history, order.callbacks) == ((), ())
+    assert await stores.ledger.session_order(other, order_id) == (("tiktok", "u2"), None)
+    assert await stores.ledger.session_order(same_player_elsewhere, order_id) == (("meta", "u1"), None)
+    assert await stores.ledger.session_order(owner, "no_such_order") == (("tiktok", "u1"), None)
+    for token in ("", "gps_unknown", owner + "x"):
+        assert await stores.ledger.session_order(token, order_id) == (None, None)
+    await stores.close()

@@ -93,6 +93,9 @@ class Grant:
 
 @dataclass(frozen=True)
 class DeliveryResult:
+    """What :meth:`LedgerStore.deliver` did. ``order``: the order's own fields after the call; its
+    ``history`` and ``callbacks`` may be left empty (read :meth:`LedgerStore.get_order` for them)."""
+
     order: Order
     delivered_now: bool
 
@@ -120,6 +123,12 @@ class LedgerStore(Protocol):
     async def get_order(self, order_id: str, *, history: bool = True) -> Order | None:
         """The order, or ``None``. ``history=False`` leaves ``history`` and ``callbacks`` empty: one read
         instead of three, for hot paths (polling, webhooks) that need only the order's own fields."""
+        ...
+
+    async def session_order(self, token: str, order_id: str) -> tuple[tuple[str, str] | None, Order | None]:
+        """One read for a player polling an order: ``(platform, user_id)`` of the live session ``token``
+        (the session store's, in the same database), else ``None`` (and no order); and the order, its own
+        fields only, if it is that player's on that platform, else ``None``."""
         ...
 
     async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:
