@@ -159,3 +159,27 @@ async def test_session_order_reads_the_session_and_the_players_order_at_once(any
     for token in ("", "gps_unknown", owner + "x"):
         assert await stores.ledger.session_order(token, order_id) == (None, None)
     await stores.close()
+
+
+async def test_concurrent_polls_each_get_their_own_answer(any_db: str) -> None:
+    """PostgreSQL answers polls that arrive together with one query: each still gets its own row, and an id
+    the database cannot hold (NUL, a lone surrogate) is just an unknown order, not a failure of the batch."""
+    stores = open_stores(any_db)
+    players = [f"p{i}" for i in range(4)]
+    sessions = {p: await stores.sessions.create_session("tiktok", p) for p in players}
+    orders = {}
+    for p in players:
+        order = await stores.ledger.create_order(
+            platform="tiktok", environment="sandbox", user_id=p, product_id="gems_100", amount="10",
+            currency="BEANS",
+        )  # fmt: skip
+        orders[p] = order.order_id
+    asks = [(sessions[p], orders[q]) for p in players for q in players]
+    asks += [(sessions["p0"], "bad\x00id"), (sessions["p1"], "bad\udcffid"), ("gps_nobody", orders["p0"])]
+    answers = await asyncio.gather(*(stores.ledger.session_order(token, oid) for token, oid in asks))
+    for (token, oid), (session, order) in zip(asks, answers, strict=True):
+        owner = next((p for p, t in sessions.items() if t == token), None)
+        assert session == (None if owner is None else ("tiktok", owner))
+        expected = oid if owner is not None and orders[owner] == oid else None
+        assert (order.order_id if order else None) == expected
+    await stores.close()

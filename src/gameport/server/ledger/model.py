@@ -17,6 +17,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 
+def storable_text(text: str) -> bool:
+    """Whether both databases can take ``text`` as a text value (valid UTF-8, no NUL): a lookup by an id
+    that is not can only find nothing."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 class OrderStatus(enum.StrEnum):
     """Order life cycle: created → delivered → refunded; created → failed (→ delivered on a late payment)."""
 

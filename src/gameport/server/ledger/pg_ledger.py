@@ -16,19 +16,23 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import LedgerError
-from .model import DELIVERABLE, CallbackRecord, DeliveryResult, Grant, Order, OrderStatus, StatusChange
+from .model import (
+    DELIVERABLE,
+    CallbackRecord,
+    DeliveryResult,
+    Grant,
+    Order,
+    OrderStatus,
+    StatusChange,
+    storable_text,
+)
 from .pg_db import Conn, PgDatabase
+from .pg_polls import PollBatcher
 from .session_model import token_hash
 
 _ORDER_COLS = (
     "order_id, platform, environment, user_id, product_id, amount, currency, status, platform_ref,"
     " created_at, updated_at, refunded_amount, risk_flags"
-)
-_SESSION_ORDER_SQL = (
-    "SELECT s.platform, s.user_id, "
-    + ", ".join("o." + c.strip() for c in _ORDER_COLS.split(","))
-    + " FROM sessions s LEFT JOIN orders o ON o.order_id = %s AND o.user_id = s.user_id"
-    " AND o.platform = s.platform WHERE s.token_hash = %s AND s.expires_at >= %s"
 )
 _CB_COLS = "callback_id, order_id, platform, kind, received_at, headers, raw_body, processed_at, outcome"
 _DELIVER_SQL = (
@@ -117,6 +121,7 @@ class PgLedger:
     def __init__(self, db: PgDatabase, *, before_commit: Callable[[], None] | None = None) -> None:
         self.db = db
         self._before_commit = before_commit
+        self._polls = PollBatcher(db)
 
     # -- reads ---------------------------------------------------------------------------------------------
     async def get_order(self, order_id: str, *, history: bool = True) -> Order | None:
@@ -124,11 +129,11 @@ class PgLedger:
             return await _load(conn, order_id, history=history)
 
     async def session_order(self, token: str, order_id: str) -> tuple[tuple[str, str] | None, Order | None]:
-        async with self.db.read() as conn:
-            rows = await _rows(conn, _SESSION_ORDER_SQL, (order_id, token_hash(token), time.time()))
-        if not rows:
+        # polls arriving together share one query (.pg_polls); an id PostgreSQL cannot hold as text names
+        # no order, and must not fail the other polls of its batch
+        row = await self._polls.poll(token_hash(token), order_id if storable_text(order_id) else "")
+        if row is None:
             return None, None
-        row = rows[0]
         return (row[0], row[1]), (None if row[2] is None else _order(row[2:], [], []))
 
     async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:

@@ -25,6 +25,7 @@ from .model import (
     Order,
     OrderStatus,
     StatusChange,
+    storable_text,
 )
 from .session_model import token_hash
 from .sqlite_db import SqliteDb
@@ -110,7 +111,7 @@ class SqliteLedger:
 
     async def session_order(self, token: str, order_id: str) -> tuple[tuple[str, str] | None, Order | None]:
         def run() -> tuple[Any, ...] | None:
-            params = (order_id, token_hash(token), time.time())
+            params = (order_id if storable_text(order_id) else "", token_hash(token), time.time())
             row: tuple[Any, ...] | None = self.db.conn().execute(_SESSION_ORDER_SQL, params).fetchone()
             return row
 
