@@ -18,6 +18,7 @@ import asyncio
 import itertools
 import json
 import re
+import secrets
 import statistics
 import sys
 import tempfile
@@ -30,7 +31,7 @@ import httpx
 from tests.server.pg_server import PgServer
 from tests.server.server_stack import ServerProcess, make_config
 
-from bench.server_load import Load, drive, request_bytes, wrk_path
+from bench.server_load import Load, drive, request_bytes, tree_cpu_s, wrk_path
 from gameport.server.catalog import TIKTOK
 from gameport.server.config import parse_config
 from gameport.server.stores import open_stores
@@ -42,6 +43,7 @@ ROUTES = ("trivial", "polling", "delivery")
 CONNECTIONS = 32
 SESSIONS = 20
 POLLED_ORDERS = 200
+WARM_UP = 64
 
 
 @dataclass
@@ -114,12 +116,11 @@ async def _orders(db: str, config: dict[str, Any], players: list[str], count: in
     try:
 
         async def one(i: int) -> None:
+            trade = f"bench_trade_{secrets.token_hex(8)}"  # as TikTok's trade_order_id, known at creation
             order = await stores.ledger.create_order(
                 platform=TIKTOK, environment="sandbox", user_id=players[i % len(players)],
-                product_id="gems_100", amount=amount, currency=currency,
+                product_id="gems_100", amount=amount, currency=currency, platform_ref=trade,
             )  # fmt: skip
-            trade = f"bench_trade_{order.order_id}"
-            await stores.ledger.attach_platform_ref(order.order_id, trade)
             made.append((order.order_id, trade))
 
         for start in range(0, count, 50):
@@ -140,20 +141,39 @@ def _webhooks(config: dict[str, Any], orders: list[tuple[str, str]]) -> list[byt
     return hooks
 
 
-def _prepare(setup: Setup, batches: int, per_batch: int) -> None:
+def _prepare(setup: Setup, rounds: int, per_batch: int) -> None:
+    """Sessions and polled orders; one batch of orders to deliver per round, and a small one to warm up."""
     setup.polling, players = _polling(setup)
-    orders = asyncio.run(_orders(setup.db, setup.config, players, batches * per_batch))
-    setup.deliveries = [orders[i * per_batch : (i + 1) * per_batch] for i in range(batches)]
+    orders = asyncio.run(_orders(setup.db, setup.config, players, rounds * per_batch + WARM_UP))
+    setup.deliveries = [orders[i * per_batch : (i + 1) * per_batch] for i in range(rounds)]
+    setup.deliveries.append(orders[rounds * per_batch :])
 
 
-def _measure(setup: Setup, route: str, batch: int, seconds: float) -> Load:
+def _measure(setup: Setup, route: str, batch: int, seconds: float, pg: PgServer) -> Measured:
+    """One route on one setup, with the CPU time its backend processes and PostgreSQL spent meanwhile."""
+    assert setup.backend.proc is not None
+    pids = (setup.backend.proc.pid, *([pg.postmaster_pid()] if setup.kind == "postgresql" else []))
+    before = [tree_cpu_s(pid) for pid in pids]
     if route == "delivery":
         # signed just before sending: the signature's timestamp must be inside the webhook tolerance
         hooks = _webhooks(setup.config, setup.deliveries[batch])
         setup.sent += len(hooks)
-        return drive(setup.port, hooks, once=True, connections=CONNECTIONS, seconds=600)
-    reqs = [request_bytes("GET", "/api/health", {})] if route == "trivial" else setup.polling
-    return drive(setup.port, reqs, once=False, connections=CONNECTIONS, seconds=seconds)
+        load = drive(setup.port, hooks, once=True, connections=CONNECTIONS, seconds=600)
+    else:
+        reqs = [request_bytes("GET", "/api/health", {})] if route == "trivial" else setup.polling
+        load = drive(setup.port, reqs, once=False, connections=CONNECTIONS, seconds=seconds)
+    spent = [tree_cpu_s(pid) - b for pid, b in zip(pids, before, strict=True)] + [0.0]
+    per = max(1, load.done) / 1000
+    return Measured(load, spent[0] / per, spent[1] / per)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A load and the CPU milliseconds per request of the backend (all its processes) and of PostgreSQL."""
+
+    load: Load
+    backend_ms: float
+    db_ms: float
 
 
 def _delivered(setup: Setup) -> int:
@@ -162,21 +182,23 @@ def _delivered(setup: Setup) -> int:
     return int(float(found.group(1))) if found else 0
 
 
-def _report(rounds: list[dict[tuple[str, int, str], Load]]) -> None:
-    print("| database | processes | route | req/s (median round) | each round | p50 ms | p99 ms | bad |")
-    print("|---|---|---|---|---|---|---|---|")
+def _report(rounds: list[dict[tuple[str, int, str], Measured]]) -> None:
+    print("| database | processes | route | req/s (median round) | each round | p50 ms | p99 ms | bad "
+          "| CPU ms/req: backend | PostgreSQL |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for kind, workers in CONFIGS:
         for route in ROUTES:
-            loads = sorted((r[(kind, workers, route)] for r in rounds), key=lambda load: load.rps)
-            mid = loads[len(loads) // 2]
-            each = " / ".join(f"{r[(kind, workers, route)].rps:,.0f}" for r in rounds)
-            bad = sum(load.bad for load in loads)
-            print(f"| {kind} | {workers} | {route} | {mid.rps:,.0f} | {each} | {mid.p50_ms:.1f} | "
-                  f"{mid.p99_ms:.1f} | {bad} |")  # fmt: skip
+            runs = sorted((r[(kind, workers, route)] for r in rounds), key=lambda m: m.load.rps)
+            mid = runs[len(runs) // 2]
+            each = " / ".join(f"{r[(kind, workers, route)].load.rps:,.0f}" for r in rounds)
+            bad = sum(m.load.bad for m in runs)
+            db = f"{mid.db_ms:.2f}" if kind == "postgresql" else "-"
+            print(f"| {kind} | {workers} | {route} | {mid.load.rps:,.0f} | {each} | {mid.load.p50_ms:.1f} | "
+                  f"{mid.load.p99_ms:.1f} | {bad} | {mid.backend_ms:.2f} | {db} |")  # fmt: skip
     print()
 
     def ratios(label: str, num: tuple[str, int, str], den: tuple[str, int, str], target: str) -> None:
-        each = [r[num].rps / r[den].rps for r in rounds]
+        each = [r[num].load.rps / r[den].load.rps for r in rounds]
         shown = " / ".join(f"{x:.2f}" for x in each)
         print(f"* {label} = {statistics.median(each):.2f}x (rounds: {shown}; target {target})")
 
@@ -194,31 +216,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one short round: a smoke run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over every setup (default 3)")
     args = parser.parse_args(argv)
-    rounds, seconds, per_batch = (1, 2.0, 150) if args.quick else (max(1, args.rounds), 5.0, 800)
+    rounds, seconds, per_batch = (1, 2.0, 150) if args.quick else (max(1, args.rounds), 5.0, 500)
     wrk_path()
     print(f"== game backend: {rounds} round(s); per setup and round {seconds:.0f} s of trivial requests and "
           f"of polls, {per_batch} first deliveries; {CONNECTIONS} keep-alive connections (wrk), 127.0.0.1 ==",
           flush=True)  # fmt: skip
     pg = PgServer(durable=True)
     setups: list[Setup] = []
-    results: list[dict[tuple[str, int, str], Load]] = []
+    results: list[dict[tuple[str, int, str], Measured]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="gameport-bench-") as tmp:
             for kind, workers in CONFIGS:
                 sqlite = str(Path(tmp) / f"ledger-{workers}.sqlite3")
                 db = sqlite if kind == "sqlite" else pg.new_database("b")
                 setups.append(_start(kind, workers, db, Path(tmp)))
-                _prepare(setups[-1], rounds + 1, per_batch)
+                _prepare(setups[-1], rounds, per_batch)
                 print(f"ready: {kind} x {workers}", file=sys.stderr, flush=True)
             for setup in setups:  # warm-up: pools filled, statements prepared, first-use costs paid
                 for route in ROUTES:
-                    _measure(setup, route, rounds, 1.0)
+                    _measure(setup, route, rounds, 1.0, pg)
             for index in range(rounds):
                 results.append({})
                 for setup in setups:
                     for route in ROUTES:
-                        load = _measure(setup, route, index, seconds)
-                        results[-1][(setup.kind, setup.workers, route)] = load
+                        measured = _measure(setup, route, index, seconds, pg)
+                        results[-1][(setup.kind, setup.workers, route)] = measured
                 print(f"round {index + 1} of {rounds} done", file=sys.stderr, flush=True)
             for setup in setups:
                 counted = _delivered(setup)

@@ -83,6 +83,7 @@ class ServerProcess:
     proc: subprocess.Popen[str] | None = None
     url: str = ""
     pass_fds: tuple[int, ...] = ()
+    _terminated: bool = False
     _lines: queue.Queue[str] = field(default_factory=queue.Queue)
 
     def start(self) -> ServerProcess:
@@ -92,6 +93,7 @@ class ServerProcess:
     def spawn(self) -> ServerProcess:
         """Start the process without waiting (several start at once; then :meth:`ready` each)."""
         env = {**os.environ, **self.env}
+        self._terminated = False
         err = subprocess.DEVNULL if self.stderr is None else self.stderr.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gameport.server", *self.args],
@@ -115,11 +117,17 @@ class ServerProcess:
         self.url = line[len(LISTENING_PREFIX) :].strip()
         return self
 
-    def stop(self) -> int:
-        """SIGTERM and wait; returns the exit code."""
+    def terminate(self) -> None:
+        """SIGTERM, once: a second one could land after the server restored the default handler on exit."""
         assert self.proc is not None
-        if self.proc.poll() is None:
+        if not self._terminated and self.proc.poll() is None:
+            self._terminated = True
             self.proc.send_signal(signal.SIGTERM)
+
+    def stop(self) -> int:
+        """SIGTERM (unless sent already) and wait; returns the exit code."""
+        assert self.proc is not None
+        self.terminate()
         try:
             code = self.proc.wait(timeout=20)
         finally:
@@ -202,8 +210,7 @@ class Stack:
         """Stop both servers (at once) and assert that both exited cleanly."""
         self.http.close()
         for proc in (self.backend, self.mock):
-            if proc.proc is not None and proc.proc.poll() is None:
-                proc.proc.send_signal(signal.SIGTERM)
+            proc.terminate()
         backend = self.backend.stop() if self.backend is not self.mock else 0
         codes = {"backend": backend, "mock": self.mock.stop()}
         assert codes == {"backend": 0, "mock": 0}, f"servers did not stop cleanly: {codes}"
