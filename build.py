@@ -232,6 +232,17 @@ def setup_postgresql() -> None:
     apt_install("postgresql", what="installing Debian's postgresql")
 
 
+def setup_wrk() -> None:
+    """Debian's wrk: the load generator of ``bench --server`` (C, so it leaves the cores to the servers)."""
+    if shutil.which("wrk") is not None:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        raise BuildFailed(
+            "wrk is missing and cannot be installed here (needs root and apt-get): install Debian's 'wrk'"
+        )
+    apt_install("wrk", what="installing Debian's wrk")
+
+
 def setup_npm() -> None:
     """``npm ci`` of package-lock.json: pyodide for the site, and the devDependencies ESLint and Prettier."""
     modules = ROOT / "node_modules"
@@ -313,6 +324,7 @@ def setup() -> None:
     setup_venv()
     setup_chromium()
     setup_postgresql()
+    setup_wrk()
     setup_npm()
     build_wheel()
 
