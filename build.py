@@ -313,8 +313,10 @@ def setup() -> None:
 # -- build --------------------------------------------------------------------------------------------------
 
 
-def _copy_tree(src: Path, dst: Path, suffixes: Iterable[str]) -> None:
+def _copy_tree(src: Path, dst: Path, suffixes: Iterable[str], skip: str | None = None) -> None:
     for path in sorted(src.rglob("*")):
+        if skip is not None and path.relative_to(src).parts[0] == skip:
+            continue
         if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
             target = dst / path.relative_to(src)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -620,8 +622,9 @@ def build() -> Path:
     (tmp / "wheels").mkdir()
     shutil.copyfile(wheel, tmp / "wheels" / wheel.name)
     # .json: the mocks' emulation.json, a symlink into src/gameport/testing/ (copyfile copies its target)
-    _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js", ".json"})
-    _copy_tree(ROOT / "demo_game", tmp, {".html", ".js", ".py", ".css"})
+    # native/: the TikTok native runtime's boot, bundled into its package by native_package.py, not served
+    _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js", ".json"}, skip="native")
+    _copy_tree(ROOT / "demo_game", tmp, {".html", ".js", ".py", ".css"}, skip="native")
     encoded = precompress(tmp)
     files = {
         rel: {"bytes": path.stat().st_size, "sha256": sha256_of(path), **encoded.get(rel, {})}
@@ -963,6 +966,9 @@ def package(args: argparse.Namespace) -> None:
     setup()
     build()
     server_config = args.server_config or (SERVER_CONFIG if SERVER_CONFIG.exists() else None)
+    if args.platform == "tiktok":
+        package_tiktok(args, server_config)
+        return
     try:
         packaging_checks.make_package(
             DIST,
@@ -973,6 +979,45 @@ def package(args: argparse.Namespace) -> None:
             config_path=args.config,
             server_config=server_config,
             budget_bytes=None if args.budget_mb is None else int(args.budget_mb * 1_000_000),
+        )
+    except packaging_checks.PackageFailed as exc:
+        raise BuildFailed(str(exc)) from None
+
+
+def _brotli_bytes(data: bytes) -> bytes:
+    _brotli_size(data)
+    return _compressed_cache(data, ".br").read_bytes()
+
+
+def package_tiktok(args: argparse.Namespace, server_config: Path | None) -> None:
+    """TikTok's native-runtime package (native_package.py, native_checks.py) of the demo game."""
+    import native_checks
+    import native_package
+    import packaging_checks
+    import wasm_features
+
+    if args.budget_mb is not None:
+        raise BuildFailed("--budget-mb does not apply to TikTok: its limits are fixed (native_package.LIMITS)")
+    try:
+        config = (
+            packaging_checks.load_game_config(args.config, "tiktok", args.env) if args.config else None
+        )
+        options = {"backendUrl": config.urls.get("backend_url")} if config else {}
+        say("bundling the TikTok native package (esbuild) ...")
+        files, plain = native_package.package_files(
+            DIST, ROOT / "demo_game", node_bin("esbuild"), _brotli_bytes, options
+        )
+        report = wasm_features.feature_report([DIST / "pyodide" / "pyodide.asm.wasm"])
+        say("\n".join(wasm_features.format_report(report)))
+        native_checks.make_package(
+            files,
+            plain,
+            args.env,
+            args.out or DIST / "packages",
+            config=config,
+            server_config=server_config,
+            feature_items=wasm_features.checklist_items(report),
+            say=say,
         )
     except packaging_checks.PackageFailed as exc:
         raise BuildFailed(str(exc)) from None
@@ -1002,7 +1047,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     servers_cmd.add_argument("--once", action="store_true", help="start, check health, stop (a smoke test)")
     package_cmd = commands.add_parser("package", help="setup + build, then a checked upload zip per platform")
-    package_cmd.add_argument("--platform", choices=("meta", "web"), required=True)
+    package_cmd.add_argument("--platform", choices=("meta", "web", "tiktok"), required=True)
     package_cmd.add_argument("--env", choices=("sandbox", "production"), default="sandbox")
     package_cmd.add_argument("--config", type=Path, help="the game configuration (gameport.toml / .json)")
     package_cmd.add_argument(
