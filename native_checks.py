@@ -21,7 +21,9 @@ def part_of(name: str) -> str:
     return first if "/" in name and first in native.SUBPACKAGES else "main"
 
 
-def size_checks(files: dict[str, bytes], limits: dict[str, native.Limit] | None = None) -> tuple[list[Check], str]:
+def size_checks(
+    files: dict[str, bytes], limits: dict[str, native.Limit] | None = None
+) -> tuple[list[Check], str]:
     """One check per part and one for the total (raw bytes, as the package holds them), and the table."""
     limits = native.LIMITS if limits is None else limits
     parts: dict[str, int] = {}
@@ -50,7 +52,9 @@ def _within(label: str, size: int, limit: native.Limit) -> Check:
 
 def structure_problems(files: dict[str, bytes]) -> list[str]:
     """game.js, game.json and project.config.json at the root; every subpackage root with its game.js."""
-    problems = [f"{name} is missing" for name in ("game.js", "game.json", "project.config.json") if name not in files]
+    problems = [
+        f"{name} is missing" for name in ("game.js", "game.json", "project.config.json") if name not in files
+    ]
     try:
         subpackages = json.loads(files.get("game.json", b"{}")).get("subpackages", [])
     except json.JSONDecodeError as exc:
@@ -58,7 +62,9 @@ def structure_problems(files: dict[str, bytes]) -> list[str]:
     for entry in subpackages:
         root = str(entry.get("root", "")).rstrip("/")
         if f"{root}/game.js" not in files:
-            problems.append(f"subpackage {entry.get('name')!r}: {root}/game.js is missing (every root needs one)")
+            problems.append(
+                f"subpackage {entry.get('name')!r}: {root}/game.js is missing (every root needs one)"
+            )
     return problems
 
 
@@ -70,13 +76,15 @@ def tiktok_items(plain: dict[str, bytes], feature_items: list[Check]) -> list[Ch
         Check(
             "required capabilities present",
             "fail" if missing else "pass",
-            f"missing in the game's code: {', '.join(missing)}" if missing else ", ".join(native.REQUIRED_CALLS),
+            f"missing in the game's code: {', '.join(missing)}"
+            if missing
+            else ", ".join(native.REQUIRED_CALLS),
         ),
         Check("minimum TikTok client", "manual", f"{native.MIN_CLIENT}: {native.MIN_CLIENT_WHY}"),
         Check(
             "runtime facts verified on a device",
             "manual",
-            "js_bridge/native/runtime_facts.js lists what no TikTok page confirms; run the package with ttmg dev",
+            "js_bridge/native/runtime_facts.js lists what no TikTok page confirms: run it with ttmg dev",
         ),
     ]
     return items + feature_items
@@ -115,7 +123,9 @@ def make_package(
     say(report)
     failed = [c for c in items if c.status == "fail"]
     if failed:
-        raise PackageFailed("tiktok-" + env + " package refused: " + "; ".join(f"{c.name} ({c.detail})" for c in failed))
+        raise PackageFailed(
+            "tiktok-" + env + " package refused: " + "; ".join(f"{c.name} ({c.detail})" for c in failed)
+        )
     folder = out / f"tiktok-{env}"
     if folder.exists():
         shutil.rmtree(folder)

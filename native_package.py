@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import subprocess
 import zipfile
 from collections.abc import Callable
@@ -47,7 +46,9 @@ LIMITS = {
     "main": Limit(4_000_000, "main package up to 4 MB (optimize-startup page, Nov 2026)", True),
     # Documented for *independent* subpackages; for ordinary ones TikTok says nothing (WeChat: no limit,
     # Douyin: 20 MB). Designed for the strict number until `ttmg dev` says otherwise.
-    "subpackage": Limit(4_000_000, "4 MB documented for independent subpackages; ordinary: unconfirmed", False),
+    "subpackage": Limit(
+        4_000_000, "4 MB documented for independent subpackages; ordinary: unconfirmed", False
+    ),
     "total": Limit(30_000_000, "total package up to 30 MB (optimize-startup page)", True),
 }
 SUBPACKAGES = ("engine", "runtime", "python")
@@ -84,7 +85,9 @@ def signature_wrapper(sig: str) -> bytes:
     params = [_WASM_TYPES[c] for c in sig[1:]]
     results = [] if sig[0] == "v" else [_WASM_TYPES[sig[0]]]
     types = _leb_with_length([1, 0x60, *_leb_with_length(params), *_leb_with_length(results)])
-    return bytes([0, 97, 115, 109, 1, 0, 0, 0, 1, *types, 2, 7, 1, 1, 101, 1, 102, 0, 0, 7, 5, 1, 1, 102, 0, 0])
+    return bytes(
+        [0, 97, 115, 109, 1, 0, 0, 0, 1, *types, 2, 7, 1, 1, 101, 1, 102, 0, 0, 7, 5, 1, 1, 102, 0, 0]
+    )
 
 
 def glue_modules(asm_js: str) -> dict[str, bytes]:
@@ -96,7 +99,9 @@ def glue_modules(asm_js: str) -> dict[str, bytes]:
         if all(c in _WASM_TYPES for c in sig[1:]) and (sig[0] == "v" or sig[0] in _WASM_TYPES):
             modules[f"engine/glue/w_{sig}.wasm"] = signature_wrapper(sig)
     if not modules:
-        raise checks.PackageFailed("no signature found in pyodide.asm.mjs: is this Pyodide " + PYODIDE_VERSION + "?")
+        raise checks.PackageFailed(
+            "no signature found in pyodide.asm.mjs: is this Pyodide " + PYODIDE_VERSION + "?"
+        )
     return modules
 
 
@@ -135,10 +140,13 @@ def game_sources(game_dir: Path) -> bytes:
     return buffer.getvalue()
 
 
+_SHARED = '(typeof GameGlobal==="object"&&GameGlobal!==null?GameGlobal:globalThis)'
 SUBPACKAGE_MARKER = (
     "// gameport: the {name} subpackage ({what}); TTMinis.game.loadSubpackage runs this file.\n"
-    '(typeof GameGlobal==="object"&&GameGlobal!==null?GameGlobal:globalThis).__gameportParts=Object.assign('
-    '(typeof GameGlobal==="object"&&GameGlobal!==null?GameGlobal:globalThis).__gameportParts||{{}},{{"{name}":true}});\n'
+    + _SHARED
+    + ".__gameportParts=Object.assign("
+    + _SHARED
+    + '.__gameportParts||{{}},{{"{name}":true}});\n'
 )
 
 
@@ -187,10 +195,7 @@ def package_files(
             "wheel": "python/gameport.whl.br",
             "game": "python/game.zip.br",
         },
-        "glue": [
-            {"hex": data.hex(), "path": name, "stub": "func"}
-            for name, data in glue.items()
-        ],
+        "glue": [{"hex": data.hex(), "path": name, "stub": "func"} for name, data in glue.items()],
         "weights": weights,
         "wheelName": wheel_name,
         "finder": info["stdlib"]["finder"],
@@ -208,8 +213,12 @@ def package_files(
         }
     )
     files["project.config.json"] = _json(
-        {"description": "built by gameport (python3 build.py package --platform tiktok)", "setting": {"es6": True},
-         "compileType": "game", "minClientVersion": MIN_CLIENT}  # fmt: skip
+        {
+            "description": "built by gameport (python3 build.py package --platform tiktok)",
+            "setting": {"es6": True},
+            "compileType": "game",
+            "minClientVersion": MIN_CLIENT,
+        }
     )
     plain = {
         name: data

@@ -5,7 +5,16 @@
 //   ["t", x, y, text, colour, px, align] text ("left" | "center" | "right")
 //   ["s", frequency]                    a short beep
 
-export const COLOURS = ["#13162b", "#ffd34d", "#e8483c", "#4fc3f7", "#ffffff", "#7c83a6", "#2b3159", "#3ddc84"];
+export const COLOURS = [
+  "#13162b",
+  "#ffd34d",
+  "#e8483c",
+  "#4fc3f7",
+  "#ffffff",
+  "#7c83a6",
+  "#2b3159",
+  "#3ddc84",
+];
 
 /** Draw `commands` on the 2D context `ctx`; beeps go to `beep(frequency)`. */
 export function drawCommands(ctx, commands, beep) {

@@ -20,7 +20,8 @@ export function createCanvasScreen(canvas, game) {
   let frames = 0;
 
   const point = (touch) => ({ x: touch.clientX ?? touch.screenX, y: touch.clientY ?? touch.screenY });
-  const hit = ({ x, y }) => buttons.find((b) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height);
+  const hit = ({ x, y }) =>
+    buttons.find((b) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height);
   const steer = ({ x, y }) => {
     if (y < barTop) input.pointerX = (x - left) / scale;
   };
@@ -72,7 +73,13 @@ export function createCanvasScreen(canvas, game) {
       frames += 1;
       return new Promise((resolve) =>
         requestAnimationFrame(() => {
-          const batch = { now: Date.now(), pointerX: input.pointerX, pressed: [], held: [], clicks: input.clicks };
+          const batch = {
+            now: Date.now(),
+            pointerX: input.pointerX,
+            pressed: [],
+            held: [],
+            clicks: input.clicks,
+          };
           input.clicks = [];
           resolve(batch);
         }),

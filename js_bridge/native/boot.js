@@ -22,6 +22,8 @@ export class NativeBootError extends Error {
   }
 }
 
+/* global GameGlobal -- TikTok and WeChat runtimes only; read behind a typeof check */
+
 /** The runtime's shared global object: GameGlobal where there is one (TikTok, WeChat), else globalThis. */
 export function gameGlobal() {
   return typeof GameGlobal === "object" && GameGlobal !== null ? GameGlobal : globalThis;
@@ -93,7 +95,10 @@ export async function bootNative({ manifest, onProgress, stdout, stderr }) {
     throw new NativeBootError("RUNTIME_UNSUPPORTED", "TTMinis.game.loadSubpackage is missing");
   const fs = game.getFileSystemManager?.();
   if (!fs || typeof fs.readCompressedFile !== "function")
-    throw new NativeBootError("RUNTIME_UNSUPPORTED", "readCompressedFile is missing (TikTok 44.6.0 or later)");
+    throw new NativeBootError(
+      "RUNTIME_UNSUPPORTED",
+      "readCompressedFile is missing (TikTok 44.6.0 or later)",
+    );
   const polyfilled = installPolyfills(globalThis);
   if (shared !== globalThis) installPolyfills(shared);
   const step = progressOf(manifest, onProgress);
@@ -152,7 +157,11 @@ export async function bootNative({ manifest, onProgress, stdout, stderr }) {
         `import ${manifest.finder}\n${manifest.finder}.install()\nimport gameport`,
     );
   } catch (error) {
-    throw new NativeBootError("PACKAGE_INSTALL_FAILED", `importing gameport failed: ${error?.message}`, error);
+    throw new NativeBootError(
+      "PACKAGE_INSTALL_FAILED",
+      `importing gameport failed: ${error?.message}`,
+      error,
+    );
   }
   const api = createBridgeApi({ fetchJson: requestFetcher(game) });
   pyodide.registerJsModule("_gameport_js", api);

@@ -7,7 +7,7 @@ export function decodeUtf8(input) {
   const bytes = toBytes(input);
   const chunks = [];
   let units = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const first = bytes[i];
     let code = 0xfffd;
     let size = 1;

@@ -68,7 +68,11 @@ export async function startPython(options) {
     noImageDecoding: true,
     noAudioDecoding: true,
     noWasmDecoding: false,
-    preRun: [installStdlib(options.stdlib), homeDirectory(config.env.HOME), (M) => Object.assign(M.ENV, config.env)],
+    preRun: [
+      installStdlib(options.stdlib),
+      homeDirectory(config.env.HOME),
+      (M) => Object.assign(M.ENV, config.env),
+    ],
     print: config.stdout,
     printErr: config.stderr,
     onExit(code) {

@@ -36,7 +36,8 @@ function answer(status, data) {
 export function requestFetcher(game) {
   return function fetchJson(method, url, bodyText, headersJson, timeoutMs) {
     const verb = String(method).toUpperCase();
-    if (!METHODS.has(verb)) throw new FetchRefused(`method ${method} is not one of ${[...METHODS].join(", ")}`);
+    if (!METHODS.has(verb))
+      throw new FetchRefused(`method ${method} is not one of ${[...METHODS].join(", ")}`);
     if (typeof url !== "string" || url === "") throw new FetchRefused("the URL must be a non-empty string");
     if (!game || typeof game.request !== "function")
       throw new FetchRefused("this runtime has no TTMinis.game.request");
@@ -72,7 +73,10 @@ export function requestFetcher(game) {
           timeout: timeoutMs > 0 ? timeoutMs : undefined,
           success: (res) => finish(resolve, answer(res.statusCode, res.data)),
           fail: (err) =>
-            finish(reject, new NetworkFailure(`${verb} ${url} got no answer: ${err?.errMsg ?? "request:fail"}`, url)),
+            finish(
+              reject,
+              new NetworkFailure(`${verb} ${url} got no answer: ${err?.errMsg ?? "request:fail"}`, url),
+            ),
         });
       } catch (e) {
         finish(reject, new NetworkFailure(`${verb} ${url} could not be sent: ${e?.message ?? e}`, url));
