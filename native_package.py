@@ -215,7 +215,9 @@ def package_files(
     files["project.config.json"] = _json(
         {
             "description": "built by gameport (python3 build.py package --platform tiktok)",
-            "setting": {"es6": True},
+            # No ES5 transpiling or re-minifying on upload (WeChat's meaning of these settings; TikTok's
+            # are undocumented): Pyodide's JavaScript needs BigInt and async functions as they are.
+            "setting": {"es6": False, "minified": False},
             "compileType": "game",
             "minClientVersion": MIN_CLIENT,
         }
