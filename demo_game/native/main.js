@@ -12,6 +12,12 @@ const shared = gameGlobal();
 // What a test or tool reads: boot stage, errors, the screen (hook documented in the README).
 const status = { stage: "loading", error: null, platform: null, screen: null, progress: 0 };
 shared.__gameportNative = status;
+// Milestones go to a test runtime's report hook where there is one (tests/native_sim); on a device there
+// is none and this does nothing.
+const report = (fields) => {
+  Object.assign(status, fields);
+  shared.__gameportSim?.report?.({ stage: status.stage, platform: status.platform, error: status.error });
+};
 
 async function start() {
   const { game } = findTTMinis();
@@ -31,18 +37,16 @@ async function start() {
     options: () => ({ backendUrl: manifest.options.backendUrl ?? null, platformUrl: null }),
     frame: (commands, buttons, state) => screen.frame(commands, buttons, state),
     ready(platformName) {
-      status.stage = "ready";
-      status.platform = platformName;
       status.progress = 1;
       reportToPlatform(1);
+      report({ stage: "ready", platform: platformName });
     },
   };
-  status.stage = "python";
+  report({ stage: "python" });
   await booted.pyodide.runPythonAsync(manifest.main);
 }
 
 start().catch((error) => {
-  status.stage = "failed";
-  status.error = `${error?.code ?? error?.name}: ${error?.message}`;
+  report({ stage: "failed", error: `${error?.code ?? error?.name}: ${error?.message}` });
   console.error("gameport: the game failed to start", error);
 });

@@ -60,6 +60,16 @@ function readCompressed(fs, filePath) {
   );
 }
 
+// Douyin's TTWebAssembly.instantiate answers {module, instance}; WeChat's typings say an Instance
+// (runtime_facts.js: wasmInstantiateResult). Pyodide needs the Module too (its dylink section).
+async function instantiateWasm(wasm, path, imports) {
+  const result = await wasm.instantiate(path, imports);
+  if (result && result.instance && result.module) return result;
+  if (result && result.exports && typeof wasm.compile === "function")
+    return { instance: result, module: await wasm.compile(path) };
+  throw new NativeBootError("RUNTIME_LOAD_FAILED", `TTWebAssembly.instantiate(${path}) gave no module`);
+}
+
 // Each part's weight in the progress bar is its size on the wire (from the manifest).
 function progressOf(manifest, onProgress) {
   const total = Object.values(manifest.weights).reduce((a, b) => a + b, 0) || 1;
@@ -137,7 +147,7 @@ export async function bootNative({ manifest, onProgress, stdout, stderr }) {
       factory,
       stdlib,
       lockfile: manifest.lockfile,
-      instantiate: (imports) => wasm.instantiate(files.wasm, imports),
+      instantiate: (imports) => instantiateWasm(wasm, files.wasm, imports),
       onWasm: () => step("wasm"),
       stdout: stdout ?? ((line) => console.log(line)),
       stderr: stderr ?? ((line) => console.warn(line)),

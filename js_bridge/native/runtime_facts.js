@@ -26,6 +26,11 @@ export const RUNTIME_FACTS = Object.freeze({
     source: "1.4: Douyin lists Module, Global, Table, Memory, Instance; Pyodide's wasm uses exception tags",
     without: "boot fails when the wasm imports a tag the runtime cannot create",
   },
+  wasmInstantiateResult: {
+    confirmed: false,
+    source: "1.4: Douyin's instantiate answers {module, instance}; WeChat's typings an Instance",
+    without: "an Instance alone: the Module comes from TTWebAssembly.compile(path), compiled twice",
+  },
   readCompressedFile: {
     confirmed: true,
     minClient: "44.6.0",
