@@ -1,0 +1,333 @@
+// createRuntime(): TikTok's native mini-game runtime simulated in a Node vm context, for tests. See
+// README.md for what it is faithful to and what it cannot tell. One runtime is live per process at a time:
+// the TikTok mock (js_bridge/mocks/ttminis.js) it builds TTMinis.game on is a process-wide singleton.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { game as mockGame, compareVersions } from "../../js_bridge/mocks/ttminis.js";
+import EMULATION from "../../js_bridge/mocks/emulation.json" with { type: "json" };
+import { callbackKit } from "./callbacks.mjs";
+import { describeFacts, NATIVE_MIN_VERSION, resolveFacts } from "./facts.mjs";
+import { createFileSystemManager } from "./fs_manager.mjs";
+import { installGlobals } from "./globals.mjs";
+import { openPackage } from "./package_dir.mjs";
+import { compileFile, createRealm } from "./realm.mjs";
+import { requestApi } from "./request.mjs";
+import { createScreen } from "./screen.mjs";
+import { subpackageApis } from "./subpackages.mjs";
+import { createTTWebAssembly } from "./wasm.mjs";
+import { canvasStats, matches, waitFor } from "./observe.mjs";
+
+const mock = globalThis.__gpMock;
+let live = null;
+
+/**
+ * Options: packageDir (required: holds game.js, game.json, project.config.json); scenario (TikTok mock
+ * knobs, see js_bridge/mocks/README.md; `runtime` is forced to "native"); allowedDomains (trusted request
+ * domains, host names); allowHttpLoopback (also allow http://127.0.0.1:*); facts (overrides of the
+ * [unconfirmed] table in facts.mjs); screen ({width, height, pixelRatio} of the window, default the mock's
+ * fixture 390x844@3); onLog(entry) (every log entry as it happens).
+ * Throws TypeError for a bad option and Error if another runtime is still live (dispose() it first).
+ */
+export function createRuntime(options = {}) {
+  const { packageDir, scenario = {}, allowedDomains = [], allowHttpLoopback = false, screen = {} } = options;
+  if (typeof packageDir !== "string" || !packageDir)
+    throw new TypeError("createRuntime: packageDir is required");
+  if (!Array.isArray(allowedDomains)) throw new TypeError("createRuntime: allowedDomains must be a list");
+  if (scenario.runtime !== undefined && scenario.runtime !== "native") {
+    throw new TypeError(
+      'createRuntime: the simulator is the native runtime (scenario.runtime must be "native")',
+    );
+  }
+  const facts = resolveFacts(options.facts);
+  if (live)
+    throw new Error("createRuntime: another simulated runtime is still live in this process; dispose() it");
+  const onLog = typeof options.onLog === "function" ? options.onLog : () => {};
+
+  const log = [];
+  const errors = [];
+  const reports = [];
+  const inflight = new Set();
+  let t0 = performance.now();
+  let state = "created"; // created | booting | running | failed | disposed
+  let userDir = null;
+  let realm = null;
+  let loop = null;
+  let screenApi = null;
+  const now = () => Math.round((performance.now() - t0) * 10) / 10;
+  const record = (kind, entry) => {
+    const e = { t: now(), kind, ...entry };
+    log.push(e);
+    try {
+      onLog(e);
+    } catch {
+      // a broken observer must not change what the game sees
+    }
+    return e;
+  };
+  const onError = (where, err) => {
+    const e = { where, message: String(err?.message ?? err), stack: String(err?.stack ?? "") };
+    errors.push(e);
+    record("error", { where, message: e.message });
+  };
+  const onRejection = (reason, promise) => {
+    if (realm && realm.isCtxPromise(promise)) onError("unhandled promise rejection", reason);
+    else
+      process.nextTick(() => {
+        throw reason;
+      });
+  };
+
+  const windowInfo = (() => {
+    const base = { ...EMULATION.tiktok.systemInfo, ...(scenario.systemInfo ?? {}) };
+    const w = screen.width ?? base.windowWidth;
+    const h = screen.height ?? base.windowHeight;
+    const ratio = screen.pixelRatio ?? base.pixelRatio;
+    return {
+      ...base,
+      screenWidth: w,
+      screenHeight: h,
+      windowWidth: w,
+      windowHeight: h,
+      pixelRatio: ratio,
+      devicePixelRatio: ratio,
+    };
+  })();
+  const clientVersion = scenario.clientVersion ?? EMULATION.scenario.clientVersion.default;
+  const has = (member) => compareVersions(clientVersion, NATIVE_MIN_VERSION[member]) >= 0;
+
+  function buildGame(pkg) {
+    const kit = callbackKit(realm, { onError, alive: () => state !== "disposed" });
+    const fsManager = createFileSystemManager({
+      realm,
+      kit,
+      pkg,
+      facts,
+      userDir,
+      record: (e) => record("fs", e),
+      hasCompressed: has("readCompressedFile"),
+    });
+    const runFile = (rel, source) => compileFile(realm, source, rel, facts.fileScope)();
+    const subs = subpackageApis({ realm, kit, pkg, runFile, record: (e) => record("subpackage", e) });
+    const request = requestApi({
+      realm,
+      kit,
+      domains: allowedDomains,
+      allowHttpLoopback,
+      record: (e) => record("request", e),
+      inflight,
+    });
+    const fetchBytes = (url) =>
+      new Promise((ok, no) =>
+        request(
+          realm.object({
+            url,
+            responseType: "arraybuffer",
+            success: (r) => ok(Buffer.from(r.data)),
+            fail: (r) => no(new Error(r.errMsg)),
+          }),
+        ),
+      );
+    screenApi = createScreen({ realm, pkg, facts, windowInfo, onError, fetchBytes });
+    const native = {
+      ...screenApi.members,
+      ...subs,
+      request,
+      getFileSystemManager: () => fsManager,
+    };
+    if (has("getWindowInfo")) {
+      native.getWindowInfo = () =>
+        realm.toCtx({
+          pixelRatio: windowInfo.pixelRatio,
+          screenWidth: windowInfo.screenWidth,
+          screenHeight: windowInfo.screenHeight,
+          windowWidth: windowInfo.windowWidth,
+          windowHeight: windowInfo.windowHeight,
+          statusBarHeight: windowInfo.statusBarHeight,
+          safeArea: windowInfo.safeArea,
+          screenTop: 0,
+        });
+    }
+    if (has("setPreferredFramesPerSecond")) {
+      native.setPreferredFramesPerSecond = (fps) => {
+        if (typeof fps !== "number" || !Number.isFinite(fps)) {
+          throw realm.error("TypeError", "setPreferredFramesPerSecond: fps must be a number (1-60)");
+        }
+        loop.setFps(fps);
+      };
+    }
+    const nativeValues = new Map(Object.entries(native).map(([k, v]) => [k, realm.expose(v)]));
+    nativeValues.set("env", realm.toCtx({ USER_DATA_PATH: facts.userDataPath }));
+    return overlay(nativeValues);
+  }
+
+  /** TTMinis.game: the mock's members (live: the mock adds/removes them with the scenario) plus ours. */
+  function overlay(nativeValues) {
+    const target = realm.object();
+    const lookup = (k) => {
+      if (nativeValues.has(k)) return { value: nativeValues.get(k) };
+      if (typeof k === "string" && Object.hasOwn(mockGame, k)) {
+        const v = mockGame[k];
+        return { value: typeof v === "function" ? realm.expose(v) : v };
+      }
+      return null;
+    };
+    return new Proxy(target, {
+      get: (t, k) => (Object.hasOwn(t, k) ? t[k] : (lookup(k)?.value ?? t[k])),
+      has: (t, k) => Object.hasOwn(t, k) || !!lookup(k) || k in t,
+      ownKeys: (t) => [...new Set([...Reflect.ownKeys(t), ...nativeValues.keys(), ...Object.keys(mockGame)])],
+      getOwnPropertyDescriptor: (t, k) => {
+        if (Object.hasOwn(t, k)) return Reflect.getOwnPropertyDescriptor(t, k);
+        const found = lookup(k);
+        return found
+          ? { value: found.value, writable: true, enumerable: true, configurable: true }
+          : undefined;
+      },
+    });
+  }
+
+  const runtime = {
+    facts,
+    log,
+    errors,
+    reports,
+    windowInfo,
+    get state() {
+      return state;
+    },
+    get frames() {
+      return loop ? loop.frames : 0;
+    },
+    get fps() {
+      return loop ? loop.fps : 60;
+    },
+    /** The vm context's global (tests may inspect it; the game cannot see the host). */
+    get global() {
+      return realm?.global;
+    },
+    /** The TikTok mock's scripting API (js_bridge/mocks/README.md): script(), fire(), callsTo()... */
+    mock,
+    /** Milliseconds since boot() began. */
+    elapsedMs: now,
+    requests: () => log.filter((e) => e.kind === "request"),
+    wasmCalls: () => log.filter((e) => e.kind === "wasm"),
+    fsCalls: () => log.filter((e) => e.kind === "fs"),
+    /** Every setLoadingProgress({progress}) value the game reported to the mock, in order. */
+    loadingProgress: () => mock.callsTo("setLoadingProgress").map((c) => c.args?.[0]?.progress),
+
+    /**
+     * Read the package, build the context and run game.js. Resolves when game.js returned; rejects (and
+     * the runtime is "failed") when the package is invalid or game.js threw. Asynchronous work the game
+     * started goes on: use waitFor()/waitForReport().
+     */
+    async boot() {
+      if (state !== "created") throw new Error(`boot(): the runtime is ${state}`);
+      if (live)
+        throw new Error("boot(): another simulated runtime is still live in this process; dispose() it");
+      state = "booting";
+      t0 = performance.now();
+      try {
+        const pkg = openPackage(packageDir, { onWarn: (m) => record("warning", { message: m }) });
+        mock.reset();
+        mock.configure({ ...scenario, runtime: "native", clientVersion, systemInfo: windowInfo });
+        userDir = mkdtempSync(path.join(tmpdir(), "tt-native-user-"));
+        realm = createRealm();
+        live = runtime;
+        process.on("unhandledRejection", onRejection);
+        loop = installGlobals(realm, facts, { log: record, onError, now });
+        const g = realm.global;
+        const gameGlobal = realm.object();
+        gameGlobal.TTMinis = realm.object({ game: buildGame(pkg) });
+        if (facts.ttminisOnGlobalThis) g.TTMinis = gameGlobal.TTMinis;
+        gameGlobal.__gameportSim = realm.object({
+          report(obj) {
+            let copy;
+            try {
+              copy = JSON.parse(JSON.stringify(obj));
+            } catch (e) {
+              throw realm.error("TypeError", `__gameportSim.report: not JSON-serialisable: ${e.message}`);
+            }
+            reports.push(copy);
+            record("report", { report: copy });
+          },
+        });
+        g.GameGlobal = gameGlobal;
+        if (has("TTWebAssembly")) {
+          g.TTWebAssembly = createTTWebAssembly({ realm, pkg, facts, record: (e) => record("wasm", e) });
+        }
+        record("boot", { packageDir: pkg.dir, clientVersion });
+        compileFile(realm, readFileSync(path.join(pkg.dir, "game.js"), "utf8"), "game.js", facts.fileScope)();
+        state = "running";
+      } catch (e) {
+        state = "failed";
+        onError("boot", e);
+        throw e;
+      }
+    },
+    touch(type, x, y, id = 0) {
+      if (!screenApi) throw new Error("touch(): boot() first");
+      record("touch", { type, x, y, id });
+      return screenApi.touch(type, x, y, id);
+    },
+    /** A touch start then end at (x, y). */
+    tap(x, y, id = 0) {
+      runtime.touch("start", x, y, id);
+      return runtime.touch("end", x, y, id);
+    },
+    canvasStats: () => canvasStats(screenApi?.screenCanvas ?? null),
+    /** The on-screen canvas as PNG bytes (Buffer). Throws before the game called createCanvas(). */
+    png() {
+      const c = screenApi?.screenCanvas;
+      if (!c) throw new Error("png(): the game has not created its on-screen canvas");
+      return c.toBuffer("image/png");
+    },
+    waitFor: (predicate, timeoutMs, label) => waitFor(runtime, predicate, timeoutMs, label),
+    /** Resolves the first report whose fields include every field of `pattern` (deep equality). */
+    waitForReport: (pattern, timeoutMs) =>
+      waitFor(
+        runtime,
+        () => reports.find((r) => matches(r, pattern)),
+        timeoutMs,
+        `report ${JSON.stringify(pattern)}`,
+      ),
+    /** JSON-safe summary of everything observed (what run.mjs prints). */
+    summary() {
+      const calls = {};
+      for (const c of mock.calls) calls[c.api] = (calls[c.api] ?? 0) + 1;
+      return {
+        state,
+        elapsedMs: now(),
+        frames: runtime.frames,
+        fps: runtime.fps,
+        canvas: runtime.canvasStats(),
+        loadingProgress: runtime.loadingProgress(),
+        reports,
+        errors: errors.map(({ where, message }) => ({ where, message })),
+        requests: runtime.requests(),
+        wasm: runtime.wasmCalls(),
+        fs: runtime.fsCalls(),
+        subpackages: log.filter((e) => e.kind === "subpackage"),
+        console: log.filter((e) => e.kind === "console").map((e) => `${e.level}: ${e.text}`),
+        warnings: log.filter((e) => e.kind === "warning").map((e) => e.message),
+        mockCalls: calls,
+        mockCallbackErrors: mock.stats().callbackErrors,
+        facts: describeFacts(facts),
+      };
+    },
+    /** Stop timers, frames and requests; forget the mock's state; delete the user-data folder. Idempotent. */
+    dispose() {
+      if (state === "disposed") return;
+      state = "disposed";
+      loop?.dispose();
+      for (const req of inflight) req.destroy();
+      inflight.clear();
+      process.off("unhandledRejection", onRejection);
+      if (live === runtime) {
+        mock.reset();
+        live = null;
+      }
+      if (userDir) rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+  return runtime;
+}
