@@ -73,3 +73,26 @@ export function source(fn) {
   const text = fn.toString();
   return text.slice(text.indexOf("{") + 1, text.lastIndexOf("}"));
 }
+
+/**
+ * Boot a package made of `files` (game.js at least) and wait for its first report; returns {rt, report, dir}.
+ * The caller disposes: `finish(rt, dir)`.
+ */
+export async function bootAndReport(files, { subpackages, timeoutMs = 5000, ...options } = {}) {
+  const { createRuntime } = await import("./runtime.mjs");
+  const dir = writePackage(files, { subpackages });
+  const rt = createRuntime({ packageDir: dir, ...options });
+  try {
+    await rt.boot();
+    const report = await rt.waitFor(() => rt.reports[0], timeoutMs, "the first report");
+    return { rt, report, dir };
+  } catch (e) {
+    finish(rt, dir);
+    throw e;
+  }
+}
+
+export function finish(rt, dir) {
+  rt.dispose();
+  removePackage(dir);
+}

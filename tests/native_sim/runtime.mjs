@@ -4,17 +4,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { game as mockGame, compareVersions } from "../../js_bridge/mocks/ttminis.js";
+import { compareVersions } from "../../js_bridge/mocks/ttminis.js";
 import EMULATION from "../../js_bridge/mocks/emulation.json" with { type: "json" };
-import { callbackKit } from "./callbacks.mjs";
+import { buildGame } from "./game_api.mjs";
 import { describeFacts, NATIVE_MIN_VERSION, resolveFacts } from "./facts.mjs";
-import { createFileSystemManager } from "./fs_manager.mjs";
 import { installGlobals } from "./globals.mjs";
 import { openPackage } from "./package_dir.mjs";
 import { compileFile, createRealm } from "./realm.mjs";
-import { requestApi } from "./request.mjs";
-import { createScreen } from "./screen.mjs";
-import { subpackageApis } from "./subpackages.mjs";
 import { createTTWebAssembly } from "./wasm.mjs";
 import { canvasStats, matches, waitFor } from "./observe.mjs";
 
@@ -96,96 +92,6 @@ export function createRuntime(options = {}) {
   const clientVersion = scenario.clientVersion ?? EMULATION.scenario.clientVersion.default;
   const has = (member) => compareVersions(clientVersion, NATIVE_MIN_VERSION[member]) >= 0;
 
-  function buildGame(pkg) {
-    const kit = callbackKit(realm, { onError, alive: () => state !== "disposed" });
-    const fsManager = createFileSystemManager({
-      realm,
-      kit,
-      pkg,
-      facts,
-      userDir,
-      record: (e) => record("fs", e),
-      hasCompressed: has("readCompressedFile"),
-    });
-    const runFile = (rel, source) => compileFile(realm, source, rel, facts.fileScope)();
-    const subs = subpackageApis({ realm, kit, pkg, runFile, record: (e) => record("subpackage", e) });
-    const request = requestApi({
-      realm,
-      kit,
-      domains: allowedDomains,
-      allowHttpLoopback,
-      record: (e) => record("request", e),
-      inflight,
-    });
-    const fetchBytes = (url) =>
-      new Promise((ok, no) =>
-        request(
-          realm.object({
-            url,
-            responseType: "arraybuffer",
-            success: (r) => ok(Buffer.from(r.data)),
-            fail: (r) => no(new Error(r.errMsg)),
-          }),
-        ),
-      );
-    screenApi = createScreen({ realm, pkg, facts, windowInfo, onError, fetchBytes });
-    const native = {
-      ...screenApi.members,
-      ...subs,
-      request,
-      getFileSystemManager: () => fsManager,
-    };
-    if (has("getWindowInfo")) {
-      native.getWindowInfo = () =>
-        realm.toCtx({
-          pixelRatio: windowInfo.pixelRatio,
-          screenWidth: windowInfo.screenWidth,
-          screenHeight: windowInfo.screenHeight,
-          windowWidth: windowInfo.windowWidth,
-          windowHeight: windowInfo.windowHeight,
-          statusBarHeight: windowInfo.statusBarHeight,
-          safeArea: windowInfo.safeArea,
-          screenTop: 0,
-        });
-    }
-    if (has("setPreferredFramesPerSecond")) {
-      native.setPreferredFramesPerSecond = (fps) => {
-        if (typeof fps !== "number" || !Number.isFinite(fps)) {
-          throw realm.error("TypeError", "setPreferredFramesPerSecond: fps must be a number (1-60)");
-        }
-        loop.setFps(fps);
-      };
-    }
-    const nativeValues = new Map(Object.entries(native).map(([k, v]) => [k, realm.expose(v)]));
-    nativeValues.set("env", realm.toCtx({ USER_DATA_PATH: facts.userDataPath }));
-    return overlay(nativeValues);
-  }
-
-  /** TTMinis.game: the mock's members (live: the mock adds/removes them with the scenario) plus ours. */
-  function overlay(nativeValues) {
-    const target = realm.object();
-    const lookup = (k) => {
-      if (nativeValues.has(k)) return { value: nativeValues.get(k) };
-      if (typeof k === "string" && Object.hasOwn(mockGame, k)) {
-        const v = mockGame[k];
-        return { value: typeof v === "function" ? realm.expose(v) : v };
-      }
-      return null;
-    };
-    return new Proxy(target, {
-      get: (t, k) => (Object.hasOwn(t, k) ? t[k] : (lookup(k)?.value ?? t[k])),
-      has: (t, k) => Object.hasOwn(t, k) || !!lookup(k) || k in t,
-      ownKeys: (t) => [...new Set([...Reflect.ownKeys(t), ...nativeValues.keys(), ...Object.keys(mockGame)])],
-      getOwnPropertyDescriptor: (t, k) => {
-        if (Object.hasOwn(t, k)) return Reflect.getOwnPropertyDescriptor(t, k);
-        const found = lookup(k);
-        return found
-          ? { value: found.value, writable: true, enumerable: true, configurable: true }
-          : undefined;
-      },
-    });
-  }
-
   const runtime = {
     facts,
     log,
@@ -237,7 +143,23 @@ export function createRuntime(options = {}) {
         loop = installGlobals(realm, facts, { log: record, onError, now });
         const g = realm.global;
         const gameGlobal = realm.object();
-        gameGlobal.TTMinis = realm.object({ game: buildGame(pkg) });
+        const built = buildGame({
+          realm,
+          pkg,
+          facts,
+          windowInfo,
+          has,
+          loop,
+          onError,
+          record,
+          alive: () => state !== "disposed",
+          userDir,
+          allowedDomains,
+          allowHttpLoopback,
+          inflight,
+        });
+        screenApi = built.screen;
+        gameGlobal.TTMinis = realm.object({ game: built.game });
         if (facts.ttminisOnGlobalThis) g.TTMinis = gameGlobal.TTMinis;
         gameGlobal.__gameportSim = realm.object({
           report(obj) {
