@@ -78,13 +78,13 @@ export function source(fn) {
  * Boot a package made of `files` (game.js at least) and wait for its first report; returns {rt, report, dir}.
  * The caller disposes: `finish(rt, dir)`.
  */
-export async function bootAndReport(files, { subpackages, timeoutMs = 5000, ...options } = {}) {
+export async function bootAndReport(files, { subpackages, timeoutMs = 5000, failOnError, ...options } = {}) {
   const { createRuntime } = await import("./runtime.mjs");
   const dir = writePackage(files, { subpackages });
   const rt = createRuntime({ packageDir: dir, ...options });
   try {
     await rt.boot();
-    const report = await rt.waitFor(() => rt.reports[0], timeoutMs, "the first report");
+    const report = await rt.waitFor(() => rt.reports[0], timeoutMs, "the first report", { failOnError });
     return { rt, report, dir };
   } catch (e) {
     finish(rt, dir);

@@ -40,9 +40,16 @@ export function matches(value, pattern) {
 
 /**
  * Resolve with the first truthy result of `predicate()` (polled every 10 ms). Rejects after `timeoutMs`
- * (default 10 s), or as soon as the game records an uncaught error, with the recent log in the message.
+ * (default 10 s), or as soon as the game records an uncaught error (unless `failOnError` is false), with the
+ * recent log in the message.
  */
-export function waitFor(runtime, predicate, timeoutMs = 10000, label = "condition") {
+export function waitFor(
+  runtime,
+  predicate,
+  timeoutMs = 10000,
+  label = "condition",
+  { failOnError = true } = {},
+) {
   const errorsBefore = runtime.errors.length;
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -61,7 +68,7 @@ export function waitFor(runtime, predicate, timeoutMs = 10000, label = "conditio
         return fail(`the predicate threw ${e?.message ?? e}`);
       }
       if (value) return resolve(value);
-      if (runtime.errors.length > errorsBefore) {
+      if (failOnError && runtime.errors.length > errorsBefore) {
         const e = runtime.errors[errorsBefore];
         return fail(`the game failed first: ${e.where}: ${e.message}`);
       }

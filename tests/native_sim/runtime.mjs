@@ -203,7 +203,8 @@ export function createRuntime(options = {}) {
       if (!c) throw new Error("png(): the game has not created its on-screen canvas");
       return c.toBuffer("image/png");
     },
-    waitFor: (predicate, timeoutMs, label) => waitFor(runtime, predicate, timeoutMs, label),
+    /** See observe.mjs waitFor: options {failOnError: true}. */
+    waitFor: (predicate, timeoutMs, label, options) => waitFor(runtime, predicate, timeoutMs, label, options),
     /** Resolves the first report whose fields include every field of `pattern` (deep equality). */
     waitForReport: (pattern, timeoutMs) =>
       waitFor(
