@@ -72,7 +72,8 @@ export function installGlobals(realm, facts, { log, onError, now }) {
     const ts = now();
     for (const fn of due.values()) guard("requestAnimationFrame", fn, [ts]);
     frame.frames += 1;
-    if (queue.size && !disposed) frameTimer = setTimeout(runFrame, 1000 / frame.fps);
+    // (a callback that asked for the next frame has scheduled it already)
+    if (queue.size && !disposed && !frameTimer) frameTimer = setTimeout(runFrame, 1000 / frame.fps);
   };
   g.requestAnimationFrame = realm.expose(function requestAnimationFrame(fn) {
     needFunction("requestAnimationFrame", fn);
