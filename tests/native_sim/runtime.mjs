@@ -15,6 +15,11 @@ import { createTTWebAssembly } from "./wasm.mjs";
 import { canvasStats, matches, waitFor } from "./observe.mjs";
 
 const mock = globalThis.__gpMock;
+const SUMMARY_CAP = 200;
+
+/** The last SUMMARY_CAP entries, with how many were left out. */
+const capped = (list) =>
+  list.length <= SUMMARY_CAP ? list : { omitted: list.length - SUMMARY_CAP, last: list.slice(-SUMMARY_CAP) };
 let live = null;
 
 /**
@@ -22,7 +27,8 @@ let live = null;
  * knobs, see js_bridge/mocks/README.md; `runtime` is forced to "native"); allowedDomains (trusted request
  * domains, host names); allowHttpLoopback (also allow http://127.0.0.1:*); facts (overrides of the
  * [unconfirmed] table in facts.mjs); screen ({width, height, pixelRatio} of the window, default the mock's
- * fixture 390x844@3); onLog(entry) (every log entry as it happens).
+ * fixture 390x844@3); mockScript ([{api, steps}] queued with __gpMock.script after the mock is reset, before
+ * game.js runs); onLog(entry) (every log entry as it happens).
  * Throws TypeError for a bad option and Error if another runtime is still live (dispose() it first).
  */
 export function createRuntime(options = {}) {
@@ -50,6 +56,8 @@ export function createRuntime(options = {}) {
   let realm = null;
   let loop = null;
   let screenApi = null;
+  let callsAtDispose = null; // the mock's call log as it was (dispose() resets the mock)
+  const mockCalls = () => callsAtDispose ?? (live === runtime ? mock.calls : []);
   const now = () => Math.round((performance.now() - t0) * 10) / 10;
   const record = (kind, entry) => {
     const e = { t: now(), kind, ...entry };
@@ -119,7 +127,10 @@ export function createRuntime(options = {}) {
     wasmCalls: () => log.filter((e) => e.kind === "wasm"),
     fsCalls: () => log.filter((e) => e.kind === "fs"),
     /** Every setLoadingProgress({progress}) value the game reported to the mock, in order. */
-    loadingProgress: () => mock.callsTo("setLoadingProgress").map((c) => c.args?.[0]?.progress),
+    loadingProgress: () =>
+      mockCalls()
+        .filter((c) => c.api === "setLoadingProgress")
+        .map((c) => c.args?.[0]?.progress),
 
     /**
      * Read the package, build the context and run game.js. Resolves when game.js returned; rejects (and
@@ -136,6 +147,7 @@ export function createRuntime(options = {}) {
         const pkg = openPackage(packageDir, { onWarn: (m) => record("warning", { message: m }) });
         mock.reset();
         mock.configure({ ...scenario, runtime: "native", clientVersion, systemInfo: windowInfo });
+        for (const { api, steps } of options.mockScript ?? []) mock.script(api, ...steps);
         userDir = mkdtempSync(path.join(tmpdir(), "tt-native-user-"));
         realm = createRealm();
         live = runtime;
@@ -216,7 +228,8 @@ export function createRuntime(options = {}) {
     /** JSON-safe summary of everything observed (what run.mjs prints). */
     summary() {
       const calls = {};
-      for (const c of mock.calls) calls[c.api] = (calls[c.api] ?? 0) + 1;
+      for (const c of mockCalls()) calls[c.api] = (calls[c.api] ?? 0) + 1;
+      const kind = (k) => log.filter((e) => e.kind === k);
       return {
         state,
         elapsedMs: now(),
@@ -225,15 +238,15 @@ export function createRuntime(options = {}) {
         canvas: runtime.canvasStats(),
         loadingProgress: runtime.loadingProgress(),
         reports,
+        reportTimesMs: kind("report").map((e) => e.t),
         errors: errors.map(({ where, message }) => ({ where, message })),
-        requests: runtime.requests(),
-        wasm: runtime.wasmCalls(),
-        fs: runtime.fsCalls(),
-        subpackages: log.filter((e) => e.kind === "subpackage"),
-        console: log.filter((e) => e.kind === "console").map((e) => `${e.level}: ${e.text}`),
-        warnings: log.filter((e) => e.kind === "warning").map((e) => e.message),
+        requests: capped(kind("request")),
+        wasm: capped(kind("wasm")),
+        fs: capped(kind("fs")),
+        subpackages: capped(kind("subpackage")),
+        console: capped(kind("console").map((e) => `${e.level}: ${e.text}`)),
+        warnings: kind("warning").map((e) => e.message),
         mockCalls: calls,
-        mockCallbackErrors: mock.stats().callbackErrors,
         facts: describeFacts(facts),
       };
     },
@@ -246,6 +259,7 @@ export function createRuntime(options = {}) {
       inflight.clear();
       process.off("unhandledRejection", onRejection);
       if (live === runtime) {
+        callsAtDispose = [...mock.calls];
         mock.reset();
         live = null;
       }
