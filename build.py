@@ -76,6 +76,7 @@ JS_LINT_PATHS = (
     "demo_game",
     "bench/pages",
     "tests/js",
+    "tests/native_sim",
     "tests/browser/pages",
 )
 
@@ -228,7 +229,8 @@ def setup_postgresql() -> None:
 
 
 def setup_npm() -> None:
-    """``npm ci`` of package-lock.json: pyodide for the site, and the devDependencies ESLint and Prettier."""
+    """``npm ci`` of package-lock.json: pyodide for the site; the devDependencies ESLint, Prettier and
+    @napi-rs/canvas (the real canvas of tests/native_sim, the TikTok native-runtime simulator)."""
     modules = ROOT / "node_modules"
     stamp = modules / ".gameport-setup"
     wanted = sha256_of(ROOT / "package-lock.json")
@@ -246,7 +248,7 @@ def setup_npm() -> None:
     run(
         # --include=dev: the linters are devDependencies, wanted even where NODE_ENV=production.
         [npm, "ci", "--include=dev", "--no-audit", "--no-fund"],
-        what=f"installing npm pyodide@{PYODIDE_VERSION}, ESLint and Prettier",
+        what=f"installing npm pyodide@{PYODIDE_VERSION}, ESLint, Prettier and @napi-rs/canvas",
     )
     stamp.write_text(wanted)
 
@@ -891,8 +893,9 @@ def test(pytest_args: list[str]) -> int:
         ([node_bin("eslint"), "--max-warnings", "0", *JS_LINT_PATHS], "eslint"),
         ([node_bin("prettier"), "--check", "--log-level", "warn", *JS_LINT_PATHS], "prettier --check"),
     ]
-    if (ROOT / "tests" / "js").is_dir():
-        checks.append((["node", "--test", "tests/js/"], "node --test tests/js"))
+    for folder in ("tests/js", "tests/native_sim"):
+        if (ROOT / folder).is_dir():
+            checks.append((["node", "--test", f"{folder}/"], f"node --test {folder}"))
     for cmd, what in checks:
         run(cmd, what=what)
     env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM)}
