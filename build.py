@@ -67,7 +67,8 @@ CHROMIUM_ARGS = [
 
 # The Python that ruff checks and formats.
 PY_LINT_PATHS = (
-    "src", "tests", "bench", "demo_game", "build.py", "packaging_checks.py", "native_package.py", "native_checks.py",
+    "src", "tests", "bench", "demo_game", "build.py",
+    "packaging_checks.py", "native_package.py", "native_checks.py", "wasm_features.py",
 )  # fmt: skip
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
@@ -77,6 +78,7 @@ JS_LINT_PATHS = (
     "bench/pages",
     "tests/js",
     "tests/native_sim",
+    "tests/native",
     "tests/browser/pages",
 )
 
