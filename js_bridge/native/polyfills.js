@@ -2,31 +2,44 @@
 // performanceNow, cryptoRandom). Each is installed only when the runtime has none, so a runtime that
 // has the real one keeps it. UTF-8 only: Pyodide and gameport encode and decode nothing else.
 
-/** Decode UTF-8 bytes (a Uint8Array, an ArrayBuffer or any typed array view). Malformed bytes -> U+FFFD. */
+const CHUNK = 8192; // code units per String.fromCharCode call: well under engines' argument limits
+const scratch = new Uint16Array(CHUNK);
+
+/** Decode UTF-8 bytes (a Uint8Array, an ArrayBuffer or any typed array view). Malformed bytes -> U+FFFD.
+ * Pyodide decodes every string longer than 16 bytes through this where the runtime has no TextDecoder,
+ * so ASCII runs go straight from the bytes to String.fromCharCode. */
 export function decodeUtf8(input) {
   const bytes = toBytes(input);
-  const chunks = [];
-  let units = [];
-  for (let i = 0; i < bytes.length;) {
-    const first = bytes[i];
-    let code = 0xfffd;
-    let size = 1;
-    if (first < 0x80) code = first;
-    else if (first >= 0xc2 && first < 0xe0) [code, size] = sequence(bytes, i, 2, first & 0x1f, 0x80);
-    else if (first >= 0xe0 && first < 0xf0) [code, size] = sequence(bytes, i, 3, first & 0x0f, 0x800);
-    else if (first >= 0xf0 && first < 0xf5) [code, size] = sequence(bytes, i, 4, first & 0x07, 0x10000);
-    i += size;
-    if (code > 0xffff) {
-      code -= 0x10000;
-      units.push(0xd800 + (code >> 10), 0xdc00 + (code & 0x3ff));
-    } else units.push(code);
-    if (units.length >= 8192) {
-      chunks.push(String.fromCharCode(...units));
-      units = [];
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    let j = i;
+    const stop = Math.min(bytes.length, i + CHUNK);
+    while (j < stop && bytes[j] < 0x80) j += 1;
+    if (j > i) {
+      out += String.fromCharCode.apply(null, bytes.subarray(i, j));
+      i = j;
+      continue;
     }
+    let n = 0;
+    while (i < bytes.length && n < CHUNK - 1) {
+      const first = bytes[i];
+      if (first < 0x80) break;
+      let code = 0xfffd;
+      let size = 1;
+      if (first >= 0xc2 && first < 0xe0) [code, size] = sequence(bytes, i, 2, first & 0x1f, 0x80);
+      else if (first >= 0xe0 && first < 0xf0) [code, size] = sequence(bytes, i, 3, first & 0x0f, 0x800);
+      else if (first >= 0xf0 && first < 0xf5) [code, size] = sequence(bytes, i, 4, first & 0x07, 0x10000);
+      i += size;
+      if (code > 0xffff) {
+        code -= 0x10000;
+        scratch[n++] = 0xd800 + (code >> 10);
+        scratch[n++] = 0xdc00 + (code & 0x3ff);
+      } else scratch[n++] = code;
+    }
+    out += String.fromCharCode.apply(null, scratch.subarray(0, n));
   }
-  chunks.push(String.fromCharCode(...units));
-  return chunks.join("");
+  return out;
 }
 
 function sequence(bytes, start, length, initial, minimum) {
