@@ -247,3 +247,46 @@ def test_the_unplanted_package_passes_the_same_run(stack: Stack) -> None:
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert done.returncode == 0 and summary["ok"], done.stderr[-3000:]
     assert summary["canvas"]["blank"] is False
+
+
+# The other answers the unconfirmed runtime facts may have (tests/native_sim/facts.mjs): the boot must not
+# depend on the simulator's defaults.
+FACT_VARIANTS = {
+    "instantiate answers an Instance": {"wasmInstantiateResult": "instance"},
+    "TTMinis on globalThis, text codecs and performance present": {
+        "ttminisOnGlobalThis": True,
+        "textCodec": True,
+        "performance": True,
+        "queueMicrotask": True,
+    },
+    "files share the global scope, touches without clientX": {"fileScope": "global", "touchClientXY": False},
+}
+
+
+@pytest.mark.parametrize("variant", list(FACT_VARIANTS))
+def test_the_package_boots_whatever_the_unconfirmed_facts_turn_out_to_be(stack: Stack, variant: str) -> None:
+    done = subprocess.run(
+        [
+            *SIM,
+            "--package",
+            str(stack.package),
+            "--allow-http-loopback",
+            "--timeout",
+            "120000",
+            "--facts",
+            json.dumps(FACT_VARIANTS[variant]),
+            "--scenario",
+            json.dumps({"platformUrl": stack.mock.url}),
+            "--wait-report",
+            '{"stage": "ready", "platform": "tiktok"}',
+            "--wait-frames",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0 and summary["ok"], json.dumps(summary)[-2000:] + done.stderr[-2000:]
+    assert summary["canvas"]["blank"] is False
