@@ -82,7 +82,7 @@ export default [
   {
     // Node-side test tooling: the mocks' tests and the native-runtime simulator (its game code runs in a vm
     // context whose globals the simulator chooses, not these).
-    files: ["tests/js/**/*.mjs", "tests/native_sim/**/*.mjs", "eslint.config.js"],
+    files: ["tests/js/**/*.mjs", "tests/native_sim/**/*.mjs", "tests/native/**/*.mjs", "eslint.config.js"],
     languageOptions: { globals: { ...globals.es2025, ...globals.node } },
   },
 ];
