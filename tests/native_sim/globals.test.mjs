@@ -43,6 +43,13 @@ const ABSENT = [
   "Worker",
   "structuredClone",
   "setImmediate",
+  "crypto",
+  "atob",
+  "btoa",
+  "Blob",
+  "AbortController",
+  "EventTarget",
+  "MessageChannel",
 ];
 
 const REPORT_GLOBALS = `
