@@ -2,8 +2,17 @@
 // WebAssembly from bytes, TTWebAssembly given anything but a package path, a subpackage without game.js,
 // and uncaught errors, which are recorded rather than crashing the host.
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { test } from "node:test";
-import { addWasm, bootAndReport, brotli, finish, removePackage, writePackage } from "./fixtures.mjs";
+import {
+  addWasm,
+  bootAndReport,
+  brotli,
+  finish,
+  importingWasm,
+  removePackage,
+  writePackage,
+} from "./fixtures.mjs";
 import { createRuntime } from "./runtime.mjs";
 
 async function bootFails(gameJs, pattern) {
@@ -95,7 +104,6 @@ test("TTWebAssembly takes only package paths: bytes, responses, remote, absolute
 });
 
 test("a wasm import of the wrong kind fails with the game realm's LinkError at instantiate", async () => {
-  const { importingWasm } = await import("./fixtures.mjs");
   const game = `TTWebAssembly.instantiate("m.wasm.br", { env: { twice: 2 } }).then(
     () => GameGlobal.__gameportSim.report({ r: "resolved" }),
     (e) => GameGlobal.__gameportSim.report({ r: e.name, isLink: e instanceof TTWebAssembly.LinkError }));`;
@@ -175,7 +183,6 @@ test("a bad package does not boot: missing game.js, game.json, project.config.js
       "game.js": "",
       ...Object.fromEntries(Object.entries(files).filter(([, v]) => v)),
     });
-    const { rmSync } = await import("node:fs");
     for (const [name, v] of Object.entries(files)) if (v === null) rmSync(`${dir}/${name}`);
     const rt = createRuntime({ packageDir: dir });
     await assert.rejects(rt.boot(), pattern);
