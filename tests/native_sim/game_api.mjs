@@ -46,7 +46,7 @@ export function buildGame(env) {
         }),
       ),
     );
-  const screen = createScreen({ realm, pkg, facts, windowInfo, onError, fetchBytes });
+  const screen = createScreen({ realm, pkg, facts, windowInfo, onError, fetchBytes, alive: env.alive });
   const native = { ...screen.members, ...subs, request, getFileSystemManager: () => fsManager };
   if (has("getWindowInfo")) {
     native.getWindowInfo = () =>
