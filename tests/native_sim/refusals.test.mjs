@@ -37,6 +37,7 @@ test("planted browser-only code fails at boot with a clear error", async () => {
   await bootFails("WebAssembly.instantiate(new Uint8Array(8));", /WebAssembly is not defined/);
   await bootFails('setTimeout("tick()", 10);', /callback must be a function/);
   await bootFails('require("./other.js");', /require is not defined/);
+  await bootFails('import x from "./other.js";', /Cannot use import statement/);
 });
 
 const WASM_REFUSALS = `
@@ -68,6 +69,14 @@ const WASM_REFUSALS = `
     GameGlobal.__gameportSim.report({ out, sync });
   })();
 `;
+
+test("a dynamic import() is refused (no module loader): the promise rejects", async () => {
+  const game = `import("./other.js").then(() => GameGlobal.__gameportSim.report({ r: "loaded" }),
+    (e) => GameGlobal.__gameportSim.report({ r: "refused", message: String(e && e.message) }));`;
+  const { rt, report, dir } = await bootAndReport({ "game.js": game, "other.js": "" });
+  finish(rt, dir);
+  assert.equal(report.r, "refused");
+});
 
 test("TTWebAssembly takes only package paths: bytes, responses, remote, absolute and .. paths reject", async () => {
   const { rt, report, dir } = await bootAndReport(
