@@ -5,7 +5,16 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, test } from "node:test";
-import { addWasm, brotli, importingWasm, removePackage, source, writePackage } from "./fixtures.mjs";
+import {
+  addWasm,
+  bootAndReport,
+  brotli,
+  finish,
+  importingWasm,
+  removePackage,
+  source,
+  writePackage,
+} from "./fixtures.mjs";
 import { createRuntime } from "./runtime.mjs";
 
 let server;
@@ -139,5 +148,41 @@ test("a package boots, draws, loads wasm from a subpackage, reads files and requ
   } finally {
     rt.dispose();
     removePackage(dir);
+  }
+});
+
+test("subpackage tasks report progress; TTWebAssembly's Memory, Table and Global are the standard ones", async () => {
+  const game = `const g = GameGlobal.TTMinis.game;
+    const out = { pre: [], load: [] };
+    const pre = g.preDownloadSubpackage({ name: "assets", success: (r) => { out.preOk = r.errMsg; } });
+    pre.onProgressUpdate((p) => out.pre.push(p));
+    const mem = new TTWebAssembly.Memory({ initial: 1, maximum: 2 });
+    out.memBytes = mem.buffer.byteLength;
+    out.memGrow = mem.grow(1);
+    out.memIsCtxBuffer = mem.buffer instanceof ArrayBuffer;
+    out.table = new TTWebAssembly.Table({ initial: 2, element: "anyfunc" }).length;
+    out.global = new TTWebAssembly.Global({ value: "i32", mutable: true }, 7).value;
+    setTimeout(() => {
+      out.preThenRead = (() => { try { g.getFileSystemManager().readFileSync("assets/a.txt", "utf8"); return "read"; }
+        catch (e) { return e.message; } })();
+      const task = g.loadSubpackage({ name: "assets", complete: () => GameGlobal.__gameportSim.report(out) });
+      task.onProgressUpdate((p) => out.load.push(p.progress));
+    }, 10);`;
+  const { rt, report, dir } = await bootAndReport(
+    { "game.js": game, "assets/game.js": "", "assets/a.txt": "0123456789" },
+    { subpackages: [{ name: "assets", root: "assets/" }] },
+  );
+  try {
+    assert.equal(report.preOk, "preDownloadSubpackage:ok");
+    assert.deepEqual(report.pre, [
+      { progress: 50, totalBytesWritten: 5, totalBytesExpectedToWrite: 10 },
+      { progress: 100, totalBytesWritten: 10, totalBytesExpectedToWrite: 10 },
+    ]);
+    assert.match(report.preThenRead, /no such file or directory/, "downloading is not loading");
+    assert.deepEqual(report.load, [50, 100]);
+    assert.deepEqual([report.memBytes, report.memGrow, report.memIsCtxBuffer], [65536, 1, true]);
+    assert.deepEqual([report.table, report.global], [2, 7]);
+  } finally {
+    finish(rt, dir);
   }
 });

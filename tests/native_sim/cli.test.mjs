@@ -137,6 +137,43 @@ test("an unhandled rejection in game code is recorded, not a crash; --tolerate-e
   }
 });
 
+test("--fire, --mock-script, --facts and --log reach the mock, the runtime and a file", async () => {
+  const game = `const g = GameGlobal.TTMinis.game;
+    g.onHide(() => GameGlobal.__gameportSim.report({ stage: "hidden", onGlobal: typeof TTMinis }));
+    g.login({ fail: (r) => GameGlobal.__gameportSim.report({ stage: "login failed", errMsg: r.errMsg }) });`;
+  const dir = writePackage({ "game.js": game });
+  const logFile = path.join(dir, "log.jsonl");
+  try {
+    const { code, summary, stderr } = await run([
+      "--package",
+      dir,
+      "--facts",
+      '{"ttminisOnGlobalThis": true}',
+      "--mock-script",
+      '{"api": "login", "steps": ["fail"]}',
+      "--log",
+      logFile,
+      "--wait-report",
+      '{"stage": "login failed"}',
+      "--fire",
+      "onHide",
+      "--wait-report",
+      '{"stage": "hidden"}',
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.match(summary.reports[0].errMsg, /^login:fail /);
+    assert.deepEqual(summary.reports[1], { stage: "hidden", onGlobal: "object" });
+    assert.equal(summary.facts.find((f) => f.key === "ttminisOnGlobalThis").value, true);
+    const kinds = readFileSync(logFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).kind);
+    assert.deepEqual(kinds, ["boot", "report", "report"]);
+  } finally {
+    removePackage(dir);
+  }
+});
+
 test("a bad command line exits 2 and says why", async () => {
   for (const [args, why] of [
     [[], /--package DIR is required/],

@@ -46,7 +46,7 @@ export function buildGame(env) {
         }),
       ),
     );
-  const screen = createScreen({ realm, pkg, facts, windowInfo, onError, fetchBytes });
+  const screen = createScreen({ realm, pkg, facts, windowInfo, onError, fetchBytes, alive: env.alive });
   const native = { ...screen.members, ...subs, request, getFileSystemManager: () => fsManager };
   if (has("getWindowInfo")) {
     native.getWindowInfo = () =>
@@ -69,6 +69,10 @@ export function buildGame(env) {
       loop.setFps(fps);
     };
   }
+  // canIUse: the mock answers (and logs the call); it does not know the members added here, so a plain
+  // member name of ours is answered true.
+  native.canIUse = (schema) =>
+    mockGame.canIUse(schema) || (typeof schema === "string" && Object.hasOwn(native, schema));
   const values = new Map(Object.entries(native).map(([k, v]) => [k, realm.expose(v)]));
   values.set("env", realm.toCtx({ USER_DATA_PATH: facts.userDataPath }));
   return { game: overlay(realm, values), screen };

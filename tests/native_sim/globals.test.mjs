@@ -43,6 +43,13 @@ const ABSENT = [
   "Worker",
   "structuredClone",
   "setImmediate",
+  "crypto",
+  "atob",
+  "btoa",
+  "Blob",
+  "AbortController",
+  "EventTarget",
+  "MessageChannel",
 ];
 
 const REPORT_GLOBALS = `
@@ -78,6 +85,8 @@ const REPORT_GLOBALS = `
     hasInit: "init" in GameGlobal.TTMinis.game,
     members: ["login", "pay", "createCanvas", "loadSubpackage", "request", "getFileSystemManager"].map(
       (m) => typeof GameGlobal.TTMinis.game[m]),
+    canIUse: ["createCanvas", "login", "loadSubpackage", "noSuchThing", "createCanvas.x"].map(
+      (m) => GameGlobal.TTMinis.game.canIUse(m)),
   });
 `;
 
@@ -92,6 +101,7 @@ test("the context's globals are the V8 built-ins, less WebAssembly, plus only th
     assert.equal(report.onGameGlobal, "object");
     assert.equal(report.hasInit, false, "the native runtime needs no init");
     assert.deepEqual(report.members, Array(6).fill("function"));
+    assert.deepEqual(report.canIUse, [true, true, true, false, false]);
   } finally {
     finish(rt, dir);
   }

@@ -11,7 +11,7 @@
 // for the functions of TTMinis.game itself, which are exposed: see README "What it cannot tell".
 import vm from "node:vm";
 
-// ES built-ins V8 installs in every context, plus its no-op `console` (replaced by ours).
+// Of the globals V8 puts in every context, those the native runtime lacks (its no-op `console` is replaced).
 const DELETED_HOST_GLOBALS = ["WebAssembly"];
 
 /** A fresh context with code generation from strings and wasm compilation switched off. */

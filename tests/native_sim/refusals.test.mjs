@@ -2,8 +2,17 @@
 // WebAssembly from bytes, TTWebAssembly given anything but a package path, a subpackage without game.js,
 // and uncaught errors, which are recorded rather than crashing the host.
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { test } from "node:test";
-import { addWasm, bootAndReport, brotli, finish, removePackage, writePackage } from "./fixtures.mjs";
+import {
+  addWasm,
+  bootAndReport,
+  brotli,
+  finish,
+  importingWasm,
+  removePackage,
+  writePackage,
+} from "./fixtures.mjs";
 import { createRuntime } from "./runtime.mjs";
 
 async function bootFails(gameJs, pattern) {
@@ -28,6 +37,7 @@ test("planted browser-only code fails at boot with a clear error", async () => {
   await bootFails("WebAssembly.instantiate(new Uint8Array(8));", /WebAssembly is not defined/);
   await bootFails('setTimeout("tick()", 10);', /callback must be a function/);
   await bootFails('require("./other.js");', /require is not defined/);
+  await bootFails('import x from "./other.js";', /Cannot use import statement/);
 });
 
 const WASM_REFUSALS = `
@@ -59,6 +69,14 @@ const WASM_REFUSALS = `
     GameGlobal.__gameportSim.report({ out, sync });
   })();
 `;
+
+test("a dynamic import() is refused (no module loader): the promise rejects", async () => {
+  const game = `import("./other.js").then(() => GameGlobal.__gameportSim.report({ r: "loaded" }),
+    (e) => GameGlobal.__gameportSim.report({ r: "refused", message: String(e && e.message) }));`;
+  const { rt, report, dir } = await bootAndReport({ "game.js": game, "other.js": "" });
+  finish(rt, dir);
+  assert.equal(report.r, "refused");
+});
 
 test("TTWebAssembly takes only package paths: bytes, responses, remote, absolute and .. paths reject", async () => {
   const { rt, report, dir } = await bootAndReport(
@@ -95,7 +113,6 @@ test("TTWebAssembly takes only package paths: bytes, responses, remote, absolute
 });
 
 test("a wasm import of the wrong kind fails with the game realm's LinkError at instantiate", async () => {
-  const { importingWasm } = await import("./fixtures.mjs");
   const game = `TTWebAssembly.instantiate("m.wasm.br", { env: { twice: 2 } }).then(
     () => GameGlobal.__gameportSim.report({ r: "resolved" }),
     (e) => GameGlobal.__gameportSim.report({ r: e.name, isLink: e instanceof TTWebAssembly.LinkError }));`;
@@ -175,7 +192,6 @@ test("a bad package does not boot: missing game.js, game.json, project.config.js
       "game.js": "",
       ...Object.fromEntries(Object.entries(files).filter(([, v]) => v)),
     });
-    const { rmSync } = await import("node:fs");
     for (const [name, v] of Object.entries(files)) if (v === null) rmSync(`${dir}/${name}`);
     const rt = createRuntime({ packageDir: dir });
     await assert.rejects(rt.boot(), pattern);

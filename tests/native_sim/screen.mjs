@@ -9,7 +9,7 @@ import { resolvePackagePath } from "./package_dir.mjs";
 
 const TOUCH_EVENTS = { start: "TouchStart", move: "TouchMove", end: "TouchEnd" };
 
-export function createScreen({ realm, pkg, facts, windowInfo, onError, fetchBytes }) {
+export function createScreen({ realm, pkg, facts, windowInfo, onError, fetchBytes, alive }) {
   const behind = new WeakMap(); // facade -> napi Canvas / Image
   const canvases = [];
   const listeners = { TouchStart: [], TouchMove: [], TouchEnd: [] };
@@ -58,7 +58,7 @@ export function createScreen({ realm, pkg, facts, windowInfo, onError, fetchByte
     const facade = realm.object({ onload: null, onerror: null });
     const settle = (err) => {
       const cb = err ? facade.onerror : facade.onload;
-      if (typeof cb !== "function") return;
+      if (typeof cb !== "function" || !alive()) return;
       try {
         cb(err ? realm.object({ errMsg: `createImage:fail ${err}` }) : realm.object({}));
       } catch (e) {
@@ -122,8 +122,7 @@ export function createScreen({ realm, pkg, facts, windowInfo, onError, fetchByte
     },
     createImage,
   };
-  for (const [kind, name] of Object.entries(TOUCH_EVENTS)) {
-    void kind;
+  for (const name of Object.values(TOUCH_EVENTS)) {
     members[`on${name}`] = (cb) => {
       if (typeof cb === "function" && !listeners[name].includes(cb)) listeners[name].push(cb);
     };

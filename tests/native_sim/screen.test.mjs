@@ -69,6 +69,9 @@ const DRAW_GAME = `
     };
     img.onerror = (e) => GameGlobal.__gameportSim.report({ stage: "image failed", e: e.errMsg });
     img.src = "assets/dot.png";
+    const missing = g.createImage();
+    missing.onerror = (e) => GameGlobal.__gameportSim.report({ stage: "missing image", e: e.errMsg });
+    missing.src = "assets/none.png";
   };
   GameGlobal.__gameportSim.report({ stage: "ready", w: screen.width, h: screen.height, offW: off.width, info });
 `;
@@ -105,6 +108,8 @@ test("the first createCanvas is the screen; drawing off-screen canvases and imag
       toBuffer: "undefined",
       dataUrl: "data:image/png;base64,",
     });
+    const missing = await rt.waitForReport({ stage: "missing image" });
+    assert.match(missing.e, /^createImage:fail no such file or directory: no file "assets\/none.png"/);
     const stats = rt.canvasStats();
     assert.equal(stats.blank, false);
     assert.equal(stats.distinctColoursSeen, 3); // transparent, blue, magenta
