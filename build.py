@@ -66,7 +66,17 @@ CHROMIUM_ARGS = [
 ]
 
 # The Python that ruff checks and formats.
-PY_LINT_PATHS = ("src", "tests", "bench", "demo_game", "build.py", "packaging_checks.py")
+PY_LINT_PATHS = (
+    "src",
+    "tests",
+    "bench",
+    "demo_game",
+    "build.py",
+    "packaging_checks.py",
+    "wasm_facts.py",
+    "wasm_features.py",
+    "wasm_rules.py",
+)
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
     "eslint.config.js",
