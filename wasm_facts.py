@@ -223,7 +223,16 @@ def read_facts(path: Path) -> ModuleFacts:
 
 
 def parser_version() -> str:
-    return f"{PARSER} {importlib.metadata.version(PARSER)}"
+    """ "wasm-tools X.Y.Z" as installed in this interpreter or, for build.py's bare python3, in .venv."""
+    try:
+        return f"{PARSER} {importlib.metadata.version(PARSER)}"
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    venv = [str(path) for path in ROOT.glob(".venv/lib/python*/site-packages")]
+    for dist in importlib.metadata.distributions(path=venv):
+        if dist.metadata["Name"] == PARSER:
+            return f"{PARSER} {dist.version}"
+    return f"{PARSER} (not installed)"
 
 
 def _in_this_python() -> bool:
@@ -244,10 +253,12 @@ def facts_for(paths: list[Path], cache_dir: Path | None) -> tuple[list[ModuleFac
     found: dict[int, ModuleFacts] = {}
     for i, digest in enumerate(digests):
         cached = cache_dir / f"{digest}.json" if cache_dir else None
-        if cached and cached.exists():
-            entry = json.loads(cached.read_text())
-            if entry.get("schema") == SCHEMA:
+        try:
+            entry = json.loads(cached.read_text()) if cached and cached.exists() else {}
+            if entry.get("schema") == SCHEMA and entry["facts"]["parser"] == parser_version():
                 found[i] = ModuleFacts(**{**entry["facts"], "path": str(paths[i])})
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged or foreign cache entry: read the binary again
     todo = [i for i in range(len(paths)) if i not in found]
     if todo:
         for i, facts in zip(todo, _read_all([paths[i] for i in todo]), strict=True):

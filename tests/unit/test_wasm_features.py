@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,9 @@ def test_facts_are_cached_by_sha256(tmp_path: Path) -> None:
     assert again.modules[0] == wf.module_report(wasm_facts.read_facts(tmp_path / "a.wasm"), cached=True)
     stored = json.loads((tmp_path / "cache" / f"{first.modules[0].sha256}.json").read_text())
     assert stored["facts"]["opcodes"] == {"v128.const": 1, "end": 1}
+    assert stored["facts"]["parser"] == first.parser == f"wasm-tools {version('wasm-tools')}"
+    (tmp_path / "cache" / f"{first.modules[0].sha256}.json").write_text("{damaged")
+    assert not wf.feature_report([tmp_path / "a.wasm"], cache_dir=tmp_path / "cache").modules[0].cached
 
 
 def test_build_py_python_without_the_parser_reads_through_the_venv(tmp_path: Path) -> None:
