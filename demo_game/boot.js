@@ -10,8 +10,6 @@
 // `python3 build.py demo` prints a URL with all three.
 import { bootGameport } from "./js_bridge/loader.js";
 import { reportToPlatform } from "./js_bridge/loading_screen.js";
-import { installSimulatedAds } from "./js_bridge/web_ads_sim.js";
-import { installSimulatedPay } from "./js_bridge/web_pay_sim.js";
 import { loading } from "./loading.js";
 import { createScreen } from "./screen.js";
 
@@ -31,9 +29,19 @@ const mock = MOCKS[query.get("mock")];
 const platformUrl = query.get("platform_url");
 const backendUrl = query.get("backend");
 if (platformUrl && mock) globalThis.__GP_SCENARIO__ = { platformUrl };
-if (!mock) {
-  installSimulatedAds({ durationMs: 400 });
-  installSimulatedPay({ delayMs: 300 });
+// The web simulators are development tools that `build.py package` leaves out of an upload package: there
+// the page runs without them (a real platform's SDK, or a portal's own ads), so they are imported only here.
+if (!mock && !globalThis.FBInstant && !globalThis.TTMinis) {
+  try {
+    const [ads, pay] = await Promise.all([
+      import("./js_bridge/web_ads_sim.js"),
+      import("./js_bridge/web_pay_sim.js"),
+    ]);
+    ads.installSimulatedAds({ durationMs: 400 });
+    pay.installSimulatedPay({ delayMs: 300 });
+  } catch (error) {
+    console.info(`no web ad/pay simulators (${error.message}): ads and the shop stay hidden`);
+  }
 }
 
 const screen = createScreen(canvas, document.getElementById("buttons"));
@@ -42,6 +50,7 @@ globalThis.demo = screen; // window.demo.state / .buttons / .frames: for tools a
 globalThis.demoGame = {
   options: () => ({ backendUrl, platformUrl }),
   frame: (commands, buttons, state) => screen.frame(commands, buttons, state),
+  picture: () => screen.picture(),
   // Python calls this right after platform.ready(): the figure the bench reports as "ready".
   ready(platformName) {
     performance.mark("gameport:ready");
