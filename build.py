@@ -56,8 +56,8 @@ POSTGRES_LIB = Path("/usr/lib/postgresql")
 
 # The Python that ruff checks and formats.
 PY_LINT_PATHS = (
-    "src", "tests", "bench", "demo_game", "docs", "build.py",
-    "packaging_checks.py", "native_package.py", "native_checks.py", "wasm_features.py",
+    "src", "tests", "bench", "demo_game", "docs", "build.py", "packaging_checks.py",
+    "native_package.py", "native_checks.py", "wasm_features.py", "wasm_facts.py", "wasm_rules.py",
 )  # fmt: skip
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
@@ -986,6 +986,7 @@ def package_tiktok(args: argparse.Namespace, server_config: Path | None) -> None
         )
         report = wasm_features.feature_report([DIST / "pyodide" / "pyodide.asm.wasm"])
         say("\n".join(wasm_features.format_report(report)))
+        features = wasm_features.checklist_items(report)
         native_checks.make_package(
             files,
             plain,
@@ -993,7 +994,7 @@ def package_tiktok(args: argparse.Namespace, server_config: Path | None) -> None
             args.out or DIST / "packages",
             config=config,
             server_config=server_config,
-            feature_items=wasm_features.checklist_items(report),
+            feature_items=[packaging_checks.Check(i.name, i.status, i.detail) for i in features],
             say=say,
         )
     except packaging_checks.PackageFailed as exc:
