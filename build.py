@@ -55,7 +55,10 @@ CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
 POSTGRES_LIB = Path("/usr/lib/postgresql")
 
 # The Python that ruff checks and formats.
-PY_LINT_PATHS = ("src", "tests", "bench", "demo_game", "docs", "build.py", "packaging_checks.py")
+PY_LINT_PATHS = (
+    "src", "tests", "bench", "demo_game", "docs", "build.py", "packaging_checks.py",
+    "native_package.py", "native_checks.py", "wasm_features.py", "wasm_facts.py", "wasm_rules.py",
+)  # fmt: skip
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
     "eslint.config.js",
@@ -63,6 +66,8 @@ JS_LINT_PATHS = (
     "demo_game",
     "bench/pages",
     "tests/js",
+    "tests/native_sim",
+    "tests/native",
     "tests/browser/pages",
 )
 
@@ -244,7 +249,8 @@ def setup_wrk() -> None:
 
 
 def setup_npm() -> None:
-    """``npm ci`` of package-lock.json: pyodide for the site, and the devDependencies ESLint and Prettier."""
+    """``npm ci`` of package-lock.json: pyodide for the site; the devDependencies ESLint, Prettier and
+    @napi-rs/canvas (the real canvas of tests/native_sim, the TikTok native-runtime simulator)."""
     modules = ROOT / "node_modules"
     stamp = modules / ".gameport-setup"
     wanted = sha256_of(ROOT / "package-lock.json")
@@ -262,7 +268,7 @@ def setup_npm() -> None:
     run(
         # --include=dev: the linters are devDependencies, wanted even where NODE_ENV=production.
         [npm, "ci", "--include=dev", "--no-audit", "--no-fund"],
-        what=f"installing npm pyodide@{PYODIDE_VERSION}, ESLint and Prettier",
+        what=f"installing npm pyodide@{PYODIDE_VERSION}, ESLint, Prettier and @napi-rs/canvas",
     )
     stamp.write_text(wanted)
 
@@ -332,8 +338,10 @@ def setup() -> None:
 # -- build --------------------------------------------------------------------------------------------------
 
 
-def _copy_tree(src: Path, dst: Path, suffixes: Iterable[str]) -> None:
+def _copy_tree(src: Path, dst: Path, suffixes: Iterable[str], skip: str | None = None) -> None:
     for path in sorted(src.rglob("*")):
+        if skip is not None and path.relative_to(src).parts[0] == skip:
+            continue
         if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
             target = dst / path.relative_to(src)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -639,8 +647,9 @@ def build() -> Path:
     (tmp / "wheels").mkdir()
     shutil.copyfile(wheel, tmp / "wheels" / wheel.name)
     # .json: the mocks' emulation.json, a symlink into src/gameport/testing/ (copyfile copies its target)
-    _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js", ".json"})
-    _copy_tree(ROOT / "demo_game", tmp, {".html", ".js", ".py", ".css"})
+    # native/: the TikTok native runtime's boot, bundled into its package by native_package.py, not served
+    _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js", ".json"}, skip="native")
+    _copy_tree(ROOT / "demo_game", tmp, {".html", ".js", ".py", ".css"}, skip="native")
     encoded = precompress(tmp)
     files = {
         rel: {"bytes": path.stat().st_size, "sha256": sha256_of(path), **encoded.get(rel, {})}
@@ -870,8 +879,9 @@ def test(pytest_args: list[str]) -> int:
         ([node_bin("eslint"), "--max-warnings", "0", *JS_LINT_PATHS], "eslint"),
         ([node_bin("prettier"), "--check", "--log-level", "warn", *JS_LINT_PATHS], "prettier --check"),
     ]
-    if (ROOT / "tests" / "js").is_dir():
-        checks.append((["node", "--test", "tests/js/"], "node --test tests/js"))
+    for folder in ("tests/js", "tests/native_sim"):
+        if (ROOT / folder).is_dir():
+            checks.append((["node", "--test", f"{folder}/"], f"node --test {folder}"))
     for cmd, what in checks:
         run(cmd, what=what)
     env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM)}
@@ -947,6 +957,9 @@ def package(args: argparse.Namespace) -> None:
     setup()
     build()
     server_config = args.server_config or (SERVER_CONFIG if SERVER_CONFIG.exists() else None)
+    if args.platform == "tiktok":
+        package_tiktok(args, server_config)
+        return
     try:
         packaging_checks.make_package(
             DIST,
@@ -957,6 +970,44 @@ def package(args: argparse.Namespace) -> None:
             config_path=args.config,
             server_config=server_config,
             budget_bytes=None if args.budget_mb is None else int(args.budget_mb * 1_000_000),
+        )
+    except packaging_checks.PackageFailed as exc:
+        raise BuildFailed(str(exc)) from None
+
+
+def _brotli_bytes(data: bytes) -> bytes:
+    _brotli_size(data)
+    return _compressed_cache(data, ".br").read_bytes()
+
+
+def package_tiktok(args: argparse.Namespace, server_config: Path | None) -> None:
+    """TikTok's native-runtime package (native_package.py, native_checks.py) of the demo game."""
+    import native_checks
+    import native_package
+    import packaging_checks
+    import wasm_features
+
+    if args.budget_mb is not None:
+        raise BuildFailed("--budget-mb does not apply to TikTok: its limits are fixed (native_package)")
+    try:
+        config = packaging_checks.load_game_config(args.config, "tiktok", args.env) if args.config else None
+        options = {"backendUrl": config.urls.get("backend_url")} if config else {}
+        say("bundling the TikTok native package (esbuild) ...")
+        files, plain = native_package.package_files(
+            DIST, ROOT / "demo_game", node_bin("esbuild"), _brotli_bytes, options
+        )
+        report = wasm_features.feature_report([DIST / "pyodide" / "pyodide.asm.wasm"])
+        say("\n".join(wasm_features.format_report(report)))
+        features = wasm_features.checklist_items(report)
+        native_checks.make_package(
+            files,
+            plain,
+            args.env,
+            args.out or DIST / "packages",
+            config=config,
+            server_config=server_config,
+            feature_items=[packaging_checks.Check(i.name, i.status, i.detail) for i in features],
+            say=say,
         )
     except packaging_checks.PackageFailed as exc:
         raise BuildFailed(str(exc)) from None
@@ -986,7 +1037,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     servers_cmd.add_argument("--once", action="store_true", help="start, check health, stop (a smoke test)")
     package_cmd = commands.add_parser("package", help="setup + build, then a checked upload zip per platform")
-    package_cmd.add_argument("--platform", choices=("meta", "web"), required=True)
+    package_cmd.add_argument("--platform", choices=("meta", "web", "tiktok"), required=True)
     package_cmd.add_argument("--env", choices=("sandbox", "production"), default="sandbox")
     package_cmd.add_argument("--config", type=Path, help="the game configuration (gameport.toml / .json)")
     package_cmd.add_argument(

@@ -1,5 +1,6 @@
 // ESLint for gameport's JavaScript (the Python side has ruff): `python3 build.py test` runs it over
-// js_bridge/, demo_game/, bench/pages/, tests/js/ and tests/browser/pages/; Prettier does the layout.
+// js_bridge/, demo_game/, bench/pages/, tests/js/, tests/native_sim/ and tests/browser/pages/; Prettier
+// does the layout.
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -79,7 +80,9 @@ export default [
     languageOptions: { globals: { ...globals.es2025, ...BRIDGE_HOST_GLOBALS } },
   },
   {
-    files: ["tests/js/**/*.mjs", "eslint.config.js"],
+    // Node-side test tooling: the mocks' tests and the native-runtime simulator (its game code runs in a vm
+    // context whose globals the simulator chooses, not these).
+    files: ["tests/js/**/*.mjs", "tests/native_sim/**/*.mjs", "tests/native/**/*.mjs", "eslint.config.js"],
     languageOptions: { globals: { ...globals.es2025, ...globals.node } },
   },
 ];

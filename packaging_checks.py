@@ -391,7 +391,7 @@ def checklist(
         elif url:
             items.append(Check(f"{key} set", "fail", f"{url} is not an https:// URL"))
         else:
-            required = platform == "meta"
+            required = platform in ("meta", "tiktok")
             items.append(
                 Check(
                     f"{key} set",

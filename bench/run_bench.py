@@ -22,7 +22,7 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from . import ad_costs, boot_times, bridge_costs, dist_sizes, memory, purchase_costs, startup
+from . import ad_costs, boot_times, bridge_costs, dist_sizes, memory, native_boot, purchase_costs, startup
 from .figures import count, duration, median, table
 from .page_driver import build_script, launch_args, open_bench_page, run_py, served_site, site_routes
 
@@ -207,6 +207,13 @@ def main(argv: list[str] | None = None) -> int:
             report["targets"] = rows
         finally:
             browser.close()
+    native = native_boot.measure(samples.boots)
+    section(
+        "TikTok native package (build.py package --platform tiktok): its parts, and the demo's boot in the "
+        "native-runtime simulator (Node's V8, no download time: lower bounds of a device's figures)",
+        native_boot.render(native),
+    )
+    report["native"] = {"parts": native.parts, "boots": native.boots}
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out = RESULTS / f"bench-{stamp}{'-quick' if samples is QUICK else ''}.json"

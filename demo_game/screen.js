@@ -3,12 +3,7 @@
 // Python makes ONE bridge call per frame: frame(commands, buttons, state) draws, then resolves on the next
 // animation frame with the input gathered meanwhile. No DOM access from Python, no eval.
 
-const COLOURS = ["#13162b", "#ffd34d", "#e8483c", "#4fc3f7", "#ffffff", "#7c83a6", "#2b3159", "#3ddc84"];
-// Draw commands (lists, first item the kind); colours are indexes into COLOURS:
-//   ["r", x, y, w, h, colour]           filled rectangle
-//   ["c", x, y, radius, colour]         filled circle
-//   ["t", x, y, text, colour, px, align] text ("left" | "center" | "right")
-//   ["s", frequency]                    a short beep (ignored until the player has touched the page)
+import { drawCommands } from "./draw.js";
 
 /**
  * @param {HTMLCanvasElement} canvas
@@ -58,28 +53,7 @@ export function createScreen(canvas, bar) {
     osc.stop(audio.currentTime + 0.12);
   }
 
-  function draw(commands) {
-    for (const command of commands) {
-      const kind = command[0];
-      if (kind === "r") {
-        ctx.fillStyle = COLOURS[command[5]];
-        ctx.fillRect(command[1], command[2], command[3], command[4]);
-      } else if (kind === "c") {
-        ctx.fillStyle = COLOURS[command[4]];
-        ctx.beginPath();
-        ctx.arc(command[1], command[2], command[3], 0, 2 * Math.PI);
-        ctx.fill();
-      } else if (kind === "t") {
-        ctx.fillStyle = COLOURS[command[4]];
-        ctx.font = `bold ${command[5]}px system-ui, sans-serif`;
-        ctx.textAlign = command[6];
-        ctx.textBaseline = "middle";
-        ctx.fillText(command[3], command[1], command[2]);
-      } else if (kind === "s") {
-        beep(command[1]);
-      }
-    }
-  }
+  const draw = (commands) => drawCommands(ctx, commands, beep);
 
   function setButtons(wanted) {
     const ids = new Set(wanted.map(([id]) => id));

@@ -50,8 +50,12 @@ function isThenable(value) {
   );
 }
 
-/** Create the API object; `handles` and `subscriptions` live in it, one per booted Pyodide. */
-export function createBridgeApi() {
+/**
+ * Create the API object; `handles` and `subscriptions` live in it, one per booted Pyodide.
+ * `options.fetchJson` replaces the HTTP of fetch_json.js (the native runtime's has no fetch; same contract).
+ */
+export function createBridgeApi(options = {}) {
+  const send = options.fetchJson ?? fetchJson;
   const handles = new Map();
   const subscriptions = new Map();
   const pending = new Set();
@@ -238,7 +242,7 @@ export function createBridgeApi() {
     // the same delay the timeout envelope answers first and the abort only frees the connection.
     fetchJson(method, url, bodyText, headersJson, timeoutMs) {
       const path = `${String(method).toUpperCase()} ${url}`;
-      return settle(path, timeoutMs, () => fetchJson(method, url, bodyText, headersJson, timeoutMs));
+      return settle(path, timeoutMs, () => send(method, url, bodyText, headersJson, timeoutMs));
     },
 
     /** Live counts, for leak tests: handles kept, subscriptions active, calls in flight. */

@@ -55,9 +55,13 @@ export function jsonSafe(value, seen = new WeakSet(), depth = 0) {
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((v) => jsonSafe(v, seen, depth + 1));
-    if (value instanceof Date) return value.toISOString();
+    if (Object.prototype.toString.call(value) === "[object Date]") return value.toISOString();
+    // A plain object may come from another realm (a vm context such as tests/native_sim, an iframe): its
+    // prototype is that realm's Object.prototype, recognised as the one whose own prototype is null.
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
+    const plain =
+      proto === null || (Object.getPrototypeOf(proto) === null && Object.hasOwn(proto, "hasOwnProperty"));
+    if (!plain) {
       // class instances (Map, ArrayBuffer, PyProxy, ...) are named, not copied
       return `[object ${value.constructor?.name ?? "Object"}]`;
     }

@@ -506,6 +506,9 @@ test("pay without platformUrl: success echoes the order; validation; cancel", as
   assert.equal(c[0][1].errMsg, "pay:fail cancel");
 });
 
+// A real HTTP round trip: on a loaded 2-core machine it can take longer than ttCall's default wait.
+const SERVER_WAIT = { timeoutMs: 10000 };
+
 test("platformUrl: login code and pay go through the mock platform server", async () => {
   const srv = await startPlatformServer({
     "POST /mock/tiktok/login_code": () => [200, { code: "srv-code-1" }],
@@ -514,13 +517,13 @@ test("platformUrl: login code and pay go through the mock platform server", asyn
   try {
     M.configure({ platformUrl: srv.url + "/", openId: "open-9" });
     initHtml();
-    assert.deepEqual((await ttCall(g().login))[0], ["success", { code: "srv-code-1" }]);
-    assert.deepEqual((await ttCall(g().pay, { trade_order_id: "T9" }))[0], [
+    assert.deepEqual((await ttCall(g().login, {}, SERVER_WAIT))[0], ["success", { code: "srv-code-1" }]);
+    assert.deepEqual((await ttCall(g().pay, { trade_order_id: "T9" }, SERVER_WAIT))[0], [
       "success",
       { trade_order_id: "T9" },
     ]);
     M.script("pay", "cancel");
-    await ttCall(g().pay, { trade_order_id: "T10" });
+    await ttCall(g().pay, { trade_order_id: "T10" }, SERVER_WAIT);
     assert.deepEqual(
       srv.requests,
       [

@@ -85,10 +85,9 @@ def test_test_command_runs_eslint_and_prettier_before_the_node_tests(monkeypatch
     lint_paths = " ".join(build.JS_LINT_PATHS)
     eslint = ran.index(f"{build.node_bin('eslint')} --max-warnings 0 {lint_paths}")
     prettier = ran.index(f"{build.node_bin('prettier')} --check --log-level warn {lint_paths}")
-    assert eslint < prettier < ran.index("node --test tests/js/")
-    assert {"js_bridge", "demo_game", "bench/pages", "tests/js", "tests/browser/pages"} <= set(
-        build.JS_LINT_PATHS
-    )
+    assert eslint < prettier < ran.index("node --test tests/js/") < ran.index("node --test tests/native_sim/")
+    folders = {"js_bridge", "demo_game", "bench/pages", "tests/js", "tests/native_sim", "tests/browser/pages"}
+    assert folders <= set(build.JS_LINT_PATHS)
 
 
 def test_setup_npm_installs_dev_dependencies_once_per_lockfile(tmp_path: Path, monkeypatch) -> None:

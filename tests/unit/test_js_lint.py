@@ -53,6 +53,7 @@ def test_eslint_reports_code_from_strings_in_the_bridge(code: str, rule: str) ->
         "demo_game/x.js",
         "bench/pages/x.js",
         "tests/js/x.test.mjs",
+        "tests/native_sim/x.test.mjs",
         "tests/browser/pages/x.js",
     ],
 )
