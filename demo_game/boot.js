@@ -10,8 +10,6 @@
 // `python3 build.py demo` prints a URL with all three.
 import { bootGameport } from "./js_bridge/loader.js";
 import { reportToPlatform } from "./js_bridge/loading_screen.js";
-import { installSimulatedAds } from "./js_bridge/web_ads_sim.js";
-import { installSimulatedPay } from "./js_bridge/web_pay_sim.js";
 import { loading } from "./loading.js";
 import { createScreen } from "./screen.js";
 
@@ -31,10 +29,18 @@ const mock = MOCKS[query.get("mock")];
 const platformUrl = query.get("platform_url");
 const backendUrl = query.get("backend");
 if (platformUrl && mock) globalThis.__GP_SCENARIO__ = { platformUrl };
-if (!mock) {
-  installSimulatedAds({ durationMs: 400 });
-  installSimulatedPay({ delayMs: 300 });
-}
+// Only the plain web page needs the simulators: a TikTok or Meta page never downloads them. Requested now,
+// installed before Python's platform.init() looks for an ad provider. Upload packages leave them out
+// (packaging_checks.py): the web page then runs without an ad provider or pay sheet.
+const simulators = mock
+  ? Promise.resolve()
+  : Promise.all([import("./js_bridge/web_ads_sim.js"), import("./js_bridge/web_pay_sim.js")]).then(
+      ([ads, pay]) => {
+        ads.installSimulatedAds({ durationMs: 400 });
+        pay.installSimulatedPay({ delayMs: 300 });
+      },
+      (error) => console.warn("demo: no simulated ads or pay sheet", error),
+    );
 
 const screen = createScreen(canvas, document.getElementById("buttons"));
 globalThis.demo = screen; // window.demo.state / .buttons / .frames: for tools and the browser tests
@@ -73,6 +79,7 @@ try {
   });
   globalThis.gameportDemo = booted; // for the bench and the browser tests
   const [main, ...modules] = await sources;
+  await simulators;
   booted.pyodide.FS.mkdirTree("game");
   GAME_MODULES.forEach((path, i) => booted.pyodide.FS.writeFile(path, modules[i]));
   status.textContent = "starting";
