@@ -261,27 +261,25 @@ def node_bin(name: str) -> str:
 
 
 def browser_source(source: str, name: str) -> str:
-    """``source`` as the browser wheel carries it: each docstring emptied (``""``, still a docstring, so a
-    body that was only a docstring stays valid) and comments dropped, every statement on its original line
-    (tracebacks point at the repository's lines). What the browser runs is unchanged: compiled at -OO (which
-    drops docstrings anyway, and gameport reads none at run time) it gives the same code objects, line for
-    line, which this checks.
+    """``source`` as the browser wheel carries it: each docstring (and attribute docstring) emptied (``""``,
+    still a docstring, so a body that was only a docstring stays valid) and comments dropped, every
+    statement on its original line (tracebacks point at the repository's lines). What the browser runs is
+    unchanged: compiled at -OO (which drops docstrings anyway, and gameport reads none at run time) it gives
+    the same code objects, line for line, which this checks.
 
     Raises:
         BuildFailed: the stripped source would compile differently (a construct this does not handle).
     """
     lines = [line.encode() for line in source.splitlines(keepends=True)]
-    bodies = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    # Docstrings, and the strings documenting an attribute: every expression statement of a lone string.
     docstrings = [
-        node.body[0]
+        node
         for node in ast.walk(ast.parse(source))
-        if isinstance(node, bodies)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-        and isinstance(node.body[0].value.value, str)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
     ]
-    for doc in sorted(docstrings, key=lambda d: d.lineno, reverse=True):
+    for doc in sorted(docstrings, key=lambda d: (d.lineno, d.col_offset), reverse=True):
         first, last = doc.lineno - 1, (doc.end_lineno or doc.lineno) - 1  # ast columns are UTF-8 offsets
         lines[first] = lines[first][: doc.col_offset] + b'""' + lines[last][doc.end_col_offset :]
         for index in range(first + 1, last + 1):
