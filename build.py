@@ -125,11 +125,12 @@ STDLIB_TRIM = (
     "tracemalloc", "turtle", "turtledemo", "unittest", "urllib.request", "urllib.robotparser", "venv",
     "webbrowser", "wsgiref", "xml", "xmlrpc", "zipapp", "zoneinfo",
 )  # fmt: skip
-# Codecs are looked up by name at run time, so no import names them: keep the common ones.
+# Codecs are looked up by name at run time, so no import names them: keep the common text encodings (not the
+# bytes-to-bytes codecs hex / base64 or the escape codecs, which nothing kept uses; a game asking for one by
+# name gets LookupError: unknown encoding).
 STDLIB_ENCODINGS = (
-    "aliases", "ascii", "base64_codec", "charmap", "cp437", "hex_codec", "latin_1",
-    "raw_unicode_escape", "unicode_escape", "utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be",
-    "utf_32_le", "utf_8", "utf_8_sig",
+    "aliases", "ascii", "charmap", "cp437", "latin_1", "utf_16", "utf_16_be", "utf_16_le", "utf_32",
+    "utf_32_be", "utf_32_le", "utf_8", "utf_8_sig",
 )  # fmt: skip
 TRIMMED_FINDER_MODULE = "_gameport_trimmed"
 
@@ -137,8 +138,9 @@ TRIMMED_FINDER_MODULE = "_gameport_trimmed"
 PRECOMPRESS_SUFFIXES = (".wasm", ".mjs", ".js", ".zip", ".whl", ".json", ".html", ".py", ".css")
 ENCODINGS = {"br": ".br", "gzip": ".gz"}  # Content-Encoding -> file suffix, in order of preference
 BROTLI_VERSION = "1.2.1"  # also pinned in pyproject.toml's dev extra; runs in .venv, never at import
-# zopfli's iterations for the .gz files: 1 already takes 3-4 % off zlib's level 9; more gain under 0.5 %.
-GZIP_ITERATIONS = 1
+# zopfli's iterations for the .gz files: 1 already takes 3-4 % off zlib's level 9, 5 another 0.5 % (a few
+# minutes for the whole site, once: results are cached by content).
+GZIP_ITERATIONS = 5
 
 MIME_TYPES = {
     ".zip": "application/zip",
@@ -260,6 +262,9 @@ def node_bin(name: str) -> str:
     return str(ROOT / "node_modules" / ".bin" / name)
 
 
+TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT  # a game's main.py runs with top-level await
+
+
 def browser_source(source: str, name: str) -> str:
     """``source`` as the browser wheel carries it: each docstring (and attribute docstring) emptied (``""``,
     still a docstring, so a body that was only a docstring stays valid) and comments dropped, every
@@ -274,7 +279,7 @@ def browser_source(source: str, name: str) -> str:
     # Docstrings, and the strings documenting an attribute: every expression statement of a lone string.
     docstrings = [
         node
-        for node in ast.walk(ast.parse(source))
+        for node in ast.walk(compile(source, name, "exec", ast.PyCF_ONLY_AST | TOP_LEVEL_AWAIT))
         if isinstance(node, ast.Expr)
         and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str)
@@ -295,8 +300,8 @@ def browser_source(source: str, name: str) -> str:
         line = out[row - 1]
         out[row - 1] = line[:col].rstrip() + ("\n" if line.endswith("\n") else "")
     stripped = "".join(out)
-    if _code_and_lines(compile(stripped, name, "exec", optimize=2)) != _code_and_lines(
-        compile(source, name, "exec", optimize=2)
+    if _code_and_lines(compile(stripped, name, "exec", TOP_LEVEL_AWAIT, optimize=2)) != _code_and_lines(
+        compile(source, name, "exec", TOP_LEVEL_AWAIT, optimize=2)
     ):
         raise BuildFailed(f"{name}: stripping docstrings and comments would change its code")
     return stripped
@@ -578,10 +583,10 @@ def build_stdlib(out: Path) -> list[str]:
 # Run by node with Pyodide itself (the same CPython 3.14 as in the browser): each .py of the zip becomes an
 # unchecked-hash .pyc (no timestamps: deterministic, never stale-checked), compiled without column ranges
 # (PYTHONNODEBUGRANGES) and with docstrings and asserts stripped (-OO; Pyodide's own docstring helpers accept
-# None), and without line tables (co_linetable empty: 17 % of the compressed stdlib; a traceback frame in the
-# stdlib then shows its file and function without a line number, and the frames of the game and gameport,
-# compiled from their sources, keep theirs). Sources are left out: the browser compiled them at every boot
-# (about two thirds of Python's start-up), and without them the zip is smaller on the wire too.
+# None), and without line numbers (a line table saying "no location": the line numbers were 17 % of the
+# compressed stdlib; a traceback frame in the stdlib then shows its file and function with "line None", and
+# the frames of the game and gameport, compiled from their sources, keep theirs). Sources are left out: the
+# browser compiled them at every boot (about two thirds of Python's start-up), and the zip is smaller without.
 COMPILE_STDLIB_JS = """
 import { loadPyodide } from "./node_modules/pyodide/pyodide.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -593,8 +598,14 @@ import importlib.util, zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc
 
 def without_lines(code):
+    # An empty table breaks traceback (co_positions must give one entry per code unit): instead one
+    # "no location" entry (kind 15) per 8 code units.
+    units, table = len(code.co_code) // 2, bytearray()
+    while units > 0:
+        table.append(0xF8 | (min(units, 8) - 1))
+        units -= 8
     consts = tuple(without_lines(c) if hasattr(c, "co_code") else c for c in code.co_consts)
-    return code.replace(co_linetable=b"", co_consts=consts)
+    return code.replace(co_linetable=bytes(table), co_consts=consts)
 
 with zipfile.ZipFile("/tmp/in.zip") as src, zipfile.ZipFile("/tmp/out.zip", "w") as out:
     for info in src.infolist():
@@ -710,6 +721,9 @@ def build() -> Path:
     # .json: the mocks' emulation.json, a symlink into src/gameport/testing/ (copyfile copies its target)
     _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js", ".json"})
     _copy_tree(GAME, tmp, {".html", ".js", ".py", ".css"})
+    for path in GAME.rglob("*.py"):  # the game's modules as lean as gameport's
+        target = tmp / path.relative_to(GAME)
+        target.write_text(browser_source(path.read_text(), path.relative_to(GAME).as_posix()))
     encoded = precompress(tmp)
     files = {
         rel: {"bytes": path.stat().st_size, "sha256": sha256_of(path), **encoded.get(rel, {})}

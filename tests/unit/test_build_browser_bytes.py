@@ -1,6 +1,6 @@
 """What build.py takes off the browser's download, on the host: the wheel's modules without docstrings and
 comments (same code, same lines), the files the browser never runs left out of the wheel, and the stdlib
-kept by what the game imports (the .pyc without line tables: tests/browser/test_startup_browser.py)."""
+kept by what the game imports (the .pyc without line numbers: tests/browser/test_startup_browser.py)."""
 
 from __future__ import annotations
 
