@@ -58,8 +58,8 @@ def play_round(page: Page) -> int:
     raise RuntimeError(f"a round of the demo did not end in {STEPS} steps: {_state(page)}")
 
 
-def measure(browser: Browser, base_url: str) -> MemoryFigures:
-    """Per platform: a fresh demo page, its counts after boot, then after each of ten rounds."""
+def measure(browser: Browser, base_url: str, rounds: int = ROUNDS) -> MemoryFigures:
+    """Per platform: a fresh demo page, its counts after boot, then after each of ``rounds`` rounds."""
     figures = MemoryFigures()
     for platform in PLATFORMS:
         context = browser.new_context()
@@ -71,7 +71,7 @@ def measure(browser: Browser, base_url: str) -> MemoryFigures:
             page.evaluate("() => window.gameportDemo.pyodide._module.enable_pyproxy_allocation_tracing()")
             figures.after_boot[platform] = _counts(page)
             figures.rounds[platform] = []
-            for _ in range(ROUNDS):
+            for _ in range(rounds):
                 play_round(page)
                 figures.rounds[platform].append(_counts(page))
         finally:

@@ -44,6 +44,7 @@ class Samples:
     shows: int
     memory_calls: int
     memory_shows: int
+    demo_rounds: int
 
     def describe(self) -> str:
         return (
@@ -54,10 +55,26 @@ class Samples:
 
 
 FULL = Samples(
-    startup_rounds=3, boots=3, rounds=5, calls=2000, ad_rounds=5, shows=100, memory_calls=200, memory_shows=20
+    startup_rounds=3,
+    boots=3,
+    rounds=5,
+    calls=2000,
+    ad_rounds=5,
+    shows=100,
+    memory_calls=200,
+    memory_shows=20,
+    demo_rounds=memory.ROUNDS,
 )
 QUICK = Samples(
-    startup_rounds=1, boots=1, rounds=1, calls=50, ad_rounds=1, shows=5, memory_calls=10, memory_shows=2
+    startup_rounds=1,
+    boots=1,
+    rounds=1,
+    calls=50,
+    ad_rounds=1,
+    shows=5,
+    memory_calls=10,
+    memory_shows=2,
+    demo_rounds=2,
 )
 
 
@@ -106,11 +123,12 @@ def targets(
     sync = bridge_costs.round_ratio(bridge, "call_sync", "ffi_sync")
     add("bridge.call / bare FFI await", f"{call:.2f}x", "<= 1.5x", call <= 1.5)
     add("bridge.call_sync / bare FFI call", f"{sync:.2f}x", "<= 10x", sync <= 10)
-    for label, figures in (("ten rounds of the demo game", demo_mem), ("ten rounds of bridge calls", mem)):
+    for label, figures in (("rounds of the demo game", demo_mem), ("rounds of bridge calls", mem)):
         mem_growth = max(memory.growth(figures, p, "memory") for p in figures.rounds)
         proxy_growth = max(memory.growth(figures, p, "pyproxies") for p in figures.rounds)
-        add(f"wasm memory growth, {label}, 1 -> 10", f"{mem_growth:+,} B", "0", mem_growth <= 0)
-        add(f"live PyProxies growth, {label}, 1 -> 10", f"{proxy_growth:+d}", "0", proxy_growth <= 0)
+        last = len(next(iter(figures.rounds.values())))
+        add(f"wasm memory growth, {label}, 1 -> {last}", f"{mem_growth:+,} B", "0", mem_growth <= 0)
+        add(f"live PyProxies growth, {label}, 1 -> {last}", f"{proxy_growth:+d}", "0", proxy_growth <= 0)
     return rows
 
 
@@ -204,9 +222,10 @@ def main(argv: list[str] | None = None) -> int:
                 memory.render(mem),
             )
             report["memory"] = asdict(mem)
-            demo_mem = demo_rounds.measure(browser, base_url)
+            demo_mem = demo_rounds.measure(browser, base_url, samples.demo_rounds)
             section(
-                f"memory over {memory.ROUNDS} rounds of the demo game ({', '.join(demo_rounds.PLATFORMS)}; "
+                f"memory over {samples.demo_rounds} rounds of the demo game "
+                f"({', '.join(demo_rounds.PLATFORMS)}; "
                 "each round played to its end with real input events; gc.collect() after each)",
                 memory.render(demo_mem),
             )
