@@ -57,20 +57,9 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 STDLIB_ZIP = "python_stdlib.zip"
 CHROMIUM = Path(os.environ.get("GAMEPORT_CHROMIUM", "/usr/bin/chromium"))
 POSTGRES_LIB = Path("/usr/lib/postgresql")
-# How the browser tests and the bench launch it: headless, quiet, no network of its own.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # The Python that ruff checks and formats.
-PY_LINT_PATHS = ("src", "tests", "bench", "demo_game", "build.py", "packaging_checks.py")
+PY_LINT_PATHS = ("src", "tests", "bench", "demo_game", "docs", "build.py", "packaging_checks.py")
 # The JavaScript that ESLint checks and Prettier lays out (eslint.config.js, .prettierrc.json).
 JS_LINT_PATHS = (
     "eslint.config.js",
@@ -157,6 +146,24 @@ class BuildFailed(Exception):
     """A step failed; the message says what to do."""
 
 
+def _load_local_stack():  # type: ignore[no-untyped-def]
+    """gameport.testing.local_stack (stdlib only), loaded by its path: no virtualenv is needed for it."""
+    import importlib.util
+
+    path = ROOT / "src" / "gameport" / "testing" / "local_stack.py"
+    spec = importlib.util.spec_from_file_location("_gameport_local_stack", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+local_stack = _load_local_stack()
+# How the browser tests, the bench and the pytest plugin launch Chromium: headless, quiet, no network.
+CHROMIUM_ARGS: list[str] = local_stack.CHROMIUM_ARGS
+
+
 def say(message: str) -> None:
     print(f"[build.py] {message}", flush=True)
 
@@ -232,6 +239,17 @@ def setup_postgresql() -> None:
             "install Debian's 'postgresql' package"
         )
     apt_install("postgresql", what="installing Debian's postgresql")
+
+
+def setup_wrk() -> None:
+    """Debian's wrk: the load generator of ``bench --server`` (C, so it leaves the cores to the servers)."""
+    if shutil.which("wrk") is not None:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        raise BuildFailed(
+            "wrk is missing and cannot be installed here (needs root and apt-get): install Debian's 'wrk'"
+        )
+    apt_install("wrk", what="installing Debian's wrk")
 
 
 def setup_npm() -> None:
@@ -377,6 +395,7 @@ def setup() -> None:
     setup_venv()
     setup_chromium()
     setup_postgresql()
+    setup_wrk()
     setup_npm()
     build_wheel()
 
@@ -847,7 +866,6 @@ def make_server(
 # -- servers ------------------------------------------------------------------------------------------------
 
 SERVER_CONFIG = CACHE / "server-config.json"
-LISTENING = "gameport-server listening on "
 DEMO_CATALOG = [
     {
         "product_id": "gems_100",
@@ -907,61 +925,27 @@ def _server_config() -> Path:
     return SERVER_CONFIG
 
 
-def _start_server(args: list[str]) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [venv_bin("python"), "-m", "gameport.server", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line.startswith(LISTENING):
-        proc.kill()
-        raise BuildFailed(f"gameport.server {args[0]} did not start (said {line!r})")
-    return proc, line[len(LISTENING) :].strip()
-
-
 @contextlib.contextmanager
 def running_servers(strict: bool = False) -> Iterator[tuple[str, str, list[subprocess.Popen[str]]]]:
-    """The mock platform servers and the reference backend on free 127.0.0.1 ports, wired together:
-    yields (backend_url, mock_url, processes); stops both (SIGTERM) on the way out, even on Ctrl+C.
+    """The mock platform servers and the reference backend on free 127.0.0.1 ports, wired together
+    (gameport.testing.local_stack, which the pytest plugin uses too): yields (backend_url, mock_url,
+    processes); stops both (SIGTERM) on the way out, even on Ctrl+C.
     ``strict``: a server that does not stop cleanly is an error."""
     setup_venv()
-    config_path = _server_config()
-    mock, mock_url = _start_server(["mock-platform", "--port", "0", "--config", str(config_path)])
-    procs = [mock]
+    stack = local_stack.running_servers(
+        _server_config(), CACHE / "ledger.sqlite3", python=venv_bin("python"), cwd=ROOT
+    )
     try:
-        config = json.loads(config_path.read_text())
-        # the mock serves TikTok's Open API and the sandbox web checkout's pay sheet
-        config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = mock_url
-        config_path.write_text(json.dumps(config, indent=1))
-        db = CACHE / "ledger.sqlite3"
-        backend, backend_url = _start_server(
-            ["backend", "--port", "0", "--config", str(config_path), "--db", str(db)]
-        )
-        procs.insert(0, backend)
-        request = urllib.request.Request(
-            f"{mock_url}/mock/config",
-            data=json.dumps({"backend_url": backend_url}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            json.load(answer)
-        with urllib.request.urlopen(f"{backend_url}/api/health", timeout=10) as answer:
-            health = json.load(answer)
-        say(f"backend: {backend_url}  (health: {health})")
-        say(f"mock TikTok/Meta servers: {mock_url}  (webhooks go to the backend)")
-        yield backend_url, mock_url, procs
-    finally:
-        codes = []
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-            try:
-                codes.append(proc.wait(timeout=20))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                codes.append(proc.wait())
-        if strict and any(codes):
-            raise BuildFailed(f"the servers did not stop cleanly (exit codes {codes})")
+        with stack as running:
+            with urllib.request.urlopen(f"{running.backend_url}/api/health", timeout=10) as answer:
+                health = json.load(answer)
+            say(f"backend: {running.backend_url}  (health: {health})")
+            say(f"mock TikTok/Meta servers: {running.mock_url}  (webhooks go to the backend)")
+            yield running.backend_url, running.mock_url, running.processes
+    except local_stack.ServerStartError as exc:
+        raise BuildFailed(str(exc)) from None
+    if strict and any(running.exit_codes):
+        raise BuildFailed(f"the servers did not stop cleanly (exit codes {running.exit_codes})")
 
 
 def servers(once: bool) -> None:

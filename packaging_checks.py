@@ -177,6 +177,7 @@ def package_files(site: Path, platform: str) -> dict[str, bytes]:
         files[rel] = path.read_bytes()
     if "index.html" not in files:
         raise PackageFailed(f"{site}/index.html is missing: a package needs index.html at its root")
+    files["index.html"] = without_links_to_missing(files["index.html"].decode("utf-8"), files).encode()
     if platform == "meta":
         files["index.html"] = with_meta_sdk(files["index.html"].decode("utf-8")).encode()
         if "fbapp-config.json" in files:
@@ -189,6 +190,17 @@ def package_files(site: Path, platform: str) -> dict[str, bytes]:
         else:
             files["fbapp-config.json"] = (json.dumps(META_APP_CONFIG, indent=1) + "\n").encode()
     return dict(sorted(files.items()))
+
+
+def without_links_to_missing(html: str, files: dict[str, bytes]) -> str:
+    """``html`` without the ``<link href="./...">`` lines (preloads) of files the package leaves out: the
+    simulators' preloads of the demo page would be requests that answer 404 on the platform."""
+    kept = [
+        line
+        for line in html.splitlines(keepends=True)
+        if not (m := re.search(r'<link [^>]*href="\./([^"]+)"', line)) or m[1] in files
+    ]
+    return "".join(kept)
 
 
 def with_meta_sdk(html: str) -> str:

@@ -29,18 +29,20 @@ const mock = MOCKS[query.get("mock")];
 const platformUrl = query.get("platform_url");
 const backendUrl = query.get("backend");
 if (platformUrl && mock) globalThis.__GP_SCENARIO__ = { platformUrl };
-// Only the plain web page needs the simulators: a TikTok or Meta page never downloads them. Requested now,
-// installed before Python's platform.init() looks for an ad provider. Upload packages leave them out
-// (packaging_checks.py): the web page then runs without an ad provider or pay sheet.
-const simulators = mock
-  ? Promise.resolve()
-  : Promise.all([import("./js_bridge/web_ads_sim.js"), import("./js_bridge/web_pay_sim.js")]).then(
-      ([ads, pay]) => {
-        ads.installSimulatedAds({ durationMs: 400 });
-        pay.installSimulatedPay({ delayMs: 300 });
-      },
-      (error) => console.warn("demo: no simulated ads or pay sheet", error),
-    );
+// The web simulators are development tools that `build.py package` leaves out of an upload package: there
+// the page runs without them (a real platform's SDK, or a portal's own ads), so they are imported only here.
+if (!mock && !globalThis.FBInstant && !globalThis.TTMinis) {
+  try {
+    const [ads, pay] = await Promise.all([
+      import("./js_bridge/web_ads_sim.js"),
+      import("./js_bridge/web_pay_sim.js"),
+    ]);
+    ads.installSimulatedAds({ durationMs: 400 });
+    pay.installSimulatedPay({ delayMs: 300 });
+  } catch (error) {
+    console.info(`no web ad/pay simulators (${error.message}): ads and the shop stay hidden`);
+  }
+}
 
 const screen = createScreen(canvas, document.getElementById("buttons"));
 globalThis.demo = screen; // window.demo.state / .buttons / .frames: for tools and the browser tests
@@ -48,6 +50,7 @@ globalThis.demo = screen; // window.demo.state / .buttons / .frames: for tools a
 globalThis.demoGame = {
   options: () => ({ backendUrl, platformUrl }),
   frame: (commands, buttons, state) => screen.frame(commands, buttons, state),
+  picture: () => screen.picture(),
   // Python calls this right after platform.ready(): the figure the bench reports as "ready".
   ready(platformName) {
     performance.mark("gameport:ready");
@@ -79,7 +82,6 @@ try {
   });
   globalThis.gameportDemo = booted; // for the bench and the browser tests
   const [main, ...modules] = await sources;
-  await simulators;
   booted.pyodide.FS.mkdirTree("game");
   GAME_MODULES.forEach((path, i) => booted.pyodide.FS.writeFile(path, modules[i]));
   status.textContent = "starting";

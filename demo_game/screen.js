@@ -130,6 +130,10 @@ export function createScreen(canvas, bar) {
       frames += 1;
       return new Promise((resolve) => requestAnimationFrame((now) => resolve({ now, ...take() })));
     },
+    /** The canvas as a base64 JPEG data: URL (Meta's share needs an image). */
+    picture() {
+      return canvas.toDataURL("image/jpeg", 0.8);
+    },
     get state() {
       return state;
     },

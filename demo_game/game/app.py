@@ -171,7 +171,9 @@ class Game:
         elif button == "shop":
             self.spawn(self.shop(), button)
         elif button == "share":
-            self.spawn(self.say(self.services.share(self.world.score)), button)
+            picture = self.bridge.call_sync("demoGame.picture")  # the round-over screen, for Meta
+            image = picture if isinstance(picture, str) else None
+            self.spawn(self.say(self.services.share(self.world.score, image)), button)
         elif button == "shortcut":
             self.spawn(self.say(self.services.add_shortcut()), button)
         elif button == "revisit":

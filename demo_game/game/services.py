@@ -159,8 +159,10 @@ class Services:
         self.top = [(e.rank or i + 1, e.player_id, e.score) for i, e in enumerate(entries)]
         self._on_change()
 
-    async def share(self, score: int) -> str:
-        content = ShareContent(text=f"I caught {score} coins in Coin Catch! Beat that.", title="Coin Catch")
+    async def share(self, score: int, image: str | None = None) -> str:
+        """Share the score; ``image`` (a base64 data: URL of the screen) is what Meta requires."""
+        text = f"I caught {score} coins in Coin Catch! Beat that."
+        content = ShareContent(text=text, title="Coin Catch", image=image)
         try:
             await platform.social.share(content)  # never rewarded: Meta cannot tell a cancel
         except GameportError as exc:

@@ -97,3 +97,11 @@ def run_py(page: Page, code: str) -> Any:
 def js_stats(page: Page) -> dict[str, int]:
     """The bridge API's live counts (handles, subscriptions, pending calls) and counters."""
     return json.loads(page.evaluate("() => window.gp.api.stats()"))
+
+
+@pytest.fixture(scope="session")
+def gameport_server_config() -> dict[str, Any]:
+    """The plugin's gameport_game runs the backend with the demo game's catalog (coins_100)."""
+    from gameport.testing.local_stack import sandbox_server_config
+
+    return sandbox_server_config(load_build_script().DEMO_CATALOG)

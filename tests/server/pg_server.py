@@ -77,6 +77,10 @@ class PgServer:
             conn.execute(f'CREATE SCHEMA "{name}"'.encode())
         return self.url() + f"&options=-c%20search_path%3D{name}"
 
+    def postmaster_pid(self) -> int:
+        """The server's main process (every backend process of the cluster is its child)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def stop(self) -> None:
         """Stop the server (immediate: nothing of it is kept) and delete its folder."""
         try:

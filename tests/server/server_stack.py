@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import secrets
@@ -17,6 +18,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from gameport.server.cli import listening_socket
 from gameport.server.stores import is_postgres_url
 
 LISTENING_PREFIX = "gameport-server listening on "
@@ -80,22 +82,34 @@ class ServerProcess:
     stderr: Path | None = None
     proc: subprocess.Popen[str] | None = None
     url: str = ""
+    pass_fds: tuple[int, ...] = ()
+    _terminated: bool = False
+    _lines: queue.Queue[str] = field(default_factory=queue.Queue)
 
     def start(self) -> ServerProcess:
+        """Start and wait until it listens."""
+        return self.spawn().ready()
+
+    def spawn(self) -> ServerProcess:
+        """Start the process without waiting (several start at once; then :meth:`ready` each)."""
         env = {**os.environ, **self.env}
+        self._terminated = False
         err = subprocess.DEVNULL if self.stderr is None else self.stderr.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gameport.server", *self.args],
-            stdout=subprocess.PIPE, stderr=err, text=True, env=env,
+            stdout=subprocess.PIPE, stderr=err, text=True, env=env, pass_fds=self.pass_fds,
         )  # fmt: skip
         if self.stderr is not None:
             err.close()  # type: ignore[union-attr]
-        lines: queue.Queue[str] = queue.Queue()
         stdout = self.proc.stdout
         assert stdout is not None
-        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
+        threading.Thread(target=lambda: self._lines.put(stdout.readline()), daemon=True).start()
+        return self
+
+    def ready(self) -> ServerProcess:
+        """Wait for the listening line (RuntimeError after START_TIMEOUT_S) and read the URL from it."""
         try:
-            line = lines.get(timeout=START_TIMEOUT_S)
+            line = self._lines.get(timeout=START_TIMEOUT_S)
         except queue.Empty:
             self.kill()
             raise RuntimeError(f"server did not start: {self.args}") from None
@@ -103,11 +117,17 @@ class ServerProcess:
         self.url = line[len(LISTENING_PREFIX) :].strip()
         return self
 
-    def stop(self) -> int:
-        """SIGTERM and wait; returns the exit code."""
+    def terminate(self) -> None:
+        """SIGTERM, once: a second one could land after the server restored the default handler on exit."""
         assert self.proc is not None
-        if self.proc.poll() is None:
+        if not self._terminated and self.proc.poll() is None:
+            self._terminated = True
             self.proc.send_signal(signal.SIGTERM)
+
+    def stop(self) -> int:
+        """SIGTERM (unless sent already) and wait; returns the exit code."""
+        assert self.proc is not None
+        self.terminate()
         try:
             code = self.proc.wait(timeout=20)
         finally:
@@ -127,6 +147,17 @@ class ServerProcess:
             self.proc.wait()
 
 
+def backend_process(
+    stack: Stack, *, env: dict[str, str] | None = None, workers: int = 1, stderr: Path | None = None
+) -> ServerProcess:
+    """The stack's backend (not started), its JSON-lines log kept with the test's tmp_path."""
+    return ServerProcess(
+        ["backend", "--host", "127.0.0.1", "--port", "0", "--db", stack.db,
+         "--config", str(stack.config_path), "--workers", str(workers)], env=env or {},
+        stderr=stderr or stack.tmp / "backend.log",
+    )  # fmt: skip
+
+
 @dataclass
 class Stack:
     """A mock platform and a backend talking to each other over real HTTP."""
@@ -142,14 +173,47 @@ class Stack:
     def start_backend(
         self, env: dict[str, str] | None = None, *, workers: int = 1, stderr: Path | None = None
     ) -> ServerProcess:
-        proc = ServerProcess(
-            ["backend", "--host", "127.0.0.1", "--port", "0", "--db", self.db,
-             "--config", str(self.config_path), "--workers", str(workers)], env=env or {},
-            stderr=stderr or self.tmp / "backend.log",  # JSON lines, kept with the test's tmp_path
-        ).start()  # fmt: skip
+        proc = backend_process(self, env=env, workers=workers, stderr=stderr).start()
         self.backend = proc
         self.post(f"{self.mock.url}/mock/config", {"backend_url": proc.url})
         return proc
+
+    @classmethod
+    def open(cls, tmp: Path, db: str, *, workers: int = 1, config: dict[str, Any] | None = None) -> Stack:
+        """The mock platform and a backend on ``db``, started at the same time: the mock's socket is bound
+        here first, so the backend's config can name the mock before the mock has started."""
+        config = config or make_config()
+        sock = listening_socket("127.0.0.1", 0)
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        config["tiktok"]["api_base_url"] = config["web"]["checkout_url"] = url
+        config_path = tmp / "server-config.json"
+        config_path.write_text(json.dumps(config))
+        args = ["mock-platform", "--config", str(config_path), "--listen-fd", str(sock.fileno())]
+        try:
+            mock = ServerProcess(args, pass_fds=(sock.fileno(),)).spawn()
+        finally:
+            sock.close()  # the child has its own copy
+        st = cls(tmp, config, config_path, db, mock, mock, httpx.Client(timeout=120))
+        backend = backend_process(st, workers=workers).spawn()
+        try:
+            mock.ready()
+            st.backend = backend.ready()
+        except BaseException:
+            mock.kill()
+            backend.kill()
+            st.http.close()
+            raise
+        st.post(f"{mock.url}/mock/config", {"backend_url": st.backend.url})
+        return st
+
+    def close(self) -> None:
+        """Stop both servers (at once) and assert that both exited cleanly."""
+        self.http.close()
+        for proc in (self.backend, self.mock):
+            proc.terminate()
+        backend = self.backend.stop() if self.backend is not self.mock else 0
+        codes = {"backend": backend, "mock": self.mock.stop()}
+        assert codes == {"backend": 0, "mock": 0}, f"servers did not stop cleanly: {codes}"
 
     def rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
         """Query the backend's database directly (``?`` parameters)."""

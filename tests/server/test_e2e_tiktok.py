@@ -177,6 +177,10 @@ def test_order_status_is_private_to_its_owner(stack: Stack) -> None:
         f"{stack.backend.url}/api/orders/{order['order_id']}", headers={"Authorization": f"Bearer {other}"}
     )
     assert response.status_code == 404
+    status_url = f"{stack.backend.url}/api/orders/{order['order_id']}"
+    for headers in ({}, {"Authorization": "Bearer gps_unknown"}, {"Authorization": owner}):
+        assert stack.http.get(status_url, headers=headers).status_code == 401
+    assert stack.get(status_url, owner)["order_id"] == order["order_id"]
     assert (
         stack.http.post(f"{stack.backend.url}/api/tiktok/orders", json={"product_id": "gems_100"}).status_code
         == 401

@@ -139,3 +139,47 @@ async def test_migrations_refuse_a_newer_schema_and_touch_nothing(any_db: str) -
         newer = open_stores(any_db)
         await newer.start()
     assert db_rows(any_db, "SELECT status FROM orders WHERE order_id = ?", order_id) == [("created",)]
+
+
+async def test_session_order_reads_the_session_and_the_players_order_at_once(any_db: str) -> None:
+    stores = open_stores(any_db)
+    owner = await stores.sessions.create_session("tiktok", "u1")
+    other = await stores.sessions.create_session("tiktok", "u2")
+    same_player_elsewhere = await stores.sessions.create_session("meta", "u1")
+    order_id = await _order(stores.ledger)
+    session, order = await stores.ledger.session_order(owner, order_id)
+    assert session == ("tiktok", "u1")
+    assert order is not None and (order.order_id, order.status, order.user_id) == (
+        order_id, OrderStatus.CREATED, "u1"
+    )  # fmt: skip
+    assert (order.history, order.callbacks) == ((), ())
+    assert await stores.ledger.session_order(other, order_id) == (("tiktok", "u2"), None)
+    assert await stores.ledger.session_order(same_player_elsewhere, order_id) == (("meta", "u1"), None)
+    assert await stores.ledger.session_order(owner, "no_such_order") == (("tiktok", "u1"), None)
+    for token in ("", "gps_unknown", owner + "x"):
+        assert await stores.ledger.session_order(token, order_id) == (None, None)
+    await stores.close()
+
+
+async def test_concurrent_polls_each_get_their_own_answer(any_db: str) -> None:
+    """PostgreSQL answers polls that arrive together with one query: each still gets its own row, and an id
+    the database cannot hold (NUL, a lone surrogate) is just an unknown order, not a failure of the batch."""
+    stores = open_stores(any_db)
+    players = [f"p{i}" for i in range(4)]
+    sessions = {p: await stores.sessions.create_session("tiktok", p) for p in players}
+    orders = {}
+    for p in players:
+        order = await stores.ledger.create_order(
+            platform="tiktok", environment="sandbox", user_id=p, product_id="gems_100", amount="10",
+            currency="BEANS",
+        )  # fmt: skip
+        orders[p] = order.order_id
+    asks = [(sessions[p], orders[q]) for p in players for q in players]
+    asks += [(sessions["p0"], "bad\x00id"), (sessions["p1"], "bad\udcffid"), ("gps_nobody", orders["p0"])]
+    answers = await asyncio.gather(*(stores.ledger.session_order(token, oid) for token, oid in asks))
+    for (token, oid), (session, order) in zip(asks, answers, strict=True):
+        owner = next((p for p, t in sessions.items() if t == token), None)
+        assert session == (None if owner is None else ("tiktok", owner))
+        expected = oid if owner is not None and orders[owner] == oid else None
+        assert (order.order_id if order else None) == expected
+    await stores.close()

@@ -5,7 +5,6 @@ refusals). Sandbox and production orders are reported apart."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from server_stack import ServerProcess, Stack, make_config
+from server_stack import Stack
 
 from gameport.server.stores import open_stores
 from gameport.server.tiktok_webhook import build_webhook_body, sign_webhook
@@ -24,21 +23,11 @@ Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 @pytest.fixture
 def day(tmp_path: Path, any_db: str) -> Iterator[Stack]:
-    config = make_config()
-    config_path = tmp_path / "server-config.json"
-    config_path.write_text(json.dumps(config))
-    mock = ServerProcess(["mock-platform", "--port", "0", "--config", str(config_path)]).start()
-    config["tiktok"]["api_base_url"] = mock.url
-    config_path.write_text(json.dumps(config))
-    http = httpx.Client(timeout=120)
-    st = Stack(tmp_path, config, config_path, any_db, mock, mock, http)
+    st = Stack.open(tmp_path, any_db, workers=1 if "://" not in any_db else 4)
     try:
-        st.start_backend(workers=1 if "://" not in any_db else 4)
         yield st
     finally:
-        http.close()
-        codes = {"backend": st.backend.stop() if st.backend is not mock else 0, "mock": mock.stop()}
-        assert codes == {"backend": 0, "mock": 0}, f"servers did not stop cleanly: {codes}"
+        st.close()
 
 
 def _scrape(stack: Stack) -> Samples:

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from pg_server import PgServer
-from server_stack import ServerProcess, Stack, make_config
+from server_stack import Stack, make_config
 
 from gameport.server.tiktok_webhook import build_webhook_body, sign_webhook
 from gameport.server.unconfirmed import TIKTOK_EVENT_PAID
@@ -36,21 +36,12 @@ def multi(tmp_path: Path, pg: PgServer) -> Iterator[Stack]:
     """Mock platform + a 4-worker backend on a fresh PostgreSQL database; backend logs in backend.log."""
     config = make_config()
     config["risk"]["velocity_max"] = 1000
-    config_path = tmp_path / "server-config.json"
-    config_path.write_text(json.dumps(config))
-    mock = ServerProcess(["mock-platform", "--port", "0", "--config", str(config_path)]).start()
-    config["tiktok"]["api_base_url"] = mock.url
-    config_path.write_text(json.dumps(config))
-    http = httpx.Client(timeout=120)
-    st = Stack(tmp_path, config, config_path, pg.new_database(), mock, mock, http)
+    st = Stack.open(tmp_path, pg.new_database(), workers=WORKERS, config=config)
     try:
-        st.start_backend(workers=WORKERS, stderr=tmp_path / "backend.log")
         assert len(st.backend.children()) == WORKERS
         yield st
     finally:
-        http.close()
-        codes = {"backend": st.backend.stop() if st.backend is not mock else 0, "mock": mock.stop()}
-        assert codes == {"backend": 0, "mock": 0}, f"servers did not stop cleanly: {codes}"
+        st.close()
 
 
 def _paid_orders(stack: Stack, count: int) -> list[dict[str, Any]]:

@@ -22,6 +22,8 @@ INDEX = """<!doctype html>
   <meta http-equiv="Content-Security-Policy"
         content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'">
   <title>game</title>
+  <link rel="modulepreload" href="./js_bridge/loader.js">
+  <link rel="modulepreload" href="./js_bridge/web_ads_sim.js">
 </head><body>
   <script type="module" src="./boot.js"></script>
 </body></html>
@@ -118,6 +120,8 @@ def test_meta_zip_has_index_at_root_fbapp_config_the_official_sdk_and_no_mocks(t
     assert pc.META_SDK_URL == "https://connect.facebook.net/en_US/fbinstant.8.0.js"
     assert "script-src 'self' 'wasm-unsafe-eval' https://connect.facebook.net" in index
     assert index.index(pc.META_SDK_URL) < index.index("./boot.js")
+    # a preload of a file the package leaves out would answer 404 on the platform: dropped, the rest kept
+    assert 'href="./js_bridge/loader.js"' in index and "web_ads_sim" not in index
     assert isinstance(app_config["instant_games"], dict)
     assert all(c.status in ("pass", "manual") for c in result.checklist)
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from gameport.testing.game_harness import GameUnderTest, _Stack
 
 pytest_plugins = ["pytester"]
 
@@ -108,3 +113,48 @@ def test_knob(gameport_platform):
     result = pytester.runpytest(*INNER)
     result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines(["*unknown platform 'steam'*", "*noSuchKnob*"])
+
+
+SLOW_GAME_TEST = """
+def test_plays(gameport_game):
+    page = gameport_game.open("meta", scenario={"playerId": "p1"}, ready="window.ok === true")
+"""
+
+
+def test_gameport_game_is_marked_slow_so_that_a_fast_run_leaves_it_out(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    pytester.makepyfile(test_game=SLOW_GAME_TEST + "\n\ndef test_fast():\n    pass\n")
+    result = pytester.runpytest("--collect-only", "-m", "not gameport_slow", *INNER)
+    result.stdout.fnmatch_lines(["*1/2 tests collected (1 deselected)*"])
+    result = pytester.runpytest("--markers", *INNER)
+    result.stdout.fnmatch_lines(["@pytest.mark.gameport_slow:*gameport_game*"])
+
+
+def test_gameport_game_fails_clearly_without_a_built_game_or_without_playwright(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini(INI + "gameport_site = build/web\n")
+    pytester.makepyfile(test_game=SLOW_GAME_TEST)
+    result = pytester.runpytest(*INNER)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*build/web/index.html does not exist: build the game first*"])
+    (pytester.path / "build" / "web").mkdir(parents=True)
+    (pytester.path / "build" / "web" / "index.html").write_text("<!doctype html>")
+    result = pytester.runpytest(*INNER)  # pytest-playwright left out: no browser to launch
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*gameport_game needs pytest-playwright*"])
+
+
+def test_the_game_url_carries_the_mock_the_servers_and_the_scenario(tmp_path: Path) -> None:
+    urls = ("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3")  # site, backend, mock
+    stack = _Stack(None, *urls, tmp_path, tmp_path)  # type: ignore[arg-type]  # no browser: only URLs
+    game = GameUnderTest(stack, "play/index.html", tmp_path)
+    meta = parse_qs(urlsplit(game.url("meta", scenario={"playerId": "p1"}, lang="fr")).query)
+    assert game.url("meta").startswith("http://127.0.0.1:1/play/index.html?")
+    assert {k: v[0] for k, v in meta.items()} == {
+        "mock": "meta", "platform_url": "http://127.0.0.1:3", "backend": "http://127.0.0.1:2", "lang": "fr",
+        "gp_scenario": json.dumps({"platformUrl": "http://127.0.0.1:3", "playerId": "p1"}),
+    }  # fmt: skip
+    assert "mock" not in parse_qs(urlsplit(game.url("web")).query)
+    with pytest.raises(ValueError, match="unknown platform 'steam'"):
+        game.url("steam")

@@ -111,3 +111,12 @@ def test_eslint_config_forbids_code_from_strings_in_every_js_file() -> None:
     wanted = ("no-eval", "no-new-func", "no-implied-eval", "no-unused-vars", "no-undef")
     weaker = {f"{file}: {rule}": rules[file].get(rule) for file in files for rule in wanted}
     assert {where: level for where, level in weaker.items() if level != 2} == {}
+
+
+def test_readme_images_exist_and_stay_small() -> None:
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (ROOT / "README.md").read_text())
+    assert images, "the README shows the demo"
+    for name in images:
+        path = ROOT / name
+        assert path.is_file(), f"README shows {name}, which does not exist"
+        assert path.stat().st_size < 60_000, f"{name} is {path.stat().st_size:,} B: keep images under 60 kB"

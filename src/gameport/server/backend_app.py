@@ -65,7 +65,7 @@ from .nonce_store import AsyncNonceStore
 from .purchase_routes import meta_purchase_route
 from .recovery import recover_all
 from .risk import velocity_flags
-from .session_auth import require_session
+from .session_auth import bearer_token, require_session, unauthorized
 from .stores import Stores, open_stores
 from .tiktok_api import TikTokApiClient
 from .web_checkout import web_checkout_routes
@@ -174,9 +174,12 @@ def build_routes(backend: Backend) -> list[Route]:
         )
 
     async def order_status(request: Request) -> Response:
-        platform, user_id = await require_session(backend.sessions, request)
-        order = await backend.ledger.get_order(request.path_params["order_id"], history=False)
-        if order is None or order.user_id != user_id or order.platform != platform:
+        # every paying client polls this every 1-2 s: the session and the order in one read
+        token = bearer_token(request)
+        session, order = await backend.ledger.session_order(token, request.path_params["order_id"])
+        if session is None:
+            raise unauthorized()
+        if order is None:  # unknown, or another player's (or the same player's on another platform)
             raise BadRequestError("no such order", status=404, code="not_found")
         return JSONResponse(order.public())
 

@@ -126,6 +126,8 @@ def _parser() -> argparse.ArgumentParser:
         else:
             p.add_argument("--backend-url", default="", help="where webhooks go (also settable at runtime)")
             p.add_argument("--webhook-path", default="/api/tiktok/webhook")
+            # a socket bound by the caller (tests start the backend meanwhile, already knowing this URL)
+            p.add_argument("--listen-fd", type=int, default=None, help=argparse.SUPPRESS)
     for name in ("repair", "reconcile", "order", "grants", "export"):
         p = sub.add_parser(name)
         p.add_argument("--db", default=None, help="a SQLite file or a postgresql:// URL (else config)")
@@ -233,5 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             webhook_path=args.webhook_path, is_sandbox=config.environment == "sandbox",
         )  # fmt: skip
         app = create_mock_platform_app(state, MockPurchases(web_secret=config.web.webhook_secret))
-        return asyncio.run(serve(app, listening_socket(args.host, args.port)))
+        if args.listen_fd is not None:
+            sock = socket.socket(fileno=args.listen_fd)
+        else:
+            sock = listening_socket(args.host, args.port)
+        return asyncio.run(serve(app, sock))
     return asyncio.run(_offline(args, config, str(db)))

@@ -60,17 +60,21 @@ class Supervisor:
         self.procs: list[subprocess.Popen[bytes] | None] = [None] * len(socks)
         self.stopping = False
 
-    def _spawn(self, index: int, *, first: bool) -> subprocess.Popen[bytes]:
+    def _popen(self, index: int, *, first: bool) -> subprocess.Popen[bytes]:
         env = {**os.environ, MULTIPROC_ENV: self.metrics_dir}
         if not first:
             env.pop(CRASH_ENV, None)  # a test's injected crash happens once, not again in the replacement
         fd = self.socks[index].fileno()
-        proc = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, "-m", "gameport.server", "backend", *self.child_args, "--worker-fd", str(fd)],
             stdout=subprocess.PIPE, pass_fds=(fd,), env=env,
         )  # fmt: skip
+
+    @staticmethod
+    def _ready(index: int, proc: subprocess.Popen[bytes], deadline: float) -> subprocess.Popen[bytes]:
+        """Wait for the worker's listening line; RuntimeError (the worker killed) if none by ``deadline``."""
         assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], READY_TIMEOUT_S)
+        ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
         line = proc.stdout.readline() if ready else b""
         proc.stdout.close()
         if not line.startswith(b"gameport-server listening on "):
@@ -78,6 +82,9 @@ class Supervisor:
             proc.wait()
             raise RuntimeError(f"worker {index} did not start (said {line!r})")
         return proc
+
+    def _spawn(self, index: int, *, first: bool) -> subprocess.Popen[bytes]:
+        return self._ready(index, self._popen(index, first=first), time.monotonic() + READY_TIMEOUT_S)
 
     def start(self) -> None:
         """Start every worker; returns once all accept connections (or a stop was asked for meanwhile).
@@ -90,9 +97,17 @@ class Supervisor:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, stop)
-        for index in range(len(self.socks)):
-            if not self.stopping:
-                self.procs[index] = self._spawn(index, first=True)
+        # all at once: each worker spends its start-up importing and connecting, which overlaps
+        started = [self._popen(index, first=True) for index in range(len(self.socks))]
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        failure: RuntimeError | None = None
+        for index, proc in enumerate(started):
+            try:
+                self.procs[index] = self._ready(index, proc, deadline)
+            except RuntimeError as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
 
     def watch(self) -> None:
         """Replace dead workers until SIGTERM / SIGINT (a failed replacement is retried a second later)."""

@@ -1,4 +1,6 @@
-"""pytest fixtures for game authors: a :class:`~gameport.Platform` on the TikTok, Meta or web host fakes.
+"""pytest fixtures for game authors: a :class:`~gameport.Platform` on the TikTok, Meta or web host fakes,
+and (slow, marked ``gameport_slow``) the author's built game in headless Chromium on the JS mocks with the
+reference backend running: ``gameport_game`` (:mod:`gameport.testing.game_harness`).
 
 Registered through the ``pytest11`` entry point, so installing gameport is enough::
 
@@ -28,11 +30,30 @@ import pytest
 from gameport import GameConfig, Platform
 from gameport.testing.calls import Call
 from gameport.testing.fake_bridge import FakeBridge
+from gameport.testing.game_harness import (
+    SLOW_MARKER,
+    add_options,
+    gameport_browser,
+    gameport_game,
+    gameport_server_config,
+    gameport_site,
+    gameport_stack,
+    mark_slow,
+)
 from gameport.testing.meta import FakeMeta, fake_meta
 from gameport.testing.tiktok import FakeTikTok, fake_tiktok
 from gameport.values import Json
 
 MARKER = "gameport_platform"
+__all__ = [  # the slow fixtures are defined in game_harness; pytest finds them here
+    "gameport_browser",
+    "gameport_game",
+    "gameport_platform",
+    "gameport_platforms",
+    "gameport_server_config",
+    "gameport_site",
+    "gameport_stack",
+]
 
 _PAGE = frozenset(
     {
@@ -101,11 +122,23 @@ def make_platform(
     return Platform(bridge, config), fake
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(name='web', config=None, **knobs): the platform and scenario of gameport_platform",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{SLOW_MARKER}: the built game in Chromium with the backend (gameport_game); set by the plugin",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_slow(items)
 
 
 @pytest.fixture

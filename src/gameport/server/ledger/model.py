@@ -17,6 +17,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 
+def storable_text(text: str) -> bool:
+    """Whether both databases can take ``text`` as a text value (valid UTF-8, no NUL): a lookup by an id
+    that is not can only find nothing."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 class OrderStatus(enum.StrEnum):
     """Order life cycle: created → delivered → refunded; created → failed (→ delivered on a late payment)."""
 
@@ -93,6 +103,9 @@ class Grant:
 
 @dataclass(frozen=True)
 class DeliveryResult:
+    """What :meth:`LedgerStore.deliver` did. ``order``: the order's own fields after the call; its
+    ``history`` and ``callbacks`` may be left empty (read :meth:`LedgerStore.get_order` for them)."""
+
     order: Order
     delivered_now: bool
 
@@ -120,6 +133,12 @@ class LedgerStore(Protocol):
     async def get_order(self, order_id: str, *, history: bool = True) -> Order | None:
         """The order, or ``None``. ``history=False`` leaves ``history`` and ``callbacks`` empty: one read
         instead of three, for hot paths (polling, webhooks) that need only the order's own fields."""
+        ...
+
+    async def session_order(self, token: str, order_id: str) -> tuple[tuple[str, str] | None, Order | None]:
+        """One read for a player polling an order: ``(platform, user_id)`` of the live session ``token``
+        (the session store's, in the same database), else ``None`` (and no order); and the order, its own
+        fields only, if it is that player's on that platform, else ``None``."""
         ...
 
     async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:

@@ -25,12 +25,20 @@ from .model import (
     Order,
     OrderStatus,
     StatusChange,
+    storable_text,
 )
+from .session_model import token_hash
 from .sqlite_db import SqliteDb
 
 _ORDER_COLS = (
     "order_id, platform, environment, user_id, product_id, amount, currency, status, platform_ref,"
     " created_at, updated_at, refunded_amount, risk_flags"
+)
+_SESSION_ORDER_SQL = (
+    "SELECT s.platform, s.user_id, "
+    + ", ".join("o." + c.strip() for c in _ORDER_COLS.split(","))
+    + " FROM sessions s LEFT JOIN orders o ON o.order_id = ? AND o.user_id = s.user_id"
+    " AND o.platform = s.platform WHERE s.token_hash = ? AND s.expires_at >= ?"
 )
 _CB_COLS = "callback_id, order_id, platform, kind, received_at, headers, raw_body, processed_at, outcome"
 
@@ -100,6 +108,17 @@ class SqliteLedger:
 
     async def get_order(self, order_id: str, *, history: bool = True) -> Order | None:
         return await asyncio.to_thread(lambda: self._load(self.db.conn(), order_id, history))
+
+    async def session_order(self, token: str, order_id: str) -> tuple[tuple[str, str] | None, Order | None]:
+        def run() -> tuple[Any, ...] | None:
+            params = (order_id if storable_text(order_id) else "", token_hash(token), time.time())
+            row: tuple[Any, ...] | None = self.db.conn().execute(_SESSION_ORDER_SQL, params).fetchone()
+            return row
+
+        row = await asyncio.to_thread(run)
+        if row is None:
+            return None, None
+        return (row[0], row[1]), (None if row[2] is None else _order(row[2:], (), ()))
 
     async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:
         def run() -> Order | None:
