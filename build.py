@@ -17,12 +17,14 @@ Every step is idempotent and quiet when already done.
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import contextlib
-import gzip
 import hashlib
 import http.server
+import io
 import json
+import marshal
 import os
 import re
 import shutil
@@ -30,7 +32,9 @@ import signal
 import subprocess
 import sys
 import time
+import tokenize
 import tomllib
+import types
 import urllib.parse
 import urllib.request
 import zipfile
@@ -79,23 +83,23 @@ WHEEL_EXCLUDE = (
     "gameport/testing/",
     "gameport/testing.py",
     "gameport/testing_http.py",
+    # The editors' JSON Schema of the configuration and the module that writes it (it reads docstrings).
+    "gameport/config/schema.json",
+    "gameport/config/schema.py",
 )
 
 # -- the trimmed standard library ----------------------------------------------------------------------------
 # The browser gets Pyodide's stdlib minus what a game never reaches: the closure of the imports of the roots
-# below (every import statement, at any depth, so lazy imports are kept too), cut at STDLIB_TRIM. A game
-# importing a trimmed module gets a ModuleNotFoundError that says so and how to keep it (STDLIB_KEEP).
+# below, of gameport's browser modules and of the game's own modules (every import statement, at any depth,
+# so lazy imports are kept too), cut at STDLIB_TRIM. A game importing a trimmed module gets a
+# ModuleNotFoundError that says so and how to keep it (STDLIB_KEEP).
 STDLIB_ROOTS = (
     "site", "_sitebuiltins", "encodings", "_pyodide", "pyodide",  # Pyodide's own start-up
 )  # fmt: skip
-# Kept for game code even where nothing above imports them (add a module here to keep it).
-STDLIB_KEEP = (
-    "asyncio", "base64", "bisect", "calendar", "collections", "colorsys", "contextlib", "copy", "csv",
-    "dataclasses", "datetime", "decimal", "enum", "functools", "graphlib", "gzip", "hashlib", "heapq", "hmac",
-    "importlib.resources", "io", "json", "logging", "numbers", "operator", "os", "pathlib", "pprint", "queue",
-    "random", "re", "sched", "secrets", "string", "struct", "textwrap", "time", "tomllib", "traceback",
-    "types", "typing", "urllib.parse", "uuid", "warnings", "weakref",
-)  # fmt: skip
+GAME = ROOT / "demo_game"  # the game dist/ is built for: its .py files are scanned for their imports
+# Kept although neither gameport nor the game imports them by name: add what game code loads by a computed
+# name (importlib.import_module, __import__), which the scan cannot see. Each costs download for every player.
+STDLIB_KEEP: tuple[str, ...] = ()
 # Never shipped, even when a kept module mentions them (lazily, on paths a game in a browser does not take).
 # ssl, bz2, lzma and compression.zstd are imported at start-up, but inside try/except ImportError (asyncio,
 # shutil, zipfile), which the trimmed-module error satisfies; trim_stdlib refuses any top-level import.
@@ -109,16 +113,18 @@ STDLIB_TRIM = (
     "ftplib", "getopt", "html", "http", "idlelib", "imaplib", "importlib.metadata", "lib2to3", "lzma",
     "mailbox", "modulefinder", "multiprocessing", "optparse", "pdb", "pickle", "pickletools", "platform",
     "plistlib", "poplib", "profile", "pstats", "py_compile", "pyclbr", "pydoc", "pydoc_data",
-    "pyodide._nodesock_transport", "pyodide.console", "rlcompleter", "smtplib", "socketserver", "sqlite3",
+    "pyodide._nodesock_transport", "pyodide.console", "pyodide.ffi.wrappers", "pyodide.http", "rlcompleter",
+    "smtplib", "socketserver", "sqlite3",
     "ssl", "statistics", "stringprep", "tabnanny", "tarfile", "this", "timeit", "tkinter", "trace",
     "tracemalloc", "turtle", "turtledemo", "unittest", "urllib.request", "urllib.robotparser", "venv",
     "webbrowser", "wsgiref", "xml", "xmlrpc", "zipapp", "zoneinfo",
 )  # fmt: skip
-# Codecs are looked up by name at run time, so no import names them: keep the common ones.
+# Codecs are looked up by name at run time, so no import names them: keep the common text encodings (not the
+# bytes-to-bytes codecs hex / base64 or the escape codecs, which nothing kept uses; a game asking for one by
+# name gets LookupError: unknown encoding).
 STDLIB_ENCODINGS = (
-    "aliases", "ascii", "base64_codec", "charmap", "cp437", "hex_codec", "latin_1",
-    "raw_unicode_escape", "unicode_escape", "utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be",
-    "utf_32_le", "utf_8", "utf_8_sig",
+    "aliases", "ascii", "charmap", "cp437", "latin_1", "utf_16", "utf_16_be", "utf_16_le", "utf_32",
+    "utf_32_be", "utf_32_le", "utf_8", "utf_8_sig",
 )  # fmt: skip
 TRIMMED_FINDER_MODULE = "_gameport_trimmed"
 
@@ -126,6 +132,9 @@ TRIMMED_FINDER_MODULE = "_gameport_trimmed"
 PRECOMPRESS_SUFFIXES = (".wasm", ".mjs", ".js", ".zip", ".whl", ".json", ".html", ".py", ".css")
 ENCODINGS = {"br": ".br", "gzip": ".gz"}  # Content-Encoding -> file suffix, in order of preference
 BROTLI_VERSION = "1.2.1"  # also pinned in pyproject.toml's dev extra; runs in .venv, never at import
+# zopfli's iterations for the .gz files: 1 already takes 3-4 % off zlib's level 9, 5 another 0.5 % (a few
+# minutes for the whole site, once: results are cached by content).
+GZIP_ITERATIONS = 5
 
 MIME_TYPES = {
     ".zip": "application/zip",
@@ -277,6 +286,64 @@ def node_bin(name: str) -> str:
     return str(ROOT / "node_modules" / ".bin" / name)
 
 
+TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT  # a game's main.py runs with top-level await
+
+
+def browser_source(source: str, name: str) -> str:
+    """``source`` as the browser wheel carries it: each docstring (and attribute docstring) emptied (``""``,
+    still a docstring, so a body that was only a docstring stays valid) and comments dropped, every
+    statement on its original line (tracebacks point at the repository's lines). What the browser runs is
+    unchanged: compiled at -OO (which drops docstrings anyway, and gameport reads none at run time) it gives
+    the same code objects, line for line, which this checks.
+
+    Raises:
+        BuildFailed: the stripped source would compile differently (a construct this does not handle).
+    """
+    lines = [line.encode() for line in source.splitlines(keepends=True)]
+    # Docstrings, and the strings documenting an attribute: every expression statement of a lone string.
+    docstrings = [
+        node
+        for node in ast.walk(compile(source, name, "exec", ast.PyCF_ONLY_AST | TOP_LEVEL_AWAIT))
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    ]
+    for doc in sorted(docstrings, key=lambda d: (d.lineno, d.col_offset), reverse=True):
+        first, last = doc.lineno - 1, (doc.end_lineno or doc.lineno) - 1  # ast columns are UTF-8 offsets
+        lines[first] = lines[first][: doc.col_offset] + b'""' + lines[last][doc.end_col_offset :]
+        for index in range(first + 1, last + 1):
+            lines[index] = b"\n"
+    text = b"".join(lines).decode()
+    comments = [
+        token.start
+        for token in tokenize.generate_tokens(io.StringIO(text).readline)
+        if token.type == tokenize.COMMENT
+    ]
+    out = text.splitlines(keepends=True)
+    for row, col in reversed(comments):
+        line = out[row - 1]
+        out[row - 1] = line[:col].rstrip() + ("\n" if line.endswith("\n") else "")
+    stripped = "".join(out)
+    if _code_and_lines(compile(stripped, name, "exec", TOP_LEVEL_AWAIT, optimize=2)) != _code_and_lines(
+        compile(source, name, "exec", TOP_LEVEL_AWAIT, optimize=2)
+    ):
+        raise BuildFailed(f"{name}: stripping docstrings and comments would change its code")
+    return stripped
+
+
+def _code_and_lines(code: types.CodeType) -> tuple[bytes, list[object]]:
+    """A code object's marshalled form without its positions table, and each instruction's line, nested
+    code included: the end line and columns of a docstring's no-op instruction are all that may differ."""
+    lines: list[object] = []
+
+    def walk(c: types.CodeType) -> types.CodeType:
+        lines.append(list(c.co_lines()))
+        consts = tuple(walk(k) if isinstance(k, types.CodeType) else k for k in c.co_consts)
+        return c.replace(co_linetable=b"", co_consts=consts)
+
+    return marshal.dumps(walk(code)), lines
+
+
 def _record_hash(data: bytes) -> str:
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
     return f"sha256={digest}"
@@ -284,7 +351,8 @@ def _record_hash(data: bytes) -> str:
 
 def build_wheel() -> Path:
     """Write the browser wheel of gameport: pure Python, without the server side, the host fakes or the test
-    helpers (WHEEL_EXCLUDE); members stored (see _write_stored_zip). Deterministic."""
+    helpers (WHEEL_EXCLUDE), its modules without docstrings and comments (browser_source); members stored
+    (see _write_stored_zip). Deterministic."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     name, version = project["name"], project["version"]
     dist_info = f"{name}-{version}.dist-info"
@@ -294,7 +362,10 @@ def build_wheel() -> Path:
         rel = path.relative_to(package_dir.parent).as_posix()
         if not path.is_file() or "__pycache__" in rel or rel.startswith(WHEEL_EXCLUDE):
             continue
-        files.append((rel, path.read_bytes()))
+        if path.suffix == ".py":
+            files.append((rel, browser_source(path.read_text(), rel).encode()))
+        else:
+            files.append((rel, path.read_bytes()))
     metadata = (
         f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {project['description']}\n"
         f"Requires-Python: {project['requires-python']}\n"
@@ -506,6 +577,16 @@ def gameport_stdlib_imports(package: Path = ROOT / "src" / "gameport") -> tuple[
     return everything, top_level
 
 
+def game_stdlib_imports(game: Path = GAME) -> set[str]:
+    """Every module name the game's own .py files import (its folder is the top of its import path)."""
+    names: set[str] = set()
+    for path in game.rglob("*.py"):
+        rel = path.relative_to(game).with_suffix("").as_posix().replace("/", ".")
+        is_package = path.name == "__init__.py"
+        names |= imported_names(rel.removesuffix(".__init__"), path.read_text(), is_package)
+    return names
+
+
 def build_stdlib(out: Path) -> list[str]:
     """Write the trimmed stdlib zip (members stored) with the finder module; answer the trimmed names.
 
@@ -513,7 +594,8 @@ def build_stdlib(out: Path) -> list[str]:
         BuildFailed: a gameport module imports a trimmed stdlib module at its top level.
     """
     gameport_imports, top_level = gameport_stdlib_imports()
-    shipped, trimmed = trim_stdlib(ROOT / "node_modules" / "pyodide" / STDLIB_ZIP, sorted(gameport_imports))
+    roots = sorted(gameport_imports | game_stdlib_imports())
+    shipped, trimmed = trim_stdlib(ROOT / "node_modules" / "pyodide" / STDLIB_ZIP, roots)
     broken = sorted(name for name in top_level if _under(name, trimmed))
     if broken:
         raise BuildFailed(f"gameport imports {broken[0]} at a module's top level, but STDLIB_TRIM drops it")
@@ -527,10 +609,11 @@ def build_stdlib(out: Path) -> list[str]:
 
 # Run by node with Pyodide itself (the same CPython 3.14 as in the browser): each .py of the zip becomes an
 # unchecked-hash .pyc (no timestamps: deterministic, never stale-checked), compiled without column ranges
-# (PYTHONNODEBUGRANGES: tracebacks keep line numbers, lose the ^^^ markers) and with docstrings and asserts
-# stripped (-OO; Pyodide's own docstring helpers accept None). Sources are left out: the browser compiled
-# them at every boot (about two thirds of Python's start-up), and without them the zip is about as small on
-# the wire (brotli: 0.75 MB of .pyc against 0.64 MB of .py).
+# (PYTHONNODEBUGRANGES) and with docstrings and asserts stripped (-OO; Pyodide's own docstring helpers accept
+# None), and without line numbers (a line table saying "no location": the line numbers were 17 % of the
+# compressed stdlib; a traceback frame in the stdlib then shows its file and function with "line None", and
+# the frames of the game and gameport, compiled from their sources, keep theirs). Sources are left out: the
+# browser compiled them at every boot (about two thirds of Python's start-up), and the zip is smaller without.
 COMPILE_STDLIB_JS = """
 import { loadPyodide } from "./node_modules/pyodide/pyodide.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -540,11 +623,23 @@ pyodide.FS.writeFile("/tmp/in.zip", readFileSync(source));
 pyodide.runPython(`
 import importlib.util, zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc
+
+def without_lines(code):
+    # An empty table breaks traceback (co_positions must give one entry per code unit): instead one
+    # "no location" entry (kind 15) per 8 code units.
+    units, table = len(code.co_code) // 2, bytearray()
+    while units > 0:
+        table.append(0xF8 | (min(units, 8) - 1))
+        units -= 8
+    consts = tuple(without_lines(c) if hasattr(c, "co_code") else c for c in code.co_consts)
+    return code.replace(co_linetable=bytes(table), co_consts=consts)
+
 with zipfile.ZipFile("/tmp/in.zip") as src, zipfile.ZipFile("/tmp/out.zip", "w") as out:
     for info in src.infolist():
         data, name = src.read(info), info.filename
         if name.endswith(".py"):
             code = compile(data, "/lib/python314.zip/" + name, "exec", dont_inherit=True, optimize=2)
+            code = without_lines(code)
             data = _code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
             name += "c"
         entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -577,41 +672,38 @@ def compile_stdlib(sources: Path) -> Path:
 
 
 def _compressed_cache(data: bytes, suffix: str) -> Path:
-    return CACHE / "precompressed" / f"{hashlib.sha256(data).hexdigest()}{suffix}"
-
-
-def _gzip(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=9, mtime=0)
+    # The compressor's settings are part of the name: a change of them never reuses an older result.
+    method = {".br": "br11", ".gz": f"zopfli{GZIP_ITERATIONS}"}[suffix]
+    return CACHE / "precompressed" / f"{hashlib.sha256(data).hexdigest()}.{method}{suffix}"
 
 
 def precompress(folder: Path, only: Iterable[Path] | None = None) -> dict[str, dict[str, int]]:
     """Write NAME.gz and NAME.br beside each PRECOMPRESS_SUFFIXES file of ``folder`` that they make smaller.
 
-    Results are cached by content under .cache/precompressed/. Brotli runs in .venv's python (the pinned
-    ``brotli`` package; build.py itself imports only the stdlib). Answers {relative path: {suffix: bytes}}.
+    Results are cached by content under .cache/precompressed/. Brotli and zopfli run in .venv's python (the
+    pinned ``brotli`` and ``zopfli`` packages; build.py itself imports only the stdlib). Answers
+    {relative path: {suffix: bytes}}.
     """
     todo: list[tuple[Path, bytes]] = []
     for path in sorted(folder.rglob("*") if only is None else only):
         if path.is_file() and path.suffix in PRECOMPRESS_SUFFIXES:
             todo.append((path, path.read_bytes()))
-    missing_br = [(p, d) for p, d in todo if not _compressed_cache(d, ".br").exists()]
-    if missing_br:
-        jobs = []
-        for path, data in missing_br:
-            cached = _compressed_cache(data, ".br")
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            jobs.append([str(path), str(cached)])
-        big = sum(len(d) for _, d in missing_br)
+    jobs = []
+    big = 0
+    for path, data in todo:
+        for suffix in ENCODINGS.values():
+            cached = _compressed_cache(data, suffix)
+            if not cached.exists():
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                jobs.append([str(path), str(cached)])
+                big += len(data)
+    if jobs:
         run(
-            [venv_bin("python"), str(ROOT / "build.py"), "_brotli", json.dumps(jobs)],
-            what=f"brotli for {len(jobs)} files ({big / 1e6:.1f} MB; cached after the first time)",
+            [venv_bin("python"), str(ROOT / "build.py"), "_compress", json.dumps(jobs)],
+            what=f"brotli and zopfli for {len(jobs)} files ({big / 1e6:.1f} MB; cached after the first time)",
         )
     sizes: dict[str, dict[str, int]] = {}
     for path, data in todo:
-        gz = _compressed_cache(data, ".gz")
-        if not gz.exists():
-            gz.parent.mkdir(parents=True, exist_ok=True)
-            gz.write_bytes(_gzip(data))
         entry: dict[str, int] = {}
         for suffix in ENCODINGS.values():
             cached = _compressed_cache(data, suffix)
@@ -622,14 +714,21 @@ def precompress(folder: Path, only: Iterable[Path] | None = None) -> dict[str, d
     return sizes
 
 
-def _brotli_command(jobs_json: str) -> None:
-    """build.py _brotli '[[src, dst], ...]': run by precompress() in .venv's python (needs ``brotli``)."""
+def _compress_command(jobs_json: str) -> None:
+    """build.py _compress '[[src, dst], ...]': run by precompress() in .venv's python (needs ``brotli`` and
+    ``zopfli``). A ``dst`` ending in .br gets brotli (quality 11, 16 MB window), one ending in .gz gzip made
+    by zopfli (smaller than zlib's level 9 by 3-4 % on the runtime files, and any gzip decoder reads it;
+    header time 0, so the same input gives the same bytes)."""
     import brotli  # type: ignore[import-not-found]  # only here, in .venv
+    import zopfli.gzip  # type: ignore[import-not-found]  # only here, in .venv
 
     for src, dst in json.loads(jobs_json):
         data = Path(src).read_bytes()
         tmp = Path(dst + ".tmp")
-        tmp.write_bytes(brotli.compress(data, quality=11, lgwin=24))
+        if dst.endswith(".gz"):
+            tmp.write_bytes(zopfli.gzip.compress(data, numiterations=GZIP_ITERATIONS))
+        else:
+            tmp.write_bytes(brotli.compress(data, quality=11, lgwin=24))
         tmp.replace(dst)
 
 
@@ -649,7 +748,10 @@ def build() -> Path:
     # .json: the mocks' emulation.json, a symlink into src/gameport/testing/ (copyfile copies its target)
     # native/: the TikTok native runtime's boot, bundled into its package by native_package.py, not served
     _copy_tree(ROOT / "js_bridge", tmp / "js_bridge", {".js", ".json"}, skip="native")
-    _copy_tree(ROOT / "demo_game", tmp, {".html", ".js", ".py", ".css"}, skip="native")
+    _copy_tree(GAME, tmp, {".html", ".js", ".py", ".css"}, skip="native")
+    for path in GAME.rglob("*.py"):  # the game's modules as lean as gameport's
+        target = tmp / path.relative_to(GAME)
+        target.write_text(browser_source(path.read_text(), path.relative_to(GAME).as_posix()))
     encoded = precompress(tmp)
     files = {
         rel: {"bytes": path.stat().st_size, "sha256": sha256_of(path), **encoded.get(rel, {})}
@@ -944,7 +1046,7 @@ def _brotli_size(data: bytes) -> int:
         cached.parent.mkdir(parents=True, exist_ok=True)
         src = cached.with_name(cached.name + ".in")
         src.write_bytes(data)
-        run([venv_bin("python"), str(ROOT / "build.py"), "_brotli", json.dumps([[str(src), str(cached)]])],
+        run([venv_bin("python"), str(ROOT / "build.py"), "_compress", json.dumps([[str(src), str(cached)]])],
             what="brotli for the package report")  # fmt: skip
         src.unlink()
     return cached.stat().st_size
@@ -1046,8 +1148,8 @@ def main(argv: list[str] | None = None) -> int:
     package_cmd.add_argument("--out", type=Path, help="folder for the zip (default: dist/packages/)")
     package_cmd.add_argument("--budget-mb", type=float, help="override the platform's size budget (MB)")
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["_brotli"]:  # internal: precompress() runs this in .venv
-        _brotli_command(argv[1])
+    if argv[:1] == ["_compress"]:  # internal: precompress() runs this in .venv
+        _compress_command(argv[1])
         return 0
     args = parser.parse_args(argv)
     try:

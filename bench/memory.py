@@ -1,5 +1,5 @@
-"""Memory and proxies over ten rounds of play. The demo has no rounds yet, so a round here is bridge and ad
-activity in a booted bench page: ``calls`` of each kind of bridge call and ``shows`` rewarded ads (TikTok and
+"""Memory and proxies over ten rounds of bridge and ad activity in a booted bench page (the demo game's own
+rounds: demo_rounds.py): ``calls`` of each kind of bridge call and ``shows`` rewarded ads (TikTok and
 Meta mocks; the web page has no ad provider, so bridge calls only). After each round: ``gc.collect()``, then
 the wasm memory size, live PyProxies (Pyodide's allocation tracing) and JS references held by Python."""
 
@@ -29,11 +29,12 @@ for _ in range({shows}):
 gc.collect()
 result = True
 """
-COUNTS = """() => ({
-  memory: window.gp.pyodide._module.HEAPU8.byteLength,
-  pyproxies: window.gp.pyodide._module.pyproxy_alloc_map.size,
-  jsrefs: window.gp.pyodide._module._hiwire_num_refs(),
-})"""
+COUNTS_OF = """() => ({{
+  memory: {pyodide}._module.HEAPU8.byteLength,
+  pyproxies: {pyodide}._module.pyproxy_alloc_map.size,
+  jsrefs: {pyodide}._module._hiwire_num_refs(),
+}})"""
+COUNTS = COUNTS_OF.format(pyodide="window.gp.pyodide")
 
 
 @dataclass

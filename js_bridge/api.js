@@ -1,6 +1,8 @@
 // The small JavaScript API the Python bridge (src/gameport/bridge/pyodide_bridge.py) calls, registered in
-// Pyodide as the module `_gameport_js`. Only JSON strings cross: arguments arrive as JSON text, and every
-// method answers a JSON envelope, {"ok": true, "value": ...} or {"ok": false, "error": {"kind", ...}}.
+// Pyodide as the module `_gameport_js`. Arguments arrive as JSON text, and every method answers a JSON
+// envelope, {"ok": true, "value": ...} or {"ok": false, "error": {"kind", ...}}; except the fast path
+// (callSyncFast, callFast; Python's gameport/bridge/fast_path.py), where primitive arguments arrive as they
+// are and a primitive result goes back as itself (see fastAnswer).
 // Nothing here throws or rejects, and every Promise it returns settles (timeouts included), so Python
 // never holds a resolver that waits forever.
 
@@ -17,6 +19,27 @@ function ok(value) {
 
 function failure(kind, path, fields) {
   return JSON.stringify({ ok: false, error: { kind, path, ...toJsonSafe(fields) } });
+}
+
+// The fast path's answer, with no JSON text for a primitive: a boolean, or a number that Pyodide converts
+// to what JSON would give (a safe integer becomes a Python int, a finite fraction a float), crosses as
+// itself; null and undefined as undefined (Python's None; null would be Pyodide's jsnull); a string as "="
+// + the string, since an envelope is a string too (and always starts with "{"). Anything else: an envelope.
+function fastAnswer(value) {
+  if (value === undefined || value === null) return undefined;
+  const type = typeof value;
+  if (type === "boolean") return value;
+  if (type === "string") return `=${value}`;
+  if (type === "number" && (Number.isSafeInteger(value) || (Number.isFinite(value) && value % 1 !== 0))) {
+    return value;
+  }
+  return ok(value);
+}
+
+// Python's None arrives as undefined; JSON would have given null.
+function fastArgs(args) {
+  for (let i = 0; i < args.length; i++) if (args[i] === undefined) args[i] = null;
+  return args;
 }
 
 function classify(error, path) {
@@ -69,9 +92,18 @@ export function createBridgeApi(options = {}) {
     return (args) => value.apply(owner, args);
   }
 
+  function callNow(path, args) {
+    const result = func(path)(args);
+    if (isThenable(result)) {
+      Promise.resolve(result).catch(() => {});
+      throw new BridgeFault(`${path} returned a Promise: await it with call(), not call_sync()`);
+    }
+    return result;
+  }
+
   // Run `start` and answer its outcome as an envelope, or a timeout envelope after `timeoutMs` (0 = none).
   // `onValue` runs only for an outcome that arrives in time, so a late object is never kept.
-  function settle(path, timeoutMs, start, onValue = (v) => v) {
+  function settle(path, timeoutMs, start, onValue = (v) => v, answerWith = ok) {
     return new Promise((answer) => {
       const token = {};
       let timer = null;
@@ -100,7 +132,7 @@ export function createBridgeApi(options = {}) {
         (value) => {
           if (done) return;
           try {
-            finish(ok(onValue(value)));
+            finish(answerWith(onValue(value)));
           } catch (e) {
             finish(classify(e, path));
           }
@@ -126,12 +158,15 @@ export function createBridgeApi(options = {}) {
 
     callSync(path, argsJson) {
       try {
-        const result = func(path)(parseJson(argsJson, path));
-        if (isThenable(result)) {
-          Promise.resolve(result).catch(() => {});
-          throw new BridgeFault(`${path} returned a Promise: await it with call(), not call_sync()`);
-        }
-        return ok(result);
+        return ok(callNow(path, parseJson(argsJson, path)));
+      } catch (e) {
+        return classify(e, path);
+      }
+    },
+
+    callSyncFast(path, ...args) {
+      try {
+        return fastAnswer(callNow(path, fastArgs(args)));
       } catch (e) {
         return classify(e, path);
       }
@@ -139,6 +174,10 @@ export function createBridgeApi(options = {}) {
 
     call(path, argsJson, timeoutMs) {
       return settle(path, timeoutMs, () => func(path)(parseJson(argsJson, path)));
+    },
+
+    callFast(path, timeoutMs, ...args) {
+      return settle(path, timeoutMs, () => func(path)(fastArgs(args)), undefined, fastAnswer);
     },
 
     callCb(path, optionsJson, timeoutMs) {

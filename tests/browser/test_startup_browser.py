@@ -52,6 +52,38 @@ result = out
     assert got["finder_last"] == "TrimmedStdlibFinder"
 
 
+def test_stdlib_frames_without_line_tables_still_report_and_log(booted_page: Page) -> None:
+    got = run_py(
+        booted_page,
+        """
+import json, logging, traceback, warnings
+out = {"lines": list(json.decoder.JSONDecoder.raw_decode.__code__.co_lines())}
+try:
+    json.loads("{not json")
+except json.JSONDecodeError:
+    out["traceback"] = traceback.format_exc()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    warnings.warn("careful", stacklevel=1)
+out["warning"] = [str(caught[0].message), caught[0].lineno]
+records = []
+handler = logging.Handler()
+line_format = logging.Formatter("%(module)s:%(lineno)d %(message)s")
+handler.emit = lambda record: records.append(line_format.format(record))
+logging.getLogger("t").addHandler(handler)
+logging.getLogger("t").warning("logged")
+out["log"] = records
+result = out
+""",
+    )
+    # the stdlib's .pyc carry no line numbers (build.py), yet a traceback through them still names each frame
+    assert got["lines"] and all(line is None for _, _, line in got["lines"])
+    assert 'json/decoder.py", line None, in raw_decode' in got["traceback"]
+    assert "JSONDecodeError: Expecting property name" in got["traceback"]
+    assert got["warning"][0] == "careful" and isinstance(got["warning"][1], int)
+    assert len(got["log"]) == 1 and got["log"][0].endswith("logged")
+
+
 def test_the_runtime_arrives_brotli_encoded_without_lock_file_or_micropip(
     browser: Browser, site_url: str
 ) -> None:

@@ -17,7 +17,8 @@ HEADINGS = (
     "\n== boot parts (",
     "\n== bridge (",
     "\n== ads (",
-    "\n== memory over 10 rounds (",
+    "\n== memory over 10 rounds of bridge calls (",
+    "\n== memory over 2 rounds of the demo game (",
     "\n== targets (issue #12) ==\n",
     "\nOne run in ",
 )

@@ -1,10 +1,12 @@
 """The browser implementation of :class:`~gameport.bridge.protocol.Bridge`, over real Pyodide.
 
 This is the only module in gameport that imports ``js`` / ``pyodide.ffi``. It talks to the small JavaScript
-API that ``js_bridge/loader.js`` registers as the module ``_gameport_js``. Only JSON strings cross: Python
-sends ``json.dumps`` of the arguments and decodes the envelope that comes back, so no JavaScript proxy
-reaches the caller. The only proxies made here are event listeners, made by :meth:`PyodideBridge.on` and
-destroyed by :meth:`Subscription.cancel`; :attr:`PyodideBridge.proxies` counts both.
+API that ``js_bridge/loader.js`` registers as the module ``_gameport_js``. Only JSON-like values cross:
+``call`` and ``call_sync`` with primitive arguments pass them through the FFI as they are and get a
+primitive back (:mod:`gameport.bridge.fast_path`); everything else sends ``json.dumps`` of the arguments
+and decodes the envelope that comes back. Either way no JavaScript proxy reaches the caller. The only
+proxies made here are event listeners, made by :meth:`PyodideBridge.on` and destroyed by
+:meth:`Subscription.cancel`; :attr:`PyodideBridge.proxies` counts both.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Protocol, cast
 from pyodide.ffi import JsException, create_proxy  # type: ignore[import-not-found]
 
 from gameport.bridge.envelope import decode
+from gameport.bridge.fast_path import fast_args, fast_result
 from gameport.bridge.fetch import HttpReply, http_reply, http_request
 from gameport.bridge.protocol import DEFAULT_TIMEOUT, Handle
 from gameport.errors import BridgeError
@@ -31,7 +34,9 @@ class _JsApi(Protocol):
     def has(self, path: str) -> bool: ...
     def get(self, path: str) -> str: ...
     def callSync(self, path: str, args: str) -> str: ...
+    def callSyncFast(self, path: str, *args: Json) -> Json: ...
     def call(self, path: str, args: str, timeout_ms: float) -> Awaitable[str]: ...
+    def callFast(self, path: str, timeout_ms: float, *args: Json) -> Awaitable[Json]: ...
     def callCb(self, path: str, options: str, timeout_ms: float) -> Awaitable[str]: ...
     def create(self, path: str, args: str, timeout_ms: float) -> Awaitable[str]: ...
     def release(self, handle_id: str) -> bool: ...
@@ -71,13 +76,17 @@ def _ms(timeout: float | None) -> float:
     return 0.0 if timeout is None else max(timeout, 0.001) * 1000.0
 
 
+def _glue_error(path: str, exc: BaseException) -> BridgeError:
+    return BridgeError(f"the gameport JavaScript API failed on {path}: {exc}", path=path)
+
+
 @contextmanager
 def _glue(path: str) -> Iterator[None]:
     """The JavaScript API never throws; if it does, the page set-up is broken, not the platform."""
     try:
         yield
     except JsException as exc:
-        raise BridgeError(f"the gameport JavaScript API failed on {path}: {exc}", path=path) from None
+        raise _glue_error(path, exc) from None
 
 
 class _Subscription:
@@ -120,6 +129,9 @@ class PyodideBridge:
                     "(bootGameport) before importing gameport"
                 ) from None
         self._api = cast(_JsApi, api)
+        # Looked up once: each attribute read on a JsProxy is itself a trip through the FFI.
+        self._call_sync_fast = self._api.callSyncFast
+        self._call_fast = self._api.callFast
         self.proxies = ProxyCounts()
 
     def has(self, path: str) -> bool:
@@ -132,12 +144,30 @@ class PyodideBridge:
         return decode(text, path)
 
     def call_sync(self, path: str, *args: Json) -> Json:
+        if fast_args(args):
+            try:
+                answer = self._call_sync_fast(path, *args)
+            except JsException as exc:
+                raise _glue_error(path, exc) from None
+            except UnicodeEncodeError:
+                pass  # a lone surrogate, which Pyodide cannot convert: JSON escapes it
+            else:
+                return fast_result(answer, path)
         payload = _dumps(list(args), path)
         with _glue(path):
             text = self._api.callSync(path, payload)
         return decode(text, path)
 
     async def call(self, path: str, *args: Json, timeout: float | None = DEFAULT_TIMEOUT) -> Json:
+        if fast_args(args):
+            try:
+                answer = await self._call_fast(path, _ms(timeout), *args)
+            except JsException as exc:
+                raise _glue_error(path, exc) from None
+            except UnicodeEncodeError:
+                pass  # see call_sync
+            else:
+                return fast_result(answer, path)
         payload = _dumps(list(args), path)
         with _glue(path):
             text = await self._api.call(path, payload, _ms(timeout))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
+import os
 from collections.abc import Awaitable, Callable
 from typing import Final
 
@@ -85,7 +85,7 @@ class PurchaseJournal:
     @staticmethod
     def new_key() -> str:
         """A key for a new purchase (mark it running before :meth:`begin` writes it)."""
-        return secrets.token_hex(8)
+        return os.urandom(8).hex()
 
     async def begin(self, key: str, product_id: str) -> None:
         """Write the ``intent`` of the new purchase ``key``.

@@ -19,6 +19,9 @@ function later(ms, fn) {
 
 globalThis.testjs = {
   echo: (...args) => args,
+  same: (value) => value,
+  // What each argument arrived as, to compare the bridge's fast path with its JSON path.
+  kinds: (...args) => args.map((a) => (a === null ? "null" : typeof a)),
   resolveLater: (value, ms = 0) => new Promise((resolve) => later(ms, () => resolve(value))),
   rejectWith: (payload, ms = 0) => new Promise((_, reject) => later(ms, () => reject(payload))),
   throwError(code, message = "boom") {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 
 from gameport.bridge import Bridge
 from gameport.errors import PlatformError
@@ -21,7 +21,8 @@ async def signed_login(bridge: Bridge, nonce: str | None, timeout: float) -> Log
         PlatformError: Meta failed, or answered a signature that is not ``<sig>.<payload>`` or no player id.
         BridgeTimeoutError: no answer within ``timeout`` seconds.
     """
-    nonce = nonce if nonce is not None else secrets.token_urlsafe(16)
+    # os.urandom as secrets does, without secrets' base64 and hmac in the browser's stdlib download
+    nonce = nonce if nonce is not None else os.urandom(16).hex()
     info = await bridge.create(PATH, nonce, timeout=timeout)
     try:
         signature = bridge.call_sync(info.member("getSignature"))

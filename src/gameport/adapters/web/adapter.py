@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
+import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, Final
 
@@ -109,7 +109,7 @@ class WebAdapter(Adapter):
         self.require(Capability.LOGIN)
         if self._player_id is None:
             stored = self._get_item(PLAYER_ID_KEY) if self.bridge.has("localStorage.getItem") else None
-            self._player_id = stored or f"web-{secrets.token_hex(8)}"
+            self._player_id = stored or f"web-{os.urandom(8).hex()}"
             if stored is None and self.bridge.has("localStorage.setItem"):
                 self.bridge.call_sync("localStorage.setItem", PLAYER_ID_KEY, self._player_id)
         return LoginResult(
