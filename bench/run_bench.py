@@ -30,6 +30,7 @@ from . import (
     dist_sizes,
     memory,
     native_boot,
+    package_sizes,
     purchase_costs,
     startup,
 )
@@ -245,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
             report["targets"] = rows
         finally:
             browser.close()
+    packages = package_sizes.measure(DIST)
+    section(
+        "upload packages (build.py package, from dist/; gzip/brotli of the same files)",
+        package_sizes.render(packages),
+    )
+    report["packages"] = packages
     native = native_boot.measure(samples.boots)
     section(
         "TikTok native package (build.py package --platform tiktok): its parts, and the demo's boot in the "

@@ -20,6 +20,8 @@ HEADINGS = (
     "\n== memory over 10 rounds of bridge calls (",
     "\n== memory over 2 rounds of the demo game (",
     "\n== targets (issue #12) ==\n",
+    "\n== upload packages (",
+    "\n== TikTok native package (",
     "\nOne run in ",
 )
 
@@ -40,5 +42,7 @@ def test_quick_bench_prints_every_section() -> None:
         "bridge.call (Promise)",
         "demo tiktok (1MB/s)",
         "stock Pyodide",
+        "platform.ready()",  # the demo's boot in the native-runtime simulator
+        "runtime",  # a part of the TikTok package
     ):
         assert row in result.stdout
