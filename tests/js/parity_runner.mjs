@@ -85,7 +85,7 @@ async function run(scenario) {
     game().init({ clientKey: "k" });
   if (!tt && !scenario.noInit) await FB().initializeAsync();
   if (!tt && scenario.start) await FB().startGameAsync();
-  const timeoutMs = (a) => a.timeoutMs ?? 150;
+  const timeoutMs = (a) => a.timeoutMs ?? defaultTimeoutMs;
   for (const a of scenario.actions) {
     if (a.script) {
       M.script(a.script, ...a.steps);
@@ -170,7 +170,7 @@ async function run(scenario) {
 }
 
 const file = process.argv[2] ?? new URL("../emulation_scenarios.json", import.meta.url);
-const scenarios = JSON.parse(readFileSync(file, "utf8")).scenarios;
+const { scenarios, defaultTimeoutMs } = JSON.parse(readFileSync(file, "utf8"));
 const results = {};
 for (const scenario of scenarios) {
   try {

@@ -25,7 +25,9 @@ from gameport.values import Json
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_FILE = ROOT / "tests" / "emulation_scenarios.json"
-SCENARIOS: list[dict[str, Any]] = json.loads(SCENARIO_FILE.read_text())["scenarios"]
+_FILE: dict[str, Any] = json.loads(SCENARIO_FILE.read_text())
+SCENARIOS: list[dict[str, Any]] = _FILE["scenarios"]
+DEFAULT_TIMEOUT_MS: int = _FILE["defaultTimeoutMs"]
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +117,8 @@ class _Run:
 
     async def call(self, a: dict[str, Any]) -> Json:
         dotted = a.get("cb") or a.get("sync") or a.get("call") or a["create"]
-        path, args, timeout = self.path(dotted), a.get("args", []), a.get("timeoutMs", 150) / 1000
+        path, args = self.path(dotted), a.get("args", [])
+        timeout = a.get("timeoutMs", DEFAULT_TIMEOUT_MS) / 1000
         record: dict[str, Json] = {}
         try:
             if "cb" in a:
