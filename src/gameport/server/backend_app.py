@@ -35,7 +35,7 @@ faults or 502 when TikTok fails). Authenticated routes take ``Authorization: Bea
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +52,7 @@ from .catalog import META, PLATFORMS, TIKTOK, refuse_client_price
 from .config import ServerConfig
 from .dev_login import web_login_route
 from .errors import BadRequestError, ServerError, TikTokOAuthError
-from .faults import crash_point
+from .faults import armed, crash_point
 from .fulfilment import user_access_token
 from .http_util import field, json_object, log, server_error_handler
 from .leaderboard_routes import leaderboard_routes
@@ -216,6 +216,12 @@ def build_routes(backend: Backend) -> list[Route]:
     ]
 
 
+def _before_commit_crash() -> Callable[[], None] | None:
+    """The ledger's before-commit seam, set only when a test arms that crash point: without it PostgreSQL
+    delivers in one autocommit statement instead of a transaction around it."""
+    return (lambda: crash_point("before_commit")) if armed("before_commit") else None
+
+
 def open_backend(
     config: ServerConfig,
     db: str | Path,
@@ -230,7 +236,7 @@ def open_backend(
     """
     return Backend(
         config=config,
-        stores=open_stores(db, before_commit=lambda: crash_point("before_commit"), pool_size=pool_size),
+        stores=open_stores(db, before_commit=_before_commit_crash(), pool_size=pool_size),
         tiktok=TikTokApiClient(
             client_key=config.tiktok.client_key, client_secret=config.tiktok.client_secret,
             base_url=config.tiktok.api_base_url, timeout_s=config.tiktok.timeout_s,

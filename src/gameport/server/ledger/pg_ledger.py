@@ -35,14 +35,23 @@ _ORDER_COLS = (
     " created_at, updated_at, refunded_amount, risk_flags"
 )
 _CB_COLS = "callback_id, order_id, platform, kind, received_at, headers, raw_body, processed_at, outcome"
+# The whole delivery in one statement (one round trip, one commit): lock the order's row, and only if its
+# status is deliverable (read after the lock: a duplicate that waited sees the first one's committed
+# status), insert the grant, set the status, add the history entry; mark the callback either way. An
+# empty result means no such order.
 _DELIVER_SQL = (
-    b"WITH g AS (INSERT INTO grants (order_id, user_id, platform, product_id, items, granted_at)"
-    b" VALUES (%(id)s, %(user)s, %(platform)s, %(product)s, %(items)s, %(now)s)),"
-    b" u AS (UPDATE orders SET status = %(status)s, updated_at = %(now)s WHERE order_id = %(id)s),"
-    b" e AS (INSERT INTO order_events (order_id, status, at, reason) VALUES (%(id)s, %(status)s, %(now)s,"
-    b" %(reason)s))"
-    b" UPDATE callbacks SET processed_at = %(now)s, outcome = 'delivered' WHERE callback_id = %(cb)s"
-    b" AND processed_at IS NULL"
+    f"WITH o AS (SELECT {_ORDER_COLS} FROM orders WHERE order_id = %(id)s FOR UPDATE),"
+    " g AS (INSERT INTO grants (order_id, user_id, platform, product_id, items, granted_at)"
+    " SELECT order_id, user_id, platform, product_id, %(items)s, %(now)s FROM o"
+    " WHERE status = ANY(%(deliverable)s) RETURNING order_id),"
+    " u AS (UPDATE orders SET status = %(status)s, updated_at = %(now)s"
+    " WHERE order_id IN (SELECT order_id FROM g)),"
+    " e AS (INSERT INTO order_events (order_id, status, at, reason)"
+    " SELECT order_id, %(status)s, %(now)s, %(reason)s FROM g),"
+    " c AS (UPDATE callbacks SET processed_at = %(now)s,"
+    " outcome = CASE WHEN EXISTS (SELECT 1 FROM g) THEN 'delivered' ELSE 'duplicate' END"
+    " WHERE callback_id = %(cb)s AND processed_at IS NULL AND EXISTS (SELECT 1 FROM o))"
+    f" SELECT {_ORDER_COLS}, EXISTS (SELECT 1 FROM g) FROM o"
 )
 
 
@@ -252,22 +261,23 @@ class PgLedger:
         self, order_id: str, *, items: Mapping[str, int], reason: str, callback_id: int | None = None
     ) -> DeliveryResult:
         now = time.time()
-        async with self.db.write() as conn:
-            order = await _must(conn, order_id, lock=True)
-            if order.status not in DELIVERABLE:
-                await _finish(conn, callback_id, "duplicate", now)
-                return DeliveryResult(order, delivered_now=False)
-            # the grant, the status, the history entry and the callback's mark in one statement: one round
-            # trip instead of four, under the row lock taken above
-            await conn.execute(_DELIVER_SQL, {
-                "id": order_id, "user": order.user_id, "platform": order.platform,
-                "product": order.product_id, "items": json.dumps(dict(items)), "now": now,
-                "status": OrderStatus.DELIVERED.value, "reason": reason, "cb": callback_id,
-            })  # fmt: skip
-            if self._before_commit is not None:
+        params = {
+            "id": order_id, "items": json.dumps(dict(items)), "now": now, "reason": reason, "cb": callback_id,
+            "status": OrderStatus.DELIVERED.value, "deliverable": sorted(s.value for s in DELIVERABLE),
+        }  # fmt: skip
+        if self._before_commit is None:  # autocommit: the statement is its own transaction
+            async with self.db.read() as conn:
+                rows = await _rows(conn, _DELIVER_SQL, params)
+        else:  # the fault-injection seam needs a moment after the writes and before the commit
+            async with self.db.write() as conn:
+                rows = await _rows(conn, _DELIVER_SQL, params)
                 self._before_commit()
-        delivered = replace(order, status=OrderStatus.DELIVERED, updated_at=now)
-        return DeliveryResult(delivered, delivered_now=True)
+        if not rows:
+            raise LedgerError(f"unknown order {order_id!r}")
+        order, delivered_now = _order(rows[0][:-1], [], []), bool(rows[0][-1])
+        if delivered_now:
+            order = replace(order, status=OrderStatus.DELIVERED, updated_at=now)
+        return DeliveryResult(order, delivered_now=delivered_now)
 
     async def fail(self, order_id: str, *, reason: str) -> Order:
         now = time.time()
