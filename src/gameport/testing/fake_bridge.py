@@ -269,15 +269,32 @@ class FakeBridge:
 
 
 async def _bounded(awaitable: Awaitable[_T], path: str, timeout: float | None) -> _T:
+    """``awaitable``'s answer (awaited in the caller's task), or :class:`BridgeTimeoutError` after
+    ``timeout``. The deadline cancels one loop turn late: a stalled loop that runs the answer and the
+    deadline in one turn must not turn that answer into a timeout."""
     if timeout is None:
         return await awaitable
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+    assert task is not None, "the fake bridge is awaited from a task"
+    state = {"expired": False, "finished": False}
+
+    def expire() -> None:
+        if not state["finished"]:
+            state["expired"] = True
+            task.cancel()
+
+    deadline = loop.call_later(timeout, loop.call_soon, expire)
     try:
-        async with asyncio.timeout(timeout):
-            return await awaitable
-    except TimeoutError:
-        raise BridgeTimeoutError(
-            f"{path} did not answer within {timeout:g} s", path=path, timeout=timeout
-        ) from None
+        return await awaitable
+    except asyncio.CancelledError:
+        if state["expired"] and task.uncancel() == 0:  # our deadline, not someone else's cancellation
+            raise BridgeTimeoutError(
+                f"{path} did not answer within {timeout:g} s", path=path, timeout=timeout
+            ) from None
+        raise
+    finally:
+        state["finished"] = True
+        deadline.cancel()
 
 
 __all__ = [

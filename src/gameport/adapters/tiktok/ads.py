@@ -158,7 +158,11 @@ class TikTokAds(AdDriver):
                 async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                     closed = await ad.closed
             except TimeoutError:
-                return AdOutcome(True, False, AdReason.TIMEOUT, f"no onClose within {show_timeout:g} s")
+                # a stalled main thread (a throttled tab while the ad plays) can run onClose and the
+                # deadline in one turn: the close is what happened, so it decides
+                if not ad.closed.done() or ad.closed.cancelled():
+                    return AdOutcome(True, False, AdReason.TIMEOUT, f"no onClose within {show_timeout:g} s")
+                closed = ad.closed.result()
             if isinstance(closed, dict) and closed.get("isEnded") is True:
                 return AdOutcome(True, True, None)  # TikTok says it ran to the end: that decides
             if ad.errors:
