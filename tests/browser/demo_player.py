@@ -97,6 +97,78 @@ class Player:
             assert png != earlier, f"the {name} screen looks exactly like the {other} screen"
         self.pngs[name] = png
 
+    def buy_100_coins(self) -> tuple[int, dict[str, Any]]:
+        """Click "shop" and wait for the game's answer, which must be 100 coins more (AssertionError
+        otherwise); the balance before and the state after."""
+        coins = int(self.state()["coins"])
+        self.click("shop")
+        s = self.wait("s.busy === null && s.message !== ''")
+        assert s["message"] == "Thanks! +100 coins" and s["coins"] == coins + 100, s
+        return coins, s
+
+    def lose_a_life(self) -> tuple[int, dict[str, Any]]:
+        """Back in play, chase bombs until one hits; the lives before and the state on the hit screen."""
+        lives = int(self.back_to_play()["lives"])
+        return lives, self.chase("bomb", lambda s: s["mode"] == "hit")
+
+    def start_round(self) -> None:
+        """Click "play" and wait until the round runs."""
+        self.click("play")
+        self.wait("s.mode === 'play'")
+
+    def revive(self, ad: str | None = None) -> dict[str, Any]:
+        """Click "revive" (the platform's rewarded ad; ``ad``: the SDK mock's API to script as watched to
+        the end first); the state once the first revive is done."""
+        if ad is not None:
+            self.page.evaluate("(api) => __gpMock.script(api, 'completed')", ad)
+        self.click("revive")
+        return self.wait("s.revives === 1 && s.busy === null")
+
+    def steer(self, key: str) -> None:
+        """In play, hold ``key`` ("ArrowLeft" or "ArrowRight") until the basket has moved 20 units that way
+        or reached that edge."""
+        before = self.wait("s.mode === 'play'")["basket_x"]
+        moved = {
+            "ArrowLeft": f"s.basket_x < {before} - 20 || s.basket_x <= 35",
+            "ArrowRight": f"s.basket_x > {before} + 20 || s.basket_x >= 325",
+        }[key]
+        self.page.keyboard.down(key)
+        try:
+            self.wait(moved)
+        finally:
+            self.page.keyboard.up(key)
+
+    def stays_paused(self) -> dict[str, Any]:
+        """Once the platform has hidden the game: wait until it pauses; nothing may move over 10 frames
+        (AssertionError); keeps a "paused" shot. The paused state."""
+        paused = self.wait("s.paused")
+        self.next_frames(10)
+        still = self.state()
+        assert (still["elapsed"], still["items"], still["score"]) == (
+            paused["elapsed"], paused["items"], paused["score"],
+        ), (still, paused)  # fmt: skip
+        self.shot("paused")
+        return paused
+
+    def resumed(self, paused: dict[str, Any]) -> None:
+        """Wait until the game runs again after ``paused`` (the state :meth:`stays_paused` gave)."""
+        self.wait(f"!s.paused && s.elapsed > {paused['elapsed']}")
+
+    def reload(self) -> None:
+        """Reload the page and wait for the title screen."""
+        self.page.reload()
+        self.page.wait_for_function(f"() => {TITLE}", timeout=90_000)
+
+    def settles_at(self, coins: int) -> None:
+        """Wait until the balance reaches ``coins``; it must stay there 30 frames and be saved
+        (AssertionError)."""
+        self.wait(f"s.coins >= {coins}")
+        self.next_frames(30)
+        s = self.state()
+        assert s["coins"] == coins, s
+        saved = self.saved_progress()
+        assert saved["coins"] == coins, saved
+
     def lose_every_life(self, until: str) -> dict[str, Any]:
         """Chase bombs until the last life is gone, end the round; the state once ``until`` (JS over ``s``)
         also holds on the round-over screen."""

@@ -7,7 +7,6 @@ signs Meta's player info; the backend exchanges and verifies them as it would Ti
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from ..server.server_stack import ServerProcess, make_config
+from ..server.server_stack import make_config, running_pair
 from .conftest import js_stats, open_harness, run_py
 
 SDKS = {
@@ -78,23 +77,9 @@ class Servers:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     tmp = tmp_path_factory.mktemp("backend")
-    config = make_config()
-    config_path = tmp / "server-config.json"
-    config_path.write_text(json.dumps(config))
-    mock = ServerProcess(["mock-platform", "--port", "0", "--config", str(config_path)]).start()
-    try:
-        config["tiktok"]["api_base_url"] = mock.url
-        config_path.write_text(json.dumps(config))
-        db = tmp / "ledger.sqlite3"
-        backend = ServerProcess(
-            ["backend", "--port", "0", "--db", str(db), "--config", str(config_path)]
-        ).start()
-        try:
-            yield Servers(mock.url, backend.url, db)
-        finally:
-            assert backend.stop() == 0
-    finally:
-        assert mock.stop() == 0
+    db = tmp / "ledger.sqlite3"
+    with running_pair(make_config(), tmp / "server-config.json", db) as pair:
+        yield Servers(pair.mock_url, pair.backend_url, db)
 
 
 @pytest.fixture(scope="module")

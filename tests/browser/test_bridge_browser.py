@@ -5,20 +5,14 @@ Also that 10,000 calls leave no proxy behind.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import js_stats, run_py
+from .bridge_page import with_bridge
+from .conftest import js_stats
+from .conftest import run_py as py
 
 PRELUDE = """
-from gameport.bridge.pyodide_bridge import PyodideBridge
-from gameport.errors import GameportError
-
-bridge = PyodideBridge()
-await bridge.load_script("/_test/fixtures.js", "testjs", module=True, timeout=5)
-
 def describe(exc):
     return {
         "type": type(exc).__name__,
@@ -48,12 +42,7 @@ result = True
 
 @pytest.fixture(scope="module")
 def page(booted_page: Page) -> Page:
-    assert run_py(booted_page, PRELUDE) is True
-    return booted_page
-
-
-def py(page: Page, code: str) -> Any:
-    return run_py(page, code)
+    return with_bridge(booted_page, PRELUDE)
 
 
 def test_python_awaits_a_js_promise(page: Page) -> None:

@@ -4,21 +4,15 @@ large payloads too, and leave no proxy behind."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import run_py
+from .bridge_page import with_bridge
+from .conftest import run_py as py
 
 PRELUDE = """
 import json, math
 from gameport.bridge.envelope import decode
-from gameport.bridge.pyodide_bridge import PyodideBridge
-from gameport.errors import GameportError
-
-bridge = PyodideBridge()
-await bridge.load_script("/_test/fixtures.js", "testjs", module=True, timeout=5)
 
 def via_json(path, *args):  # the JSON path, whatever the arguments
     return decode(bridge._api.callSync(path, json.dumps(list(args))), path)
@@ -54,12 +48,7 @@ VALUES = """[
 
 @pytest.fixture(scope="module")
 def page(booted_page: Page) -> Page:
-    assert run_py(booted_page, PRELUDE) is True
-    return booted_page
-
-
-def py(page: Page, code: str) -> Any:
-    return run_py(page, code)
+    return with_bridge(booted_page, PRELUDE)
 
 
 def test_primitives_answer_what_the_json_path_answers_with_the_same_types(page: Page) -> None:

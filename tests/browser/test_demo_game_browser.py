@@ -28,51 +28,33 @@ def test_coin_catch_on_tiktok_login_play_revive_pause_shop_leaderboard(gameport_
     player.shot("title")
 
     # the shop: a real TikTok order, paid in the mock, granted by the backend on the signed webhook
-    coins = s["coins"]
-    player.click("shop")
-    s = player.wait("s.busy === null && s.message !== ''")
-    assert s["message"] == "Thanks! +100 coins" and s["coins"] == coins + 100
+    coins, s = player.buy_100_coins()
     grants = gameport_game.rows("SELECT product_id, items FROM grants WHERE user_id = ?", PLAYER)
     assert [(p, json.loads(i)) for p, i in grants] == [("coins_100", {"coins": 100})]
     assert player.saved_progress()["coins"] == coins + 100
 
     # a round: catch a coin with the mouse
-    player.click("play")
-    player.wait("s.mode === 'play'")
+    player.start_round()
     s = player.chase("coin", lambda s: s["score"] >= 1)
     player.shot("playing")
 
     # a bomb costs a life; the rewarded ad gives it back
-    lives = player.back_to_play()["lives"]
-    s = player.chase("bomb", lambda s: s["mode"] == "hit")
+    lives, s = player.lose_a_life()
     assert s["lives"] == lives - 1 and "revive" in player.buttons()
     player.shot("hit")
-    page.evaluate("() => __gpMock.script('rewarded.show', 'completed')")
-    player.click("revive")
-    s = player.wait("s.revives === 1 && s.busy === null")
+    s = player.revive(ad="rewarded.show")
     assert s["lives"] == lives and s["message"] == f"+1 life! {lives} lives"
     assert page.evaluate("() => __gpMock.callsTo('createRewardedVideoAd').length") == 1
 
     # back to the round (the hit cleared the bombs: none can fall for a while); steer with the keys
     player.click("continue")
-    before = player.wait("s.mode === 'play'")["basket_x"]
-    page.keyboard.down("ArrowLeft")
-    try:
-        player.wait(f"s.basket_x < {before} - 20 || s.basket_x <= 35")
-    finally:
-        page.keyboard.up("ArrowLeft")
+    player.steer("ArrowLeft")
 
     # the platform hides the game: it pauses, and nothing moves until it shows again
     page.evaluate("() => __gpMock.fire('onHide')")
-    paused = player.wait("s.paused")
-    player.next_frames(10)
-    still = player.state()
-    assert (still["elapsed"], still["items"], still["score"]) == (
-        paused["elapsed"], paused["items"], paused["score"],
-    )  # fmt: skip
-    player.shot("paused")
+    paused = player.stays_paused()
     page.evaluate("() => __gpMock.fire('onShow')")
-    player.wait(f"!s.paused && s.elapsed > {paused['elapsed']}")
+    player.resumed(paused)
 
     # lose every life: the round ends, the best score goes to the backend's leaderboard
     s = player.lose_every_life(until="s.top.length > 0")
@@ -102,22 +84,16 @@ def test_coin_catch_on_the_web_pays_through_the_sandbox_checkout_and_shows_the_s
     assert not {"shortcut", "revisit"} & player.buttons()  # not on the web: hidden
 
     # the page's pay sheet (web_pay_sim.js) pays at the backend's pay_url: the mock server's checkout
-    coins = s["coins"]
-    player.click("shop")
-    s = player.wait("s.busy === null && s.message !== ''")
-    assert s["message"] == "Thanks! +100 coins" and s["coins"] == coins + 100
+    player.buy_100_coins()
     grants = gameport_game.rows("SELECT product_id, items FROM grants WHERE platform = 'web'")
     assert [(p, json.loads(i)) for p, i in grants] == [("coins_100", {"coins": 100})]
     assert page.evaluate("() => gameportWebPay.calls.length") == 1
 
     # the page's ad provider (web_ads_sim.js) plays the rewarded ad to its end: a life back
-    player.click("play")
-    player.wait("s.mode === 'play'")
-    lives = player.back_to_play()["lives"]
-    s = player.chase("bomb", lambda s: s["mode"] == "hit")
+    player.start_round()
+    lives, s = player.lose_a_life()
     assert s["lives"] == lives - 1
-    player.click("revive")
-    s = player.wait("s.revives === 1 && s.busy === null")
+    s = player.revive()
     assert s["lives"] == lives
     shows = page.evaluate("() => gameportWebAds.calls.filter((c) => c.api === 'show')")
     assert shows == [{"api": "show", "kind": "rewarded", "placement": "demo-revive-unit"}]
@@ -147,12 +123,8 @@ def test_coin_catch_on_tiktok_reloaded_after_the_webhook_granted_but_before_the_
     assert s["coins"] == coins and s["busy"] == "shop"  # the game has not seen the grant
 
     page.unroute("**/api/orders/*")
-    page.reload()
-    page.wait_for_function(f"() => {TITLE}", timeout=90_000)
-    player.wait(f"s.coins >= {coins + 100}")  # restore() at start: the journal's order, then the grant
-    player.next_frames(30)
-    assert player.state()["coins"] == coins + 100
-    assert player.saved_progress()["coins"] == coins + 100
+    player.reload()
+    player.settles_at(coins + 100)  # restore() at start: the journal's order, then the grant
     assert page.evaluate("() => __gpMock.callsTo('pay').length") == 0  # no second pay sheet
     assert len(gameport_game.rows("SELECT order_id FROM grants WHERE user_id = ?", me)) == 2
     assert gameport_game.errors(page) == []

@@ -41,49 +41,31 @@ def test_coin_catch_on_meta_login_revive_shop_share_pause_and_the_contextual_lea
 
     # the shop: purchaseAsync in the mock (signed by the mock server), verified and granted by the backend,
     # consumed only after the grant
-    coins = s["coins"]
-    player.click("shop")
-    s = player.wait("s.busy === null && s.message !== ''")
-    assert s["message"] == "Thanks! +100 coins" and s["coins"] == coins + 100
+    coins, s = player.buy_100_coins()
     assert grants_of(gameport_game, me) == [("coins_100", {"coins": 100})]
     assert page.evaluate("() => __gpMock.callsTo('payments.consumePurchaseAsync').length") == 1
     assert player.saved_progress()["coins"] == coins + 100
 
     # a round; a bomb costs a life; Meta's rewarded video gives it back
-    player.click("play")
-    player.wait("s.mode === 'play'")
+    player.start_round()
     player.chase("coin", lambda s: s["score"] >= 1)
     player.shot("playing")
-    lives = player.back_to_play()["lives"]
-    s = player.chase("bomb", lambda s: s["mode"] == "hit")
+    lives, s = player.lose_a_life()
     assert s["lives"] == lives - 1 and "revive" in player.buttons()
-    page.evaluate("() => __gpMock.script('rewarded.showAsync', 'completed')")
-    player.click("revive")
-    s = player.wait("s.revives === 1 && s.busy === null")
+    s = player.revive(ad="rewarded.showAsync")
     assert s["lives"] == lives and s["message"] == f"+1 life! {lives} lives"
     assert page.evaluate("() => __gpMock.callsTo('getRewardedVideoAsync').length") == 1
 
     # back in the round with the keyboard: Space presses "Continue", the arrow keys steer
     page.keyboard.press("Space")
-    before = player.wait("s.mode === 'play'")["basket_x"]
-    page.keyboard.down("ArrowRight")
-    try:
-        player.wait(f"s.basket_x > {before} + 20 || s.basket_x >= 325")
-    finally:
-        page.keyboard.up("ArrowRight")
+    player.steer("ArrowRight")
 
     # Meta's onPause (the game went to the background): frozen until the page shows again (Meta has no
     # onResume; gameport resumes on the page's visibilitychange)
     assert page.evaluate("() => __gpMock.fire('onPause')") >= 1
-    paused = player.wait("s.paused")
-    player.next_frames(10)
-    still = player.state()
-    assert (still["elapsed"], still["items"], still["score"]) == (
-        paused["elapsed"], paused["items"], paused["score"],
-    )  # fmt: skip
-    player.shot("paused")
+    paused = player.stays_paused()
     page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
-    player.wait(f"!s.paused && s.elapsed > {paused['elapsed']}")
+    player.resumed(paused)
 
     # the round ends; Meta's leaderboards are contextual only and this solo session has none: the game asks
     # Meta for its board, gets no board, shows no top 5 and keeps going; nothing goes to the game backend
@@ -143,14 +125,10 @@ def test_a_reload_after_the_backend_granted_but_before_the_game_heard_grants_exa
     assert s["coins"] == coins and s["busy"] == "shop"  # the game has not seen the grant
 
     page.unroute("**/api/meta/purchases")
-    page.reload()
-    page.wait_for_function(f"() => {TITLE}", timeout=90_000)
+    player.reload()
     # after the reload the open purchase is finished (getPurchasesAsync -> backend -> grant -> consume) and
     # the grant is delivered to the game once
-    s = player.wait(f"s.coins >= {coins + 100}")
-    player.next_frames(30)
-    assert player.state()["coins"] == coins + 100
-    assert player.saved_progress()["coins"] == coins + 100
+    player.settles_at(coins + 100)
     assert page.evaluate("() => __gpMock.callsTo('payments.purchaseAsync').length") == 0  # no second sheet
     consumed = "() => __gpMock.callsTo('payments.consumePurchaseAsync').length === 1"
     try:

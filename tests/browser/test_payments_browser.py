@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,13 +37,17 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from ..server.server_stack import ServerProcess, make_config
+from gameport.testing.local_stack import LocalServers, start_server, stop_processes
+
+from ..server.server_stack import db_rows, make_config, running_pair
 from .conftest import js_stats, open_harness, run_py
 
 SDKS = {
     "tiktok": "sdk=/js_bridge/mocks/ttminis.js&global=TTMinis.game",
     "meta": "sdk=/js_bridge/mocks/fbinstant.js&global=FBInstant",
 }
+
+GRANTS = {"gems_100": {"gems": 100}, "gems_600": {"gems": 600}}  # the catalog's, by product
 
 META_CATALOG = [
     {"productID": "gems_100", "title": "100 gems", "description": "", "imageURI": "", "price": "$0.99",
@@ -101,18 +104,21 @@ result = True
 class Servers:
     """The mock platform server and the backend (restartable on its port and SQLite file)."""
 
-    mock: ServerProcess
-    backend: ServerProcess
+    running: LocalServers
     db: Path
     config_path: Path
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30))
 
     @property
+    def mock_url(self) -> str:
+        return self.running.mock_url
+
+    @property
     def backend_url(self) -> str:
-        return self.backend.url
+        return self.running.backend_url
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
-        response = self.http.post(self.mock.url + path, json=body)
+        response = self.http.post(self.mock_url + path, json=body)
         assert response.status_code == 200, (path, response.status_code, response.text)
         return response.json()
 
@@ -121,11 +127,7 @@ class Servers:
         self.post("/mock/config", {"backend_url": url})
 
     def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        conn = sqlite3.connect(self.db)
-        try:
-            return conn.execute(sql, args).fetchall()
-        finally:
-            conn.close()
+        return db_rows(str(self.db), sql, *args)
 
     def orders(self, user: str) -> list[tuple[str, str, str]]:
         """(order_id, product_id, status) of ``user``'s orders, oldest first."""
@@ -139,6 +141,17 @@ class Servers:
         )
         return [(o, p, json.loads(i)) for o, p, i in rows]
 
+    def assert_delivered_once(self, player: str, *orders: tuple[str, str]) -> None:
+        """``player``'s orders are exactly ``orders`` ((order_id, product_id)), each delivered and granted
+        once."""
+        assert sorted(self.orders(player)) == sorted((o, p, "delivered") for o, p in orders)
+        assert sorted(self.grants(player)) == sorted((o, p, GRANTS[p]) for o, p in orders)
+
+    def assert_nothing_granted(self, player: str, *created: str) -> None:
+        """``player`` has no grant, and no order but the ``created`` ones (gems_100, never paid)."""
+        assert self.orders(player) == [(order, "gems_100", "created") for order in created]
+        assert self.grants(player) == []
+
     def trade_order(self, order_id: str) -> str:
         rows = self.query("SELECT platform_ref FROM orders WHERE order_id = ?", order_id)
         assert rows and rows[0][0], order_id
@@ -146,12 +159,13 @@ class Servers:
 
     def stop_backend(self) -> str:
         """Stop the backend process; its port, for :meth:`start_backend_on`."""
-        port = self.backend.url.rsplit(":", 1)[1]
-        assert self.backend.stop() == 0
+        port = self.backend_url.rsplit(":", 1)[1]
+        assert stop_processes(self.running.processes[:1]) == [0]
         return port
 
     def start_backend_on(self, port: str) -> None:
-        self.backend = start_backend(self.db, self.config_path, port)
+        args = ["backend", "--port", port, "--db", str(self.db), "--config", str(self.config_path)]
+        self.running.processes[0], self.running.backend_url = start_server(args)
 
     def repair(self) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -159,10 +173,6 @@ class Servers:
              "--config", str(self.config_path)],
             capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
-
-
-def start_backend(db: Path, config_path: Path, port: str = "0") -> ServerProcess:
-    return ServerProcess(["backend", "--port", port, "--db", str(db), "--config", str(config_path)]).start()
 
 
 def closed_port() -> str:
@@ -176,23 +186,13 @@ def closed_port() -> str:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     tmp = tmp_path_factory.mktemp("payments")
-    config = make_config()
-    config_path = tmp / "server-config.json"
-    config_path.write_text(json.dumps(config))
-    mock = ServerProcess(["mock-platform", "--port", "0", "--config", str(config_path)]).start()
-    try:
-        config["tiktok"]["api_base_url"] = mock.url
-        config_path.write_text(json.dumps(config))
-        db = tmp / "ledger.sqlite3"
-        stack = Servers(mock, start_backend(db, config_path), db, config_path)
+    db, config_path = tmp / "ledger.sqlite3", tmp / "server-config.json"
+    with running_pair(make_config(), config_path, db) as pair:
+        stack = Servers(pair, db, config_path)
         try:
-            stack.webhooks_to(stack.backend_url)
             yield stack
         finally:
             stack.http.close()
-            assert stack.backend.stop() == 0
-    finally:
-        assert mock.stop() == 0
 
 
 def _boot(page: Page) -> None:
@@ -206,8 +206,9 @@ class Pages:
     server's URL and ``persistStorage`` from the page URL, so a reloaded page has them too."""
 
     def __init__(self, browser: Browser, site_url: str, servers: Servers) -> None:
-        load_time = quote(json.dumps({"platformUrl": servers.mock.url, "persistStorage": True}))
+        load_time = quote(json.dumps({"platformUrl": servers.mock_url, "persistStorage": True}))
         self._url = f"{site_url}/_test/harness.html?{{sdk}}&gp_scenario={load_time}"
+        self._mock_url = servers.mock_url
         self._browser = browser
         self.opened: dict[str, Page] = {}
 
@@ -217,6 +218,19 @@ class Pages:
             _boot(page)
             self.opened[name] = page
         return self.opened[name]
+
+    def shop(self, name: str, player: str) -> Page:
+        """The ``name`` page with a clean mock (storage, purchases, scripts) for ``player`` and the page's
+        handler lists emptied."""
+        page = self(name)
+        knobs: dict[str, Any] = {"persistStorage": True, "platformUrl": self._mock_url}
+        if name == "tiktok":
+            knobs["openId"] = player
+        else:
+            knobs.update(playerId=player, purchaseIdPrefix=player, catalog=META_CATALOG)
+        page.evaluate("(knobs) => { __gpMock.reset(); __gpMock.configure(knobs); }", knobs)
+        assert run_py(page, "granted.clear(); running.clear(); result = True") is True
+        return page
 
 
 @pytest.fixture(scope="module")
@@ -236,17 +250,6 @@ def nothing_left_running(pages: Pages) -> Iterator[None]:
         assert page.evaluate("() => __gpMock.stats().callbackErrors") == 0, name
 
 
-def shop(page: Page, name: str, player: str, servers: Servers) -> None:
-    """A clean mock (storage, purchases, scripts) for ``player``; the page's handler list emptied."""
-    knobs: dict[str, Any] = {"persistStorage": True, "platformUrl": servers.mock.url}
-    if name == "tiktok":
-        knobs["openId"] = player
-    else:
-        knobs.update(playerId=player, purchaseIdPrefix=player, catalog=META_CATALOG)
-    page.evaluate("(knobs) => { __gpMock.reset(); __gpMock.configure(knobs); }", knobs)
-    assert run_py(page, "granted.clear(); running.clear(); result = True") is True
-
-
 def reload(page: Page, name: str, player: str) -> None:
     """A real reload of the game page and a new boot; the mock's per-player knobs set again (its
     storage, player data and purchases come back from sessionStorage)."""
@@ -262,12 +265,22 @@ def calls(page: Page, api: str) -> int:
     return int(page.evaluate("(api) => __gpMock.callsTo(api).length", api))
 
 
+def unconsumed(page: Page) -> int:
+    """How many of its purchases the Meta mock still lists as not consumed."""
+    return int(page.evaluate("() => __gpMock.stats().unconsumedPurchases"))
+
+
+def handed_over(order: str, product: str = "gems_100") -> list[Any]:
+    """What the page's on_granted handler saw for ``order``, granted before any consume."""
+    return [order, product, GRANTS[product], 0]
+
+
 # -- TikTok -------------------------------------------------------------------------------------------------
 
 
 def test_tiktok_order_pay_webhook_delivered_granted_once(pages: Pages, servers: Servers) -> None:
-    page, player = pages("tiktok"), "tt-success"
-    shop(page, "tiktok", player, servers)
+    player = "tt-success"
+    page = pages.shop("tiktok", player)
     got = run_py(
         page,
         f"""
@@ -282,9 +295,8 @@ await p.close()
     assert ["gems_100", "10", "BEANS"] in products
     order = outcome[2]
     assert outcome == ["succeeded", None, order] and price == ["10", "BEANS"]
-    assert seen == [[order, "gems_100", {"gems": 100}, 0]] and restored == [] and pending == []
-    assert servers.orders(player) == [(order, "gems_100", "delivered")]
-    assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
+    assert seen == [handed_over(order)] and restored == [] and pending == []
+    servers.assert_delivered_once(player, (order, "gems_100"))
     assert calls(page, "pay") == 1
 
 
@@ -294,8 +306,8 @@ await p.close()
 def test_tiktok_cancelled_or_failed_pay_sheet_grants_nothing(
     pages: Pages, servers: Servers, step: str, status: str, reason: str
 ) -> None:
-    page, player = pages("tiktok"), f"tt-{step}"
-    shop(page, "tiktok", player, servers)
+    player = f"tt-{step}"
+    page = pages.shop("tiktok", player)
     page.evaluate("(step) => __gpMock.script('pay', step)", step)
     got = run_py(
         page,
@@ -310,15 +322,14 @@ await p.close()
     order = outcome[2]
     assert outcome == [status, reason, order] and has_code
     assert seen == [] and pending == [] and restored == []
-    assert servers.orders(player) == [(order, "gems_100", "created")]  # never paid
-    assert servers.grants(player) == []
+    servers.assert_nothing_granted(player, order)  # never paid
 
 
 def test_tiktok_pay_sheet_that_never_answers_is_paid_later_and_restored(
     pages: Pages, servers: Servers
 ) -> None:
-    page, player = pages("tiktok"), "tt-never"
-    shop(page, "tiktok", player, servers)
+    player = "tt-never"
+    page = pages.shop("tiktok", player)
     page.evaluate("() => __gpMock.script('pay', 'never')")
     first = run_py(
         page,
@@ -332,7 +343,7 @@ result = [out(r), await steps(p), granted]
     order = outcome[2]
     assert outcome == ["timed_out", "awaiting_confirmation", order]
     assert pending == [["gems_100", "sheet_opened", order]] and seen == []
-    assert servers.orders(player) == [(order, "gems_100", "created")] and servers.grants(player) == []
+    servers.assert_nothing_granted(player, order)
     paid = servers.post("/mock/tiktok/pay", {"trade_order_id": servers.trade_order(order)})
     assert paid["webhook_status"] == 200  # the player paid after all; TikTok's webhook reached the backend
     second = run_py(
@@ -340,16 +351,15 @@ result = [out(r), await steps(p), granted]
         "result = [[g.order_id for g in await p.payments.restore()], granted, await steps(p)]\n"
         "await p.close()",
     )
-    assert second == [[order], [[order, "gems_100", {"gems": 100}, 0]], []]
-    assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
-    assert servers.orders(player) == [(order, "gems_100", "delivered")]
+    assert second == [[order], [handed_over(order)], []]
+    servers.assert_delivered_once(player, (order, "gems_100"))
 
 
 def test_tiktok_backend_down_when_ordering_fails_with_nothing_in_the_ledger(
     pages: Pages, servers: Servers
 ) -> None:
-    page, player = pages("tiktok"), "tt-order-down"
-    shop(page, "tiktok", player, servers)
+    player = "tt-order-down"
+    page = pages.shop("tiktok", player)
     got = run_py(
         page,
         f"""
@@ -360,13 +370,13 @@ await p.close()
 """,
     )
     assert got == [["failed", "network", None], [], []]
-    assert servers.orders(player) == [] and servers.grants(player) == []
+    servers.assert_nothing_granted(player)
     assert calls(page, "pay") == 0
 
 
 def test_tiktok_backend_restarted_while_polling_still_grants_once(pages: Pages, servers: Servers) -> None:
-    page, player = pages("tiktok"), "tt-poll-down"
-    shop(page, "tiktok", player, servers)
+    player = "tt-poll-down"
+    page = pages.shop("tiktok", player)
     servers.webhooks_to(closed_port())  # TikTok's first webhook cannot reach the backend
     started = run_py(
         page,
@@ -387,14 +397,13 @@ result = await steps(p)
     sent = servers.post("/mock/tiktok/webhooks", {"trade_order_id": servers.trade_order(order)})
     assert sent["statuses"] == [200]
     got = run_py(page, "result = [out(await running['buy']), granted, await steps(p)]\nawait p.close()")
-    assert got == [["succeeded", None, order], [[order, "gems_100", {"gems": 100}, 0]], []]
-    assert servers.orders(player) == [(order, "gems_100", "delivered")]
-    assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
+    assert got == [["succeeded", None, order], [handed_over(order)], []]
+    servers.assert_delivered_once(player, (order, "gems_100"))
 
 
-def _unconfirmed_purchase(page: Page, servers: Servers, player: str) -> str:
-    """A purchase whose sheet never answered (TIMED_OUT, pending): its order id."""
-    shop(page, "tiktok", player, servers)
+def _unconfirmed_purchase(pages: Pages, servers: Servers, player: str) -> tuple[Page, str]:
+    """A purchase by ``player`` whose sheet never answered (TIMED_OUT, pending): its page and order id."""
+    page = pages.shop("tiktok", player)
     page.evaluate("() => __gpMock.script('pay', 'never')")
     got = run_py(
         page,
@@ -410,13 +419,13 @@ result = [out(r), await steps(p)]
     assert paid["webhook_status"] is None  # paid on TikTok; no webhook yet
     again = run_py(page, "result = [await p.payments.restore(), granted, await steps(p)]")
     assert again == [[], [], [["gems_100", "sheet_opened", order]]]
-    assert servers.orders(player) == [(order, "gems_100", "created")] and servers.grants(player) == []
-    return order
+    servers.assert_nothing_granted(player, order)
+    return page, order
 
 
 def test_tiktok_late_webhook_sent_twice_grants_once(pages: Pages, servers: Servers) -> None:
-    page, player = pages("tiktok"), "tt-late-twice"
-    order = _unconfirmed_purchase(page, servers, player)
+    player = "tt-late-twice"
+    page, order = _unconfirmed_purchase(pages, servers, player)
     sent = servers.post("/mock/tiktok/webhooks", {"trade_order_id": servers.trade_order(order), "copies": 2})
     assert sent["statuses"] == [200, 200]
     got = run_py(
@@ -424,28 +433,28 @@ def test_tiktok_late_webhook_sent_twice_grants_once(pages: Pages, servers: Serve
         "result = [[g.order_id for g in await p.payments.restore()], await p.payments.restore(), granted,"
         " await steps(p)]\nawait p.close()",
     )
-    assert got == [[order], [], [[order, "gems_100", {"gems": 100}, 0]], []]
+    assert got == [[order], [], [handed_over(order)], []]
     assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
     outcomes = servers.query("SELECT outcome FROM callbacks WHERE order_id = ? ORDER BY callback_id", order)
     assert sorted(o for (o,) in outcomes) == ["delivered", "duplicate"]
 
 
 def test_tiktok_webhook_that_never_comes_is_repaired_then_restored(pages: Pages, servers: Servers) -> None:
-    page, player = pages("tiktok"), "tt-repair"
-    order = _unconfirmed_purchase(page, servers, player)
+    player = "tt-repair"
+    page, order = _unconfirmed_purchase(pages, servers, player)
     repaired = servers.repair()
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert servers.orders(player) == [(order, "gems_100", "delivered")]
     got = run_py(
         page, "result = [[g.order_id for g in await p.payments.restore()], granted]\nawait p.close()"
     )
-    assert got == [[order], [[order, "gems_100", {"gems": 100}, 0]]]
+    assert got == [[order], [handed_over(order)]]
     assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
 
 
 def test_tiktok_reload_between_payment_and_grant(pages: Pages, servers: Servers) -> None:
-    page, player = pages("tiktok"), "tt-reload"
-    shop(page, "tiktok", player, servers)
+    player = "tt-reload"
+    page = pages.shop("tiktok", player)
     page.evaluate("() => __gpMock.script('pay', 'never')")  # the player pays; the sheet is still up
     started = run_py(
         page,
@@ -471,14 +480,14 @@ result = [await steps(p), granted]
     assert after == [[["gems_100", "sheet_opened", order]], []]  # the journal survived the reload
     servers.post("/mock/tiktok/webhooks", {"trade_order_id": servers.trade_order(order)})
     got = run_py(page, "result = [[g.order_id for g in await p.payments.restore()], granted, await steps(p)]")
-    assert got == [[order], [[order, "gems_100", {"gems": 100}, 0]], []]
+    assert got == [[order], [handed_over(order)], []]
     assert run_py(page, "result = await p.payments.restore()\nawait p.close()") == []
     assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
 
 
 def test_tiktok_two_products_at_once_are_both_granted_once(pages: Pages, servers: Servers) -> None:
-    page, player = pages("tiktok"), "tt-two"
-    shop(page, "tiktok", player, servers)
+    player = "tt-two"
+    page = pages.shop("tiktok", player)
     got = run_py(
         page,
         f"""
@@ -491,20 +500,13 @@ await p.close()
     outcomes, seen = got
     assert [o[:2] for o in outcomes] == [["succeeded", None]] * 2
     first, second = outcomes[0][2], outcomes[1][2]
-    assert sorted(seen) == sorted(
-        [[first, "gems_100", {"gems": 100}, 0], [second, "gems_600", {"gems": 600}, 0]]
-    )
-    assert sorted(servers.orders(player)) == sorted(
-        [(first, "gems_100", "delivered"), (second, "gems_600", "delivered")]
-    )
-    assert sorted(servers.grants(player)) == sorted(
-        [(first, "gems_100", {"gems": 100}), (second, "gems_600", {"gems": 600})]
-    )
+    assert sorted(seen) == sorted([handed_over(first), handed_over(second, "gems_600")])
+    servers.assert_delivered_once(player, (first, "gems_100"), (second, "gems_600"))
 
 
 def test_tiktok_same_product_twice_at_once_is_one_order(pages: Pages, servers: Servers) -> None:
-    page, player = pages("tiktok"), "tt-same"
-    shop(page, "tiktok", player, servers)
+    player = "tt-same"
+    page = pages.shop("tiktok", player)
     got = run_py(
         page,
         f"""
@@ -518,9 +520,8 @@ await p.close()
     outcomes, seen = got
     order = outcomes[0][2]
     assert outcomes == [["succeeded", None, order], ["processing", "in_progress", None]]
-    assert seen == [[order, "gems_100", {"gems": 100}, 0]]
-    assert servers.orders(player) == [(order, "gems_100", "delivered")]
-    assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
+    assert seen == [handed_over(order)]
+    servers.assert_delivered_once(player, (order, "gems_100"))
     assert calls(page, "pay") == 1
 
 
@@ -528,8 +529,8 @@ await p.close()
 
 
 def test_meta_purchase_verified_granted_then_consumed(pages: Pages, servers: Servers) -> None:
-    page, player = pages("meta"), "fb-success"
-    shop(page, "meta", player, servers)
+    player = "fb-success"
+    page = pages.shop("meta", player)
     got = run_py(
         page,
         f"""
@@ -542,15 +543,14 @@ await p.close()
     outcome, seen, pending, restored = got
     order = outcome[2]
     assert outcome == ["succeeded", None, order] and pending == [] and restored == []
-    assert seen == [[order, "gems_100", {"gems": 100}, 0]]  # granted before any consume
+    assert seen == [handed_over(order)]  # granted before any consume
     sequence = page.evaluate(
         "() => __gpMock.calls.map((c) => c.api)"
         ".filter((api) => api === 'payments.purchaseAsync' || api === 'payments.consumePurchaseAsync')"
     )
     assert sequence == ["payments.purchaseAsync", "payments.consumePurchaseAsync"]
-    assert page.evaluate("() => __gpMock.stats().unconsumedPurchases") == 0
-    assert servers.orders(player) == [(order, "gems_100", "delivered")]
-    assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
+    assert unconsumed(page) == 0
+    servers.assert_delivered_once(player, (order, "gems_100"))
     assert servers.query("SELECT platform_ref FROM orders WHERE order_id = ?", order) == [
         (f"{player}-token-1",)  # the ledger correlates Meta orders by purchaseToken
     ]
@@ -563,8 +563,8 @@ await p.close()
 def test_meta_cancelled_or_failed_purchase_grants_nothing(
     pages: Pages, servers: Servers, step: str, status: str, reason: str, code: str
 ) -> None:
-    page, player = pages("meta"), f"fb-{step}"
-    shop(page, "meta", player, servers)
+    player = f"fb-{step}"
+    page = pages.shop("meta", player)
     page.evaluate("(step) => __gpMock.script('payments.purchaseAsync', step)", step)
     got = run_py(
         page,
@@ -577,14 +577,14 @@ await p.close()
     )
     assert got == [[status, reason, None], code, [], []]
     assert calls(page, "payments.consumePurchaseAsync") == 0
-    assert servers.orders(player) == [] and servers.grants(player) == []
+    servers.assert_nothing_granted(player)
 
 
 def test_meta_purchase_sheet_that_never_answers_times_out_with_nothing_granted(
     pages: Pages, servers: Servers
 ) -> None:
-    page, player = pages("meta"), "fb-never"
-    shop(page, "meta", player, servers)
+    player = "fb-never"
+    page = pages.shop("meta", player)
     page.evaluate("() => __gpMock.script('payments.purchaseAsync', 'never')")
     got = run_py(
         page,
@@ -602,12 +602,12 @@ await p.close()
         [],
         [],
     ]
-    assert servers.orders(player) == [] and servers.grants(player) == []
+    servers.assert_nothing_granted(player)
 
 
 def test_meta_backend_down_when_verifying_then_restored(pages: Pages, servers: Servers) -> None:
-    page, player = pages("meta"), "fb-verify-down"
-    shop(page, "meta", player, servers)
+    player = "fb-verify-down"
+    page = pages.shop("meta", player)
     first = run_py(
         page,
         f"""
@@ -618,8 +618,8 @@ await p.close()
 """,
     )
     assert first == [["timed_out", "network", None], [["gems_100", "paid", None]], []]
-    assert servers.orders(player) == [] and servers.grants(player) == []
-    assert page.evaluate("() => __gpMock.stats().unconsumedPurchases") == 1  # paid on Meta, not consumed
+    servers.assert_nothing_granted(player)
+    assert unconsumed(page) == 1  # paid on Meta, not consumed
     got = run_py(
         page,
         f"""
@@ -630,15 +630,14 @@ await p.close()
     )
     seen, pending = got
     order = seen[0][0]
-    assert seen == [[order, "gems_100", {"gems": 100}, 0]] and pending == []
-    assert page.evaluate("() => __gpMock.stats().unconsumedPurchases") == 0
-    assert servers.orders(player) == [(order, "gems_100", "delivered")]
-    assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
+    assert seen == [handed_over(order)] and pending == []
+    assert unconsumed(page) == 0
+    servers.assert_delivered_once(player, (order, "gems_100"))
 
 
 def test_meta_reload_between_payment_and_grant(pages: Pages, servers: Servers) -> None:
-    page, player = pages("meta"), "fb-reload-paid"
-    shop(page, "meta", player, servers)
+    player = "fb-reload-paid"
+    page = pages.shop("meta", player)
     held: list[Any] = []
     # the verification request is held in the browser (Playwright's router): it never reaches the backend
     page.route("**/api/meta/purchases", lambda route: held.append(route))
@@ -668,16 +667,15 @@ await p.close()
     )
     seen, pending, restored = got
     order = seen[0][0]
-    assert seen == [[order, "gems_100", {"gems": 100}, 0]] and pending == [] and restored == []
+    assert seen == [handed_over(order)] and pending == [] and restored == []
     assert calls(page, "payments.consumePurchaseAsync") == 1
-    assert page.evaluate("() => __gpMock.stats().unconsumedPurchases") == 0
-    assert servers.orders(player) == [(order, "gems_100", "delivered")]
-    assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
+    assert unconsumed(page) == 0
+    servers.assert_delivered_once(player, (order, "gems_100"))
 
 
 def test_meta_reload_between_grant_and_consume(pages: Pages, servers: Servers) -> None:
-    page, player = pages("meta"), "fb-reload-granted"
-    shop(page, "meta", player, servers)
+    player = "fb-reload-granted"
+    page = pages.shop("meta", player)
     page.evaluate("() => __gpMock.script('payments.consumePurchaseAsync', 'never')")
     run_py(
         page,
@@ -692,9 +690,9 @@ result = True
     pending, seen = before
     order = seen[0][0]
     # handed over (its journal entry closed with the grant); Meta still lists the purchase as unconsumed
-    assert seen == [[order, "gems_100", {"gems": 100}, 0]] and pending == []
+    assert seen == [handed_over(order)] and pending == []
     reload(page, "meta", player)  # granted and handed over; the page goes away before consuming
-    assert page.evaluate("() => __gpMock.stats().unconsumedPurchases") == 1
+    assert unconsumed(page) == 1
     got = run_py(
         page,
         f"""
@@ -705,14 +703,13 @@ await p.close()
     )
     assert got == [[], [], []]  # not handed over again
     assert calls(page, "payments.consumePurchaseAsync") == 1
-    assert page.evaluate("() => __gpMock.stats().unconsumedPurchases") == 0
-    assert servers.orders(player) == [(order, "gems_100", "delivered")]
-    assert servers.grants(player) == [(order, "gems_100", {"gems": 100})]
+    assert unconsumed(page) == 0
+    servers.assert_delivered_once(player, (order, "gems_100"))
 
 
 def test_meta_two_products_at_once_and_the_same_one_twice(pages: Pages, servers: Servers) -> None:
-    page, player = pages("meta"), "fb-together"
-    shop(page, "meta", player, servers)
+    player = "fb-together"
+    page = pages.shop("meta", player)
     got = run_py(
         page,
         f"""
@@ -734,10 +731,5 @@ await p.close()
     assert seen_orders == sorted([[first, "gems_100", {"gems": 100}], [second, "gems_600", {"gems": 600}]])
     assert pending == [] and calls(page, "payments.purchaseAsync") == 2
     assert calls(page, "payments.consumePurchaseAsync") == 2
-    assert page.evaluate("() => __gpMock.stats().unconsumedPurchases") == 0
-    assert sorted(servers.orders(player)) == sorted(
-        [(first, "gems_100", "delivered"), (second, "gems_600", "delivered")]
-    )
-    assert sorted(servers.grants(player)) == sorted(
-        [(first, "gems_100", {"gems": 100}), (second, "gems_600", {"gems": 600})]
-    )
+    assert unconsumed(page) == 0
+    servers.assert_delivered_once(player, (first, "gems_100"), (second, "gems_600"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from ..server.server_stack import CATALOG, ServerProcess, make_config
+from ..server.server_stack import CATALOG, db_rows, make_config, running_pair
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAYER = "native-player"
@@ -29,17 +28,27 @@ SIM = ["node", str(ROOT / "tests" / "native_sim" / "run.mjs")]
 
 @dataclass
 class Stack:
-    mock: ServerProcess
-    backend: ServerProcess
+    mock_url: str
     db: Path
     package: Path
 
     def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        conn = sqlite3.connect(self.db)
-        try:
-            return conn.execute(sql, args).fetchall()
-        finally:
-            conn.close()
+        return db_rows(str(self.db), sql, *args)
+
+    def run_sim(
+        self, package: Path, *steps: str, facts: dict[str, Any] | None = None
+    ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+        """Boot ``package`` in the native-runtime simulator against this stack's mock platform, then run the
+        simulator's ``steps`` (``--wait-report JSON``, ``--wait-frames N``…); ``facts`` overrides its
+        unconfirmed runtime facts. The finished process and the JSON summary it printed last."""
+        done = subprocess.run(
+            [*SIM, "--package", str(package), "--allow-http-loopback", "--timeout", "120000",
+             *(["--facts", json.dumps(facts)] if facts is not None else []),
+             "--scenario", json.dumps({"platformUrl": self.mock_url}), *steps],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        summary: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return done, summary
 
 
 def build_package(out: Path, backend_url: str) -> Path:
@@ -78,28 +87,11 @@ def build_package(out: Path, backend_url: str) -> Path:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    import httpx
-
     tmp = tmp_path_factory.mktemp("native")
-    config = make_config()
-    config["catalog"] = [*CATALOG, COINS_100]
-    config_path = tmp / "server-config.json"
-    config_path.write_text(json.dumps(config))
-    mock = ServerProcess(["mock-platform", "--port", "0", "--config", str(config_path)]).start()
-    try:
-        config["tiktok"]["api_base_url"] = mock.url
-        config_path.write_text(json.dumps(config))
-        db = tmp / "ledger.sqlite3"
-        backend = ServerProcess(
-            ["backend", "--port", "0", "--db", str(db), "--config", str(config_path)]
-        ).start()
-        try:
-            httpx.post(f"{mock.url}/mock/config", json={"backend_url": backend.url}, timeout=30)
-            yield Stack(mock, backend, db, build_package(tmp, backend.url))
-        finally:
-            assert backend.stop() == 0
-    finally:
-        assert mock.stop() == 0
+    config = {**make_config(), "catalog": [*CATALOG, COINS_100]}
+    db = tmp / "ledger.sqlite3"
+    with running_pair(config, tmp / "server-config.json", db) as servers:
+        yield Stack(servers.mock_url, db, build_package(tmp, servers.backend_url))
 
 
 def test_the_package_keeps_every_limit(stack: Stack) -> None:
@@ -127,7 +119,7 @@ def test_demo_boots_logs_in_buys_once_watches_an_ad_and_draws(stack: Stack, tmp_
             "--package",
             str(stack.package),
             "--platform-url",
-            stack.mock.url,
+            stack.mock_url,
             "--player",
             PLAYER,
             "--shots",
@@ -199,52 +191,14 @@ def test_a_forbidden_use_in_the_boot_path_fails_the_boot(stack: Stack, tmp_path:
     shutil.copytree(stack.package, package)
     game = package / "game.js"
     game.write_text(line + "\n" + game.read_text())
-    done = subprocess.run(
-        [
-            *SIM,
-            "--package",
-            str(package),
-            "--allow-http-loopback",
-            "--timeout",
-            "120000",
-            "--scenario",
-            json.dumps({"platformUrl": stack.mock.url}),
-            "--wait-report",
-            '{"stage": "ready"}',
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    done, summary = stack.run_sim(package, "--wait-report", '{"stage": "ready"}')
     assert done.returncode == 1 and not summary["ok"], summary
     said = json.dumps(summary)
     assert message in said, said[-3000:]
 
 
 def test_the_unplanted_package_passes_the_same_run(stack: Stack) -> None:
-    done = subprocess.run(
-        [
-            *SIM,
-            "--package",
-            str(stack.package),
-            "--allow-http-loopback",
-            "--timeout",
-            "120000",
-            "--scenario",
-            json.dumps({"platformUrl": stack.mock.url}),
-            "--wait-report",
-            '{"stage": "ready"}',
-            "--wait-frames",
-            "5",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    done, summary = stack.run_sim(stack.package, "--wait-report", '{"stage": "ready"}', "--wait-frames", "5")
     assert done.returncode == 0 and summary["ok"], done.stderr[-3000:]
     assert summary["canvas"]["blank"] is False
 
@@ -265,28 +219,13 @@ FACT_VARIANTS = {
 
 @pytest.mark.parametrize("variant", list(FACT_VARIANTS))
 def test_the_package_boots_whatever_the_unconfirmed_facts_turn_out_to_be(stack: Stack, variant: str) -> None:
-    done = subprocess.run(
-        [
-            *SIM,
-            "--package",
-            str(stack.package),
-            "--allow-http-loopback",
-            "--timeout",
-            "120000",
-            "--facts",
-            json.dumps(FACT_VARIANTS[variant]),
-            "--scenario",
-            json.dumps({"platformUrl": stack.mock.url}),
-            "--wait-report",
-            '{"stage": "ready", "platform": "tiktok"}',
-            "--wait-frames",
-            "5",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    done, summary = stack.run_sim(
+        stack.package,
+        "--wait-report",
+        '{"stage": "ready", "platform": "tiktok"}',
+        "--wait-frames",
+        "5",
+        facts=FACT_VARIANTS[variant],
     )
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert done.returncode == 0 and summary["ok"], json.dumps(summary)[-2000:] + done.stderr[-2000:]
     assert summary["canvas"]["blank"] is False

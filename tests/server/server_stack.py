@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -11,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import psycopg
 
 from gameport.server.cli import listening_socket
 from gameport.server.stores import is_postgres_url
+from gameport.testing.local_stack import LocalServers, running_servers
 
 LISTENING_PREFIX = "gameport-server listening on "
 START_TIMEOUT_S = 30.0
@@ -71,6 +74,21 @@ def db_execute(db: str, sql: str, *params: object) -> None:
             conn.execute(sql, params)
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def running_pair(config: dict[str, Any], config_path: Path, db: Path) -> Iterator[LocalServers]:
+    """The mock platform server and a backend on the SQLite file ``db``, wired together by
+    :func:`gameport.testing.local_stack.running_servers` on ``config`` (written to ``config_path``, then
+    pointed at the mock). On the way out both are stopped and must have exited 0 (AssertionError).
+
+    Raises:
+        ServerStartError: one of them did not start.
+    """
+    config_path.write_text(json.dumps(config))
+    with running_servers(config_path, db) as servers:
+        yield servers
+    assert servers.exit_codes == [0, 0], f"servers did not stop cleanly: {servers.exit_codes}"
 
 
 @dataclass
