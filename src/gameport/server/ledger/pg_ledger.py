@@ -9,14 +9,24 @@ by platform reference is an ``INSERT .. ON CONFLICT DO NOTHING`` on the unique `
 from __future__ import annotations
 
 import json
-import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from ..errors import LedgerError
-from .model import DELIVERABLE, CallbackRecord, DeliveryResult, Grant, Order, OrderStatus, storable_text
+from .model import (
+    DELIVERABLE,
+    CallbackRecord,
+    DeliveryResult,
+    Grant,
+    Order,
+    OrderStatus,
+    new_order_id,
+    refund_risk_flags,
+    storable_text,
+    with_risk_flags,
+)
 from .pg_db import Conn, PgDatabase
 from .pg_polls import PollBatcher
 from .rows import (
@@ -182,7 +192,7 @@ class PgLedger:
         platform_ref: str | None = None,
         risk_flags: tuple[str, ...] = (),
     ) -> Order:
-        order_id = f"{platform[:2]}_{secrets.token_hex(12)}"
+        order_id = new_order_id(platform)
         now = time.time()
         async with self.db.write() as conn:
             inserted = await _rows(
@@ -217,7 +227,7 @@ class PgLedger:
             return
         async with self.db.write() as conn:
             order = await _must(conn, order_id, lock=True)
-            merged = list(order.risk_flags) + [f for f in flags if f not in order.risk_flags]
+            merged = with_risk_flags(order, flags)
             await conn.execute(
                 "UPDATE orders SET risk_flags = %s WHERE order_id = %s", (json.dumps(merged), order_id)
             )
@@ -287,9 +297,7 @@ class PgLedger:
                 )
             )
             if applied:
-                flags = list(order.risk_flags)
-                if order.status not in (OrderStatus.DELIVERED, OrderStatus.REFUNDED):
-                    flags.append(f"refund_before_delivery:status {order.status.value}")
+                flags = refund_risk_flags(order)
                 await conn.execute(
                     "UPDATE orders SET status = %s, refunded_amount = refunded_amount + %s, updated_at = %s,"
                     " risk_flags = %s WHERE order_id = %s",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
@@ -17,7 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LedgerError
-from .model import DELIVERABLE, CallbackRecord, DeliveryResult, Grant, Order, OrderStatus, storable_text
+from .model import (
+    DELIVERABLE,
+    CallbackRecord,
+    DeliveryResult,
+    Grant,
+    Order,
+    OrderStatus,
+    new_order_id,
+    refund_risk_flags,
+    storable_text,
+    with_risk_flags,
+)
 from .rows import (
     CALLBACK_COLUMNS,
     EVENT_COLUMNS,
@@ -165,7 +175,7 @@ class SqliteLedger:
         platform_ref: str | None = None,
         risk_flags: tuple[str, ...] = (),
     ) -> Order:
-        order_id = f"{platform[:2]}_{secrets.token_hex(12)}"
+        order_id = new_order_id(platform)
 
         def run() -> Order:
             now = time.time()
@@ -205,7 +215,7 @@ class SqliteLedger:
         def run() -> None:
             with self.db.write() as conn:
                 order = self._must(conn, order_id)
-                merged = list(order.risk_flags) + [f for f in flags if f not in order.risk_flags]
+                merged = with_risk_flags(order, flags)
                 conn.execute(
                     "UPDATE orders SET risk_flags = ? WHERE order_id = ?", (json.dumps(merged), order_id)
                 )
@@ -319,9 +329,7 @@ class SqliteLedger:
                 )
                 applied = cur.rowcount == 1
                 if applied:
-                    flags = list(order.risk_flags)
-                    if order.status not in (OrderStatus.DELIVERED, OrderStatus.REFUNDED):
-                        flags.append(f"refund_before_delivery:status {order.status.value}")
+                    flags = refund_risk_flags(order)
                     conn.execute(
                         "UPDATE orders SET status = ?, refunded_amount = refunded_amount + ?, updated_at = ?,"
                         " risk_flags = ? WHERE order_id = ?",
