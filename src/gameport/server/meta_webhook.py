@@ -48,9 +48,10 @@ from .errors import (
 )
 from .faults import crash_point
 from .fulfilment import deliver_paid
-from .http_util import log, read_body, snake
+from .http_util import read_body
 from .ledger import CallbackRecord, LedgerStore, Order
 from .metrics import counting_signature_failures
+from .rejected_webhook import record_rejected_webhook
 from .unconfirmed import (
     META_WEBHOOK_FIELDS,
     META_WEBHOOK_OBJECT,
@@ -58,7 +59,6 @@ from .unconfirmed import (
     META_WEBHOOK_SIGNATURE_HEADER,
     META_WEBHOOK_SIGNATURE_PREFIX,
 )
-from .web_checkout import REJECTED_BODY_KEPT
 
 META_WEBHOOK_PATH: Final = "/api/meta/webhook"
 KIND_PREFIX: Final = "meta.webhook@"
@@ -227,15 +227,15 @@ def meta_webhook_routes(cfg: ServerConfig, ledger: LedgerStore) -> list[Route]:
             with counting_signature_failures("meta_webhook", cfg.environment):
                 verify_meta_webhook(header, body, cfg.meta.app_secret)
         except SignatureError as exc:
-            log.warning("Meta webhook refused (%s): %s", type(exc).__name__, exc)
-            callback_id = await ledger.record_callback(
+            await record_rejected_webhook(
+                ledger,
+                exc,
+                source="Meta webhook",
                 platform=META,
                 kind=REJECTED_KIND,
-                raw_body=body[:REJECTED_BODY_KEPT],
+                body=body,
                 headers=headers,
-                order_id=None,
             )
-            await ledger.finish_callback(callback_id, f"rejected:{snake(type(exc).__name__)}")
             raise
         outcomes = []
         for position, change in parse_meta_webhook(body):

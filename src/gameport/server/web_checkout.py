@@ -36,9 +36,10 @@ from .config import ServerConfig, WebSettings
 from .errors import BadRequestError, SignatureError
 from .faults import crash_point
 from .fulfilment import deliver_paid
-from .http_util import field, json_object, log, read_body, snake
+from .http_util import field, json_object, read_body
 from .ledger import LedgerStore, SessionStore
 from .metrics import counting_signature_failures
+from .rejected_webhook import record_rejected_webhook
 from .risk import velocity_flags
 from .session_auth import require_session
 from .tiktok_webhook import sign_webhook, verify_webhook_signature
@@ -52,8 +53,6 @@ WEB_ORDERS_PATH: Final = "/mock/web/orders"
 WEB_EVENT_PAID: Final = "paid"
 WEB_EVENT_REFUND: Final = "refund"
 REJECTED_KIND: Final = "web.rejected"
-#: A refused webhook is kept for the record, but only its first bytes: anyone can send them.
-REJECTED_BODY_KEPT: Final = 4096
 _ID: Final = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
@@ -178,15 +177,15 @@ def web_checkout_routes(cfg: ServerConfig, ledger: LedgerStore, sessions: Sessio
                     header_name=WEB_SIGNATURE_HEADER,
                 )
         except SignatureError as exc:
-            log.warning("web webhook refused (%s): %s", type(exc).__name__, exc)
-            callback_id = await ledger.record_callback(
+            await record_rejected_webhook(
+                ledger,
+                exc,
+                source="web webhook",
                 platform=WEB,
                 kind=REJECTED_KIND,
-                raw_body=body[:REJECTED_BODY_KEPT],
+                body=body,
                 headers=headers,
-                order_id=None,
             )
-            await ledger.finish_callback(callback_id, f"rejected:{snake(type(exc).__name__)}")
             raise
         event = parse_web_webhook(body)
         order = await ledger.get_order(event.order_id)

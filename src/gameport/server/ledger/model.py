@@ -12,6 +12,7 @@ deployments. Any implementation must keep these guarantees:
 from __future__ import annotations
 
 import enum
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -89,6 +90,25 @@ class Order:
             "platform_ref": self.platform_ref,
             "delivered": self.status in (OrderStatus.DELIVERED, OrderStatus.REFUNDED),
         }
+
+
+def new_order_id(platform: str) -> str:
+    """A fresh, unguessable order id; it starts with the platform's first two letters."""
+    return f"{platform[:2]}_{secrets.token_hex(12)}"
+
+
+def with_risk_flags(order: Order, flags: tuple[str, ...]) -> list[str]:
+    """``order``'s risk flags followed by those of ``flags`` it does not have yet."""
+    return list(order.risk_flags) + [f for f in flags if f not in order.risk_flags]
+
+
+def refund_risk_flags(order: Order) -> list[str]:
+    """``order``'s risk flags once a refund is applied to it: a refund of an order that was never
+    delivered adds ``refund_before_delivery:status <its status>``."""
+    flags = list(order.risk_flags)
+    if order.status not in (OrderStatus.DELIVERED, OrderStatus.REFUNDED):
+        flags.append(f"refund_before_delivery:status {order.status.value}")
+    return flags
 
 
 @dataclass(frozen=True)

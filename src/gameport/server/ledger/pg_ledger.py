@@ -9,7 +9,6 @@ by platform reference is an ``INSERT .. ON CONFLICT DO NOTHING`` on the unique `
 from __future__ import annotations
 
 import json
-import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -23,24 +22,30 @@ from .model import (
     Grant,
     Order,
     OrderStatus,
-    StatusChange,
+    new_order_id,
+    refund_risk_flags,
     storable_text,
+    with_risk_flags,
 )
 from .pg_db import Conn, PgDatabase
 from .pg_polls import PollBatcher
+from .rows import (
+    CALLBACK_COLUMNS,
+    EVENT_COLUMNS,
+    GRANT_COLUMNS,
+    ORDER_COLUMNS,
+    callback_from_row,
+    grant_from_row,
+    order_from_row,
+)
 from .session_model import token_hash
 
-_ORDER_COLS = (
-    "order_id, platform, environment, user_id, product_id, amount, currency, status, platform_ref,"
-    " created_at, updated_at, refunded_amount, risk_flags"
-)
-_CB_COLS = "callback_id, order_id, platform, kind, received_at, headers, raw_body, processed_at, outcome"
 # The whole delivery in one statement (one round trip, one commit): lock the order's row, and only if its
 # status is deliverable (read after the lock: a duplicate that waited sees the first one's committed
 # status), insert the grant, set the status, add the history entry; mark the callback either way. An
 # empty result means no such order.
 _DELIVER_SQL = (
-    f"WITH o AS (SELECT {_ORDER_COLS} FROM orders WHERE order_id = %(id)s FOR UPDATE),"
+    f"WITH o AS (SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = %(id)s FOR UPDATE),"
     " g AS (INSERT INTO grants (order_id, user_id, platform, product_id, items, granted_at)"
     " SELECT order_id, user_id, platform, product_id, %(items)s, %(now)s FROM o"
     " WHERE status = ANY(%(deliverable)s) RETURNING order_id),"
@@ -51,25 +56,8 @@ _DELIVER_SQL = (
     " c AS (UPDATE callbacks SET processed_at = %(now)s,"
     " outcome = CASE WHEN EXISTS (SELECT 1 FROM g) THEN 'delivered' ELSE 'duplicate' END"
     " WHERE callback_id = %(cb)s AND processed_at IS NULL AND EXISTS (SELECT 1 FROM o))"
-    f" SELECT {_ORDER_COLS}, EXISTS (SELECT 1 FROM g) FROM o"
+    f" SELECT {ORDER_COLUMNS}, EXISTS (SELECT 1 FROM g) FROM o"
 )
-
-
-def _callback(row: tuple[Any, ...]) -> CallbackRecord:
-    return CallbackRecord(
-        callback_id=int(row[0]), order_id=row[1], platform=row[2], kind=row[3], received_at=row[4],
-        headers=json.loads(row[5]), raw_body=bytes(row[6]), processed_at=row[7], outcome=row[8],
-    )  # fmt: skip
-
-
-def _order(row: tuple[Any, ...], events: list[tuple[Any, ...]], callbacks: list[tuple[Any, ...]]) -> Order:
-    return Order(
-        order_id=row[0], platform=row[1], environment=row[2], user_id=row[3], product_id=row[4],
-        amount=row[5], currency=row[6], status=OrderStatus(row[7]), platform_ref=row[8], created_at=row[9],
-        updated_at=row[10], refunded_amount=int(row[11]), risk_flags=tuple(json.loads(row[12])),
-        history=tuple(StatusChange(OrderStatus(s), at, reason) for s, at, reason in events),
-        callbacks=tuple(_callback(r) for r in callbacks),
-    )  # fmt: skip
 
 
 async def _rows(conn: Conn, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
@@ -79,7 +67,7 @@ async def _rows(conn: Conn, sql: str, params: Any = ()) -> list[tuple[Any, ...]]
 
 async def _load(conn: Conn, order_id: str, *, lock: bool = False, history: bool = True) -> Order | None:
     rows = await _rows(
-        conn, f"SELECT {_ORDER_COLS} FROM orders WHERE order_id = %s" + (" FOR UPDATE" if lock else ""),
+        conn, f"SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = %s" + (" FOR UPDATE" if lock else ""),
         (order_id,),
     )  # fmt: skip
     if not rows:
@@ -89,12 +77,14 @@ async def _load(conn: Conn, order_id: str, *, lock: bool = False, history: bool 
     callbacks: list[tuple[Any, ...]] = []
     if history:
         events = await _rows(
-            conn, "SELECT status, at, reason FROM order_events WHERE order_id = %s ORDER BY id", (order_id,)
+            conn, f"SELECT {EVENT_COLUMNS} FROM order_events WHERE order_id = %s ORDER BY id", (order_id,)
         )
         callbacks = await _rows(
-            conn, f"SELECT {_CB_COLS} FROM callbacks WHERE order_id = %s ORDER BY callback_id", (order_id,)
+            conn,
+            f"SELECT {CALLBACK_COLUMNS} FROM callbacks WHERE order_id = %s ORDER BY callback_id",
+            (order_id,),
         )
-    return _order(row, events, callbacks)
+    return order_from_row(row, events, callbacks)
 
 
 async def _must(conn: Conn, order_id: str, *, lock: bool = False) -> Order:
@@ -143,7 +133,7 @@ class PgLedger:
         row = await self._polls.poll(token_hash(token), order_id if storable_text(order_id) else "")
         if row is None:
             return None, None
-        return (row[0], row[1]), (None if row[2] is None else _order(row[2:], [], []))
+        return (row[0], row[1]), (None if row[2] is None else order_from_row(row[2:]))
 
     async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:
         async with self.db.read() as conn:
@@ -172,22 +162,22 @@ class PgLedger:
             return int(rows[0][0])
 
     async def unprocessed_callbacks(self) -> list[CallbackRecord]:
-        sql = f"SELECT {_CB_COLS} FROM callbacks WHERE processed_at IS NULL ORDER BY callback_id"
+        sql = f"SELECT {CALLBACK_COLUMNS} FROM callbacks WHERE processed_at IS NULL ORDER BY callback_id"
         async with self.db.read() as conn:
-            return [_callback(r) for r in await _rows(conn, sql)]
+            return [callback_from_row(r) for r in await _rows(conn, sql)]
 
     async def orphan_callbacks(self) -> list[CallbackRecord]:
-        sql = f"SELECT {_CB_COLS} FROM callbacks WHERE order_id IS NULL ORDER BY callback_id"
+        sql = f"SELECT {CALLBACK_COLUMNS} FROM callbacks WHERE order_id IS NULL ORDER BY callback_id"
         async with self.db.read() as conn:
-            return [_callback(r) for r in await _rows(conn, sql)]
+            return [callback_from_row(r) for r in await _rows(conn, sql)]
 
     async def grants(self, user_id: str, platform: str) -> list[Grant]:
         async with self.db.read() as conn:
             rows = await _rows(
-                conn, "SELECT order_id, user_id, platform, product_id, items, granted_at FROM grants"
+                conn, f"SELECT {GRANT_COLUMNS} FROM grants"
                 " WHERE user_id = %s AND platform = %s ORDER BY granted_at, order_id", (user_id, platform),
             )  # fmt: skip
-        return [Grant(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+        return [grant_from_row(r) for r in rows]
 
     # -- writes --------------------------------------------------------------------------------------------
     async def create_order(
@@ -202,11 +192,11 @@ class PgLedger:
         platform_ref: str | None = None,
         risk_flags: tuple[str, ...] = (),
     ) -> Order:
-        order_id = f"{platform[:2]}_{secrets.token_hex(12)}"
+        order_id = new_order_id(platform)
         now = time.time()
         async with self.db.write() as conn:
             inserted = await _rows(
-                conn, f"INSERT INTO orders ({_ORDER_COLS}) VALUES"
+                conn, f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES"
                 " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, %s)"
                 " ON CONFLICT (platform, platform_ref) DO NOTHING RETURNING order_id",
                 (order_id, platform, environment, user_id, product_id, amount, currency,
@@ -237,7 +227,7 @@ class PgLedger:
             return
         async with self.db.write() as conn:
             order = await _must(conn, order_id, lock=True)
-            merged = list(order.risk_flags) + [f for f in flags if f not in order.risk_flags]
+            merged = with_risk_flags(order, flags)
             await conn.execute(
                 "UPDATE orders SET risk_flags = %s WHERE order_id = %s", (json.dumps(merged), order_id)
             )
@@ -274,7 +264,7 @@ class PgLedger:
                 self._before_commit()
         if not rows:
             raise LedgerError(f"unknown order {order_id!r}")
-        order, delivered_now = _order(rows[0][:-1], [], []), bool(rows[0][-1])
+        order, delivered_now = order_from_row(rows[0][:-1]), bool(rows[0][-1])
         if delivered_now:
             order = replace(order, status=OrderStatus.DELIVERED, updated_at=now)
         return DeliveryResult(order, delivered_now=delivered_now)
@@ -307,9 +297,7 @@ class PgLedger:
                 )
             )
             if applied:
-                flags = list(order.risk_flags)
-                if order.status not in (OrderStatus.DELIVERED, OrderStatus.REFUNDED):
-                    flags.append(f"refund_before_delivery:status {order.status.value}")
+                flags = refund_risk_flags(order)
                 await conn.execute(
                     "UPDATE orders SET status = %s, refunded_amount = refunded_amount + %s, updated_at = %s,"
                     " risk_flags = %s WHERE order_id = %s",

@@ -14,15 +14,15 @@ import time
 from typing import Any, cast
 
 from .pg_db import PgDatabase
+from .rows import ORDER_COLUMNS, qualified
 
 MAX_BATCH = 8
 _SQL = (
-    b"SELECT q.i, s.platform, s.user_id, o.order_id, o.platform, o.environment, o.user_id, o.product_id,"
-    b" o.amount, o.currency, o.status, o.platform_ref, o.created_at, o.updated_at, o.refunded_amount,"
-    b" o.risk_flags FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS q(token_hash, order_id, i)"
-    b" JOIN sessions s ON s.token_hash = q.token_hash AND s.expires_at >= %s"
-    b" LEFT JOIN orders o ON o.order_id = q.order_id AND o.user_id = s.user_id AND o.platform = s.platform"
-)
+    f"SELECT q.i, s.platform, s.user_id, {qualified(ORDER_COLUMNS, 'o')}"
+    " FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS q(token_hash, order_id, i)"
+    " JOIN sessions s ON s.token_hash = q.token_hash AND s.expires_at >= %s"
+    " LEFT JOIN orders o ON o.order_id = q.order_id AND o.user_id = s.user_id AND o.platform = s.platform"
+).encode()
 
 Row = tuple[Any, ...]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
@@ -24,48 +23,29 @@ from .model import (
     Grant,
     Order,
     OrderStatus,
-    StatusChange,
+    new_order_id,
+    refund_risk_flags,
     storable_text,
+    with_risk_flags,
+)
+from .rows import (
+    CALLBACK_COLUMNS,
+    EVENT_COLUMNS,
+    GRANT_COLUMNS,
+    ORDER_COLUMNS,
+    callback_from_row,
+    grant_from_row,
+    order_from_row,
+    qualified,
 )
 from .session_model import token_hash
 from .sqlite_db import SqliteDb
 
-_ORDER_COLS = (
-    "order_id, platform, environment, user_id, product_id, amount, currency, status, platform_ref,"
-    " created_at, updated_at, refunded_amount, risk_flags"
-)
 _SESSION_ORDER_SQL = (
-    "SELECT s.platform, s.user_id, "
-    + ", ".join("o." + c.strip() for c in _ORDER_COLS.split(","))
-    + " FROM sessions s LEFT JOIN orders o ON o.order_id = ? AND o.user_id = s.user_id"
+    f"SELECT s.platform, s.user_id, {qualified(ORDER_COLUMNS, 'o')}"
+    " FROM sessions s LEFT JOIN orders o ON o.order_id = ? AND o.user_id = s.user_id"
     " AND o.platform = s.platform WHERE s.token_hash = ? AND s.expires_at >= ?"
 )
-_CB_COLS = "callback_id, order_id, platform, kind, received_at, headers, raw_body, processed_at, outcome"
-
-
-def _callback(row: tuple[Any, ...]) -> CallbackRecord:
-    return CallbackRecord(
-        callback_id=row[0],
-        order_id=row[1],
-        platform=row[2],
-        kind=row[3],
-        received_at=row[4],
-        headers=json.loads(row[5]),
-        raw_body=bytes(row[6]),
-        processed_at=row[7],
-        outcome=row[8],
-    )
-
-
-def _order(
-    row: tuple[Any, ...], events: tuple[StatusChange, ...], callbacks: tuple[CallbackRecord, ...]
-) -> Order:
-    return Order(
-        order_id=row[0], platform=row[1], environment=row[2], user_id=row[3], product_id=row[4],
-        amount=row[5], currency=row[6], status=OrderStatus(row[7]), platform_ref=row[8], created_at=row[9],
-        updated_at=row[10], refunded_amount=row[11], risk_flags=tuple(json.loads(row[12])), history=events,
-        callbacks=callbacks,
-    )  # fmt: skip
 
 
 class SqliteLedger:
@@ -81,24 +61,18 @@ class SqliteLedger:
 
     # -- reads ---------------------------------------------------------------------------------------------
     def _load(self, conn: sqlite3.Connection, order_id: str, history: bool = True) -> Order | None:
-        row = conn.execute(f"SELECT {_ORDER_COLS} FROM orders WHERE order_id = ?", (order_id,)).fetchone()
+        row = conn.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?", (order_id,)).fetchone()
         if row is None:
             return None
         if not history:
-            return _order(row, (), ())
-        events = tuple(
-            StatusChange(OrderStatus(s), at, reason)
-            for s, at, reason in conn.execute(
-                "SELECT status, at, reason FROM order_events WHERE order_id = ? ORDER BY id", (order_id,)
-            )
-        )
-        callbacks = tuple(
-            _callback(r)
-            for r in conn.execute(
-                f"SELECT {_CB_COLS} FROM callbacks WHERE order_id = ? ORDER BY callback_id", (order_id,)
-            )
-        )
-        return _order(row, events, callbacks)
+            return order_from_row(row)
+        events = conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM order_events WHERE order_id = ? ORDER BY id", (order_id,)
+        ).fetchall()
+        callbacks = conn.execute(
+            f"SELECT {CALLBACK_COLUMNS} FROM callbacks WHERE order_id = ? ORDER BY callback_id", (order_id,)
+        ).fetchall()
+        return order_from_row(row, events, callbacks)
 
     def _must(self, conn: sqlite3.Connection, order_id: str) -> Order:
         order = self._load(conn, order_id)
@@ -118,7 +92,7 @@ class SqliteLedger:
         row = await asyncio.to_thread(run)
         if row is None:
             return None, None
-        return (row[0], row[1]), (None if row[2] is None else _order(row[2:], (), ()))
+        return (row[0], row[1]), (None if row[2] is None else order_from_row(row[2:]))
 
     async def find_by_ref(self, platform: str, platform_ref: str, *, history: bool = True) -> Order | None:
         def run() -> Order | None:
@@ -163,21 +137,21 @@ class SqliteLedger:
         return await asyncio.to_thread(run)
 
     async def unprocessed_callbacks(self) -> list[CallbackRecord]:
-        sql = f"SELECT {_CB_COLS} FROM callbacks WHERE processed_at IS NULL ORDER BY callback_id"
-        return await asyncio.to_thread(lambda: [_callback(r) for r in self.db.conn().execute(sql)])
+        sql = f"SELECT {CALLBACK_COLUMNS} FROM callbacks WHERE processed_at IS NULL ORDER BY callback_id"
+        return await asyncio.to_thread(lambda: [callback_from_row(r) for r in self.db.conn().execute(sql)])
 
     async def orphan_callbacks(self) -> list[CallbackRecord]:
-        sql = f"SELECT {_CB_COLS} FROM callbacks WHERE order_id IS NULL ORDER BY callback_id"
-        return await asyncio.to_thread(lambda: [_callback(r) for r in self.db.conn().execute(sql)])
+        sql = f"SELECT {CALLBACK_COLUMNS} FROM callbacks WHERE order_id IS NULL ORDER BY callback_id"
+        return await asyncio.to_thread(lambda: [callback_from_row(r) for r in self.db.conn().execute(sql)])
 
     async def grants(self, user_id: str, platform: str) -> list[Grant]:
         def run() -> list[Grant]:
             rows = self.db.conn().execute(
-                "SELECT order_id, user_id, platform, product_id, items, granted_at FROM grants"
-                " WHERE user_id = ? AND platform = ? ORDER BY granted_at, order_id",
+                f"SELECT {GRANT_COLUMNS} FROM grants WHERE user_id = ? AND platform = ?"
+                " ORDER BY granted_at, order_id",
                 (user_id, platform),
             )
-            return [Grant(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+            return [grant_from_row(r) for r in rows]
 
         return await asyncio.to_thread(run)
 
@@ -201,7 +175,7 @@ class SqliteLedger:
         platform_ref: str | None = None,
         risk_flags: tuple[str, ...] = (),
     ) -> Order:
-        order_id = f"{platform[:2]}_{secrets.token_hex(12)}"
+        order_id = new_order_id(platform)
 
         def run() -> Order:
             now = time.time()
@@ -214,7 +188,7 @@ class SqliteLedger:
                     if row is not None:
                         return self._must(conn, row[0])
                 conn.execute(
-                    f"INSERT INTO orders ({_ORDER_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                    f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                     (order_id, platform, environment, user_id, product_id, amount, currency,
                      OrderStatus.CREATED.value, platform_ref, now, now, json.dumps(list(risk_flags))),
                 )  # fmt: skip
@@ -241,7 +215,7 @@ class SqliteLedger:
         def run() -> None:
             with self.db.write() as conn:
                 order = self._must(conn, order_id)
-                merged = list(order.risk_flags) + [f for f in flags if f not in order.risk_flags]
+                merged = with_risk_flags(order, flags)
                 conn.execute(
                     "UPDATE orders SET risk_flags = ? WHERE order_id = ?", (json.dumps(merged), order_id)
                 )
@@ -355,9 +329,7 @@ class SqliteLedger:
                 )
                 applied = cur.rowcount == 1
                 if applied:
-                    flags = list(order.risk_flags)
-                    if order.status not in (OrderStatus.DELIVERED, OrderStatus.REFUNDED):
-                        flags.append(f"refund_before_delivery:status {order.status.value}")
+                    flags = refund_risk_flags(order)
                     conn.execute(
                         "UPDATE orders SET status = ?, refunded_amount = refunded_amount + ?, updated_at = ?,"
                         " risk_flags = ? WHERE order_id = ?",
