@@ -65,28 +65,20 @@ class Samples:
         )
 
 
-FULL = Samples(
-    startup_rounds=3,
-    boots=3,
-    rounds=5,
-    calls=2000,
-    ad_rounds=5,
-    shows=100,
-    memory_calls=200,
-    memory_shows=20,
-    demo_rounds=memory.ROUNDS,
-)
-QUICK = Samples(
-    startup_rounds=1,
-    boots=1,
-    rounds=1,
-    calls=50,
-    ad_rounds=1,
-    shows=5,
-    memory_calls=10,
-    memory_shows=2,
-    demo_rounds=2,
-)
+# Each count for the full run and for --quick's smoke run, side by side.
+_COUNTS = {
+    "startup_rounds": (3, 1),
+    "boots": (3, 1),
+    "rounds": (5, 1),
+    "calls": (2000, 50),
+    "ad_rounds": (5, 1),
+    "shows": (100, 5),
+    "memory_calls": (200, 10),
+    "memory_shows": (20, 2),
+    "demo_rounds": (memory.ROUNDS, 2),
+}
+FULL = Samples(**{name: full for name, (full, _quick) in _COUNTS.items()})
+QUICK = Samples(**{name: quick for name, (_full, quick) in _COUNTS.items()})
 
 
 def section(title: str, body: str) -> None:
