@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
+from tests.build_script import load_build_script
 
 from . import (
     ad_costs,
@@ -35,7 +36,7 @@ from . import (
     startup,
 )
 from .figures import count, duration, median, table
-from .page_driver import build_script, launch_args, open_bench_page, run_py, served_site, site_routes
+from .page_driver import launch_args, open_bench_page, run_py, served_site, site_routes
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     info = json.loads((DIST / "build-info.json").read_text())
     started = time.monotonic()
     files = dist_sizes.measure(DIST)
-    stock_dir = startup.prepare_stock(build_script())
+    stock_dir = startup.prepare_stock(load_build_script())
     report: dict[str, Any] = {
         "samples": asdict(samples),
         "build": {k: info[k] for k in ("gameport", "pyodide")},
