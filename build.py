@@ -1060,7 +1060,9 @@ def package(args: argparse.Namespace) -> None:
     build()
     server_config = args.server_config or (SERVER_CONFIG if SERVER_CONFIG.exists() else None)
     if args.platform == "tiktok":
-        package_tiktok(args, server_config)
+        if args.budget_mb is not None:
+            raise BuildFailed("--budget-mb does not apply to TikTok: its limits are fixed (native_package)")
+        package_tiktok(args.env, args.out or DIST / "packages", args.config, server_config)
         return
     try:
         packaging_checks.make_package(
@@ -1082,17 +1084,20 @@ def _brotli_bytes(data: bytes) -> bytes:
     return _compressed_cache(data, ".br").read_bytes()
 
 
-def package_tiktok(args: argparse.Namespace, server_config: Path | None) -> None:
-    """TikTok's native-runtime package (native_package.py, native_checks.py) of the demo game."""
+def package_tiktok(env: str, out: Path, config_path: Path | None, server_config: Path | None) -> None:
+    """TikTok's native-runtime package (native_package.py, native_checks.py) of the demo game, from dist/ as
+    it is: ``out/tiktok-<env>.zip`` and ``out/tiktok-<env>/``. ``server_config``: secrets to scan for.
+
+    Raises:
+        BuildFailed: a check refused the package (its report is printed first); nothing is written.
+    """
     import native_checks
     import native_package
     import packaging_checks
     import wasm_features
 
-    if args.budget_mb is not None:
-        raise BuildFailed("--budget-mb does not apply to TikTok: its limits are fixed (native_package)")
     try:
-        config = packaging_checks.load_game_config(args.config, "tiktok", args.env) if args.config else None
+        config = packaging_checks.load_game_config(config_path, "tiktok", env) if config_path else None
         options = {"backendUrl": config.urls.get("backend_url")} if config else {}
         say("bundling the TikTok native package (esbuild) ...")
         files, plain = native_package.package_files(
@@ -1104,8 +1109,8 @@ def package_tiktok(args: argparse.Namespace, server_config: Path | None) -> None
         native_checks.make_package(
             files,
             plain,
-            args.env,
-            args.out or DIST / "packages",
+            env,
+            out,
             config=config,
             server_config=server_config,
             feature_items=[packaging_checks.Check(i.name, i.status, i.detail) for i in features],

@@ -6,15 +6,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Page
+from tests.build_script import load_build_script
+
+from gameport.testing.local_stack import CHROMIUM_ARGS, chromium_path, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -26,15 +27,6 @@ SDK_QUERIES = {
     "meta": "sdk=/js_bridge/mocks/fbinstant.js&global=FBInstant",
     "web": "",
 }
-
-
-def build_script() -> Any:
-    # build.py is a script, not a package; "build" is also a PyPI package's name, hence a private name.
-    spec = importlib.util.spec_from_file_location("gameport_build_script", ROOT / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def site_routes(stock: Path | None = None) -> dict[str, Path]:
@@ -49,22 +41,16 @@ def site_routes(stock: Path | None = None) -> dict[str, Path]:
 def served_site(stock: Path | None = None) -> Iterator[str]:
     """Serve ``site_routes(stock)`` on a free 127.0.0.1 port (build.py's server, which picks .br/.gz by
     Accept-Encoding); yields the base URL."""
-    server = build_script().make_server(site_routes(stock), 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(load_build_script().make_server(site_routes(stock), 0)) as base_url:
+        yield base_url
 
 
 def launch_args() -> dict[str, Any]:
     """Keyword arguments for ``playwright.chromium.launch``: Debian's Chromium, headless."""
-    build = build_script()
-    if not build.CHROMIUM.exists():
-        raise SystemExit(f"Chromium not found at {build.CHROMIUM}: run `python3 build.py setup`")
-    return {"executable_path": str(build.CHROMIUM), "args": build.CHROMIUM_ARGS, "headless": True}
+    chromium = chromium_path()
+    if not chromium.exists():
+        raise SystemExit(f"Chromium not found at {chromium}: run `python3 build.py setup`")
+    return {"executable_path": str(chromium), "args": CHROMIUM_ARGS, "headless": True}
 
 
 def open_bench_page(browser: Browser, base_url: str, platform: str) -> tuple[Page, dict[str, float]]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
+from tests.build_script import load_build_script
 
 from . import (
     ad_costs,
@@ -35,7 +36,7 @@ from . import (
     startup,
 )
 from .figures import count, duration, median, table
-from .page_driver import build_script, launch_args, open_bench_page, run_py, served_site, site_routes
+from .page_driver import launch_args, open_bench_page, run_py, served_site, site_routes
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -65,28 +66,20 @@ class Samples:
         )
 
 
-FULL = Samples(
-    startup_rounds=3,
-    boots=3,
-    rounds=5,
-    calls=2000,
-    ad_rounds=5,
-    shows=100,
-    memory_calls=200,
-    memory_shows=20,
-    demo_rounds=memory.ROUNDS,
-)
-QUICK = Samples(
-    startup_rounds=1,
-    boots=1,
-    rounds=1,
-    calls=50,
-    ad_rounds=1,
-    shows=5,
-    memory_calls=10,
-    memory_shows=2,
-    demo_rounds=2,
-)
+# Each count for the full run and for --quick's smoke run, side by side.
+_COUNTS = {
+    "startup_rounds": (3, 1),
+    "boots": (3, 1),
+    "rounds": (5, 1),
+    "calls": (2000, 50),
+    "ad_rounds": (5, 1),
+    "shows": (100, 5),
+    "memory_calls": (200, 10),
+    "memory_shows": (20, 2),
+    "demo_rounds": (memory.ROUNDS, 2),
+}
+FULL = Samples(**{name: full for name, (full, _quick) in _COUNTS.items()})
+QUICK = Samples(**{name: quick for name, (_full, quick) in _COUNTS.items()})
 
 
 def section(title: str, body: str) -> None:
@@ -150,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     info = json.loads((DIST / "build-info.json").read_text())
     started = time.monotonic()
     files = dist_sizes.measure(DIST)
-    stock_dir = startup.prepare_stock(build_script())
+    stock_dir = startup.prepare_stock(load_build_script())
     report: dict[str, Any] = {
         "samples": asdict(samples),
         "build": {k: info[k] for k in ("gameport", "pyodide")},

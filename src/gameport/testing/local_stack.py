@@ -213,6 +213,14 @@ def serving_folder(folder: Path) -> Iterator[str]:
     handler = type("Handler", (_FolderHandler,), {"folder": folder})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
+    with serving(server) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def serving(server: http.server.HTTPServer) -> Iterator[str]:
+    """Run ``server`` (bound to 127.0.0.1) in a daemon thread; yields its base URL, then shuts it down and
+    closes its socket."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
