@@ -65,12 +65,14 @@ def measure(pages: dict[str, Page], calls: int, shows: int) -> MemoryFigures:
 
 
 def growth(figures: MemoryFigures, platform: str, key: str) -> int:
-    """How much ``key`` grew from the end of round 1 to the end of round 10 (round 1 warms caches up)."""
+    """How much ``key`` grew from the end of round 1 to the end of the last (round 1 warms caches up)."""
     rounds = figures.rounds[platform]
     return rounds[-1][key] - rounds[0][key]
 
 
 def render(figures: MemoryFigures) -> str:
+    """The table of ``figures``, its columns named by the number of rounds actually played."""
+    last = max((len(r) for r in figures.rounds.values()), default=0)
     rows = []
     for platform, rounds in figures.rounds.items():
         rows.append(
@@ -84,6 +86,6 @@ def render(figures: MemoryFigures) -> str:
                 f"{rounds[0]['jsrefs']} -> {rounds[-1]['jsrefs']}",
             ]
         )
-    headers = ["page", "wasm memory after boot", "after round 1", "after round 10", "growth 1->10",
-               "live PyProxies 1->10", "JS refs 1->10"]  # fmt: skip
+    headers = ["page", "wasm memory after boot", "after round 1", f"after round {last}", f"growth 1->{last}",
+               f"live PyProxies 1->{last}", f"JS refs 1->{last}"]  # fmt: skip
     return table(headers, rows)
