@@ -14,6 +14,7 @@ table in a SQLite file, shared by every process using that file). The backend us
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import secrets
 import sqlite3
@@ -105,7 +106,7 @@ class SqliteNonceStore:
 
     def __init__(self, path: str | Path) -> None:
         self._path = str(path)
-        with self._connect() as conn:
+        with contextlib.closing(self._connect()) as conn:  # closed now, not whenever gc finds it
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, expires_at REAL NOT NULL,"
                 " consumed_at REAL)"
