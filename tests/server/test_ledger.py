@@ -183,3 +183,36 @@ async def test_concurrent_polls_each_get_their_own_answer(any_db: str) -> None:
         expected = oid if owner is not None and orders[owner] == oid else None
         assert (order.order_id if order else None) == expected
     await stores.close()
+
+
+async def test_a_sqlite_poll_waits_out_a_locked_file_on_a_worker_thread(tmp_path: Path) -> None:
+    """Polls read SQLite on the event loop's thread with a 50 ms busy timeout; when another process holds
+    the file exclusively (here a connection in exclusive locking mode, in the middle of a write), the poll
+    must neither fail nor stall the loop: it waits on a worker thread and answers once the file is free."""
+    path = tmp_path / "ledger.sqlite3"
+    stores = open_stores(str(path))
+    token = await stores.sessions.create_session("tiktok", "p1")
+    order = await stores.ledger.create_order(
+        platform="tiktok", environment="sandbox", user_id="p1", product_id="gems_100", amount="10",
+        currency="BEANS",
+    )  # fmt: skip
+    await stores.close()  # its connections reopen on use; closed, they let another one lock the file
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE orders SET updated_at = updated_at WHERE order_id = ?", (order.order_id,))
+    ticks = 0
+
+    async def loop_keeps_running() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(loop_keeps_running())
+    asyncio.get_running_loop().call_later(0.3, lambda: (holder.execute("COMMIT"), holder.close()))
+    session, polled = await stores.ledger.session_order(token, order.order_id)
+    ticker.cancel()
+    assert session == ("tiktok", "p1") and polled is not None and polled.order_id == order.order_id
+    assert ticks >= 5, "the loop ran while the poll waited for the file"
+    await stores.close()

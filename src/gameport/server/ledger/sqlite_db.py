@@ -26,6 +26,7 @@ class SqliteDb:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
+        self._inline: sqlite3.Connection | None = None
         migrate(self.conn())
 
     def conn(self) -> sqlite3.Connection:
@@ -37,6 +38,21 @@ class SqliteDb:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def inline_reader(self) -> sqlite3.Connection:
+        """A read-only connection for one short read on the event loop's own thread, where a worker thread's
+        hand-off would cost more than the read (order polling). WAL readers never wait for the writer; for
+        the rare moments a reader does (a checkpoint by a closing connection, recovery after a crash) its
+        busy timeout is 50 ms, so the loop cannot stall: the read raises ``sqlite3.OperationalError`` and
+        the caller retries it on a worker thread."""
+        conn = self._inline
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=0.05, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA query_only=ON")
+            self._inline = conn
             with self._lock:
                 self._all.append(conn)
         return conn
@@ -60,3 +76,4 @@ class SqliteDb:
         for conn in conns:
             conn.close()
         self._local = threading.local()
+        self._inline = None

@@ -1,6 +1,7 @@
 """The SQLite implementation of :class:`~.model.LedgerStore` (a file, WAL).
 
-Blocking SQLite work runs in worker threads (``asyncio.to_thread``), each with its own connection; every
+Blocking SQLite work runs in worker threads (``asyncio.to_thread``), each with its own connection (order
+polling, a short read, runs on the loop's thread: :meth:`~.sqlite_db.SqliteDb.inline_reader`); every
 state change is a ``BEGIN IMMEDIATE`` transaction, so concurrent duplicates (threads or processes sharing the
 file) serialise on the write lock and the second one sees the first one's committed status.
 """
@@ -84,12 +85,16 @@ class SqliteLedger:
         return await asyncio.to_thread(lambda: self._load(self.db.conn(), order_id, history))
 
     async def session_order(self, token: str, order_id: str) -> tuple[tuple[str, str] | None, Order | None]:
-        def run() -> tuple[Any, ...] | None:
-            params = (order_id if storable_text(order_id) else "", token_hash(token), time.time())
-            row: tuple[Any, ...] | None = self.db.conn().execute(_SESSION_ORDER_SQL, params).fetchone()
+        params = (order_id if storable_text(order_id) else "", token_hash(token), time.time())
+
+        def run(conn: sqlite3.Connection) -> tuple[Any, ...] | None:
+            row: tuple[Any, ...] | None = conn.execute(_SESSION_ORDER_SQL, params).fetchone()
             return row
 
-        row = await asyncio.to_thread(run)
+        try:  # every paying client polls every 1-2 s: read on the loop's thread, no hand-off
+            row = run(self.db.inline_reader())
+        except sqlite3.OperationalError:  # the file is busy for a moment: wait for it on a worker thread
+            row = await asyncio.to_thread(lambda: run(self.db.conn()))
         if row is None:
             return None, None
         return (row[0], row[1]), (None if row[2] is None else order_from_row(row[2:]))
