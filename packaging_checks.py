@@ -39,9 +39,12 @@ META_APP_CONFIG = {
         "navigation_menu_version": "NAV_BAR",
     }
 }
-# Never in an upload package: the scriptable platform mocks and the web ad / pay simulators (tests, demo).
+# Never in an upload package: the scriptable platform mocks, the web ad / pay simulators (tests, demo) and
+# the demo's developer panel, which drives them.
 EXCLUDE_PREFIXES = ("js_bridge/mocks/",)
-EXCLUDE_FILES = ("js_bridge/web_ads_sim.js", "js_bridge/web_pay_sim.js", "js_bridge/sim_script.js")
+EXCLUDE_FILES = (
+    "js_bridge/web_ads_sim.js", "js_bridge/web_pay_sim.js", "js_bridge/sim_script.js", "dev_panel.js",
+)  # fmt: skip
 EXCLUDE_SUFFIXES = (".br", ".gz")  # precompressed variants for build.py's own server
 TEXT_SUFFIXES = (".html", ".js", ".mjs", ".json", ".py", ".css", ".txt", ".md", ".toml", ".cfg", ".ini")
 ARCHIVE_SUFFIXES = (".whl", ".zip")  # scanned member by member (the wheel holds our sources)

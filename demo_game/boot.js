@@ -7,6 +7,7 @@
 //   &platform_url=URL   the mock platform server (python -m gameport.server mock-platform): the mocks sign
 //                       logins and payments there, and the web pay sheet pays through its sandbox checkout
 //   &backend=URL        the game backend (python -m gameport.server backend): purchases and leaderboards
+//   &dev=a,b            the developer panel's mock scenarios (dev_panel.js; only with platform_url)
 // `python3 build.py demo` prints a URL with all three.
 import { bootGameport } from "./js_bridge/loader.js";
 import { reportToPlatform } from "./js_bridge/loading_screen.js";
@@ -21,6 +22,16 @@ const progress = document.getElementById("progress");
 const canvas = document.getElementById("game");
 const query = new URLSearchParams(location.search);
 
+/** The module at `path`, or null (logged with `without`) when this site does not have it. */
+async function optional(path, without) {
+  try {
+    return await import(path);
+  } catch (error) {
+    console.info(`${without} (${error.message})`);
+    return null;
+  }
+}
+
 const MOCKS = {
   tiktok: { url: "./js_bridge/mocks/ttminis.js", global: "TTMinis.game", module: true },
   meta: { url: "./js_bridge/mocks/fbinstant.js", global: "FBInstant", module: true },
@@ -29,19 +40,21 @@ const mock = MOCKS[query.get("mock")];
 const platformUrl = query.get("platform_url");
 const backendUrl = query.get("backend");
 if (platformUrl && mock) globalThis.__GP_SCENARIO__ = { platformUrl };
-// The web simulators are development tools that `build.py package` leaves out of an upload package: there
-// the page runs without them (a real platform's SDK, or a portal's own ads), so they are imported only here.
+// The developer panel and the web simulators are development tools that `build.py package` leaves out of
+// an upload package: there the page runs without them (a real platform's SDK, or a portal's own ads), so
+// they are imported only here. The panel comes with the local mock platform server (`build.py demo`).
+const devPanel = platformUrl ? await optional("./dev_panel.js", "no developer panel") : null;
+const devChoice = devPanel?.readChoice(query);
+devPanel?.slowFetch(devChoice, [backendUrl, platformUrl]);
+devPanel?.showPanel(document.querySelector("main"), devChoice);
+const webSims = {};
 if (!mock && !globalThis.FBInstant && !globalThis.TTMinis) {
-  try {
-    const [ads, pay] = await Promise.all([
-      import("./js_bridge/web_ads_sim.js"),
-      import("./js_bridge/web_pay_sim.js"),
-    ]);
-    ads.installSimulatedAds({ durationMs: 400 });
-    pay.installSimulatedPay({ delayMs: 300 });
-  } catch (error) {
-    console.info(`no web ad/pay simulators (${error.message}): ads and the shop stay hidden`);
-  }
+  const [ads, pay] = await Promise.all([
+    optional("./js_bridge/web_ads_sim.js", "no web ad simulator: the ad buttons stay hidden"),
+    optional("./js_bridge/web_pay_sim.js", "no web pay simulator: the shop stays hidden"),
+  ]);
+  webSims.ads = ads?.installSimulatedAds({ durationMs: 400 });
+  webSims.pay = pay?.installSimulatedPay({ delayMs: 300 });
 }
 
 const screen = createScreen(canvas, document.getElementById("buttons"));
@@ -81,6 +94,7 @@ try {
     },
   });
   globalThis.gameportDemo = booted; // for the bench and the browser tests
+  devPanel?.applyScenarios(devChoice, webSims);
   const [main, ...modules] = await sources;
   booted.pyodide.FS.mkdirTree("game");
   GAME_MODULES.forEach((path, i) => booted.pyodide.FS.writeFile(path, modules[i]));

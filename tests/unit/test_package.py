@@ -58,6 +58,7 @@ def _site(root: Path, extra: dict[str, str] | None = None) -> Path:
         "js_bridge/web_ads_sim.js": "export const ads = 1;\n",
         "js_bridge/web_pay_sim.js": "export const pay = 1;\n",
         "js_bridge/sim_script.js": "export const q = 1;\n",
+        "dev_panel.js": "export const panel = 1;\n",
         "index.html.br": "x",
         "index.html.gz": "x",
         **(extra or {}),
@@ -113,9 +114,8 @@ def test_meta_zip_has_index_at_root_fbapp_config_the_official_sdk_and_no_mocks(t
         index = archive.read("index.html").decode()
         app_config = json.loads(archive.read("fbapp-config.json"))
     assert "index.html" in names and "main.py" in names and "js_bridge/loader.js" in names
-    assert not [
-        n for n in names if "mocks/" in n or "_sim" in n or "sim_script" in n or n.endswith((".br", ".gz"))
-    ]
+    left_out = ("mocks/", "_sim", "sim_script", "dev_panel")
+    assert not [n for n in names if any(part in n for part in left_out) or n.endswith((".br", ".gz"))]
     assert f'<script src="{pc.META_SDK_URL}"></script>' in index
     assert pc.META_SDK_URL == "https://connect.facebook.net/en_US/fbinstant.8.0.js"
     assert "script-src 'self' 'wasm-unsafe-eval' https://connect.facebook.net" in index
