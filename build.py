@@ -986,11 +986,33 @@ def test(pytest_args: list[str]) -> int:
             checks.append((["node", "--test", f"{folder}/"], f"node --test {folder}"))
     for cmd, what in checks:
         run(cmd, what=what)
-    env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM)}
-    result = subprocess.run(
-        [venv_bin("python"), "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False
-    )
+    failures = ROOT / ".cache" / "test-failures.json"  # written by tests/conftest.py
+    failures.parent.mkdir(parents=True, exist_ok=True)
+    failures.unlink(missing_ok=True)
+    env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM), FAILURES_ENV: str(failures)}
+    pytest = [venv_bin("python"), "-m", "pytest"]
+    result = subprocess.run([*pytest, *pytest_args], cwd=ROOT, env=env, check=False)
+    crashed = renderer_crashes_only(failures.read_text() if failures.exists() else "[]")
+    if result.returncode != 0 and crashed:
+        say(
+            f"Chromium's renderer crashed ({RENDERER_CRASH!r}) under {len(crashed)} test(s) and nothing else "
+            "failed: running those again, once, in a new pytest (a crash is the browser's, not a result)"
+        )
+        result = subprocess.run([*pytest, *crashed], cwd=ROOT, env=env, check=False)
     return result.returncode
+
+
+FAILURES_ENV = "GAMEPORT_TEST_FAILURES"
+RENDERER_CRASH = "Target crashed"  # what Playwright says when the page's renderer process died
+
+
+def renderer_crashes_only(failures_json: str) -> list[str]:
+    """The tests to run again when every failure of a run (tests/conftest.py's JSON list) is a renderer
+    crash: their node ids, each once. Empty when anything else failed, or nothing was recorded."""
+    failures = json.loads(failures_json)
+    if not failures or not all(f["renderer_crash"] for f in failures):
+        return []
+    return list(dict.fromkeys(str(f["nodeid"]) for f in failures))
 
 
 def bench(quick: bool, server: bool) -> int:

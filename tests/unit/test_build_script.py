@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from ..build_script import load_build_script
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,3 +128,75 @@ def test_the_mocks_emulation_table_is_built_and_served_as_json() -> None:
     assert (ROOT / "dist" / "build-info.json").exists(), "run python3 build.py build first"
     assert not built.is_symlink()
     assert built.read_bytes() == (ROOT / "src" / "gameport" / "testing" / "emulation.json").read_bytes()
+
+
+def test_only_a_run_whose_every_failure_is_a_renderer_crash_is_run_again() -> None:
+    build = load_build_script()
+    x, y = "tests/browser/test_a.py::test_x[chromium]", "tests/browser/test_a.py::test_y[chromium]"
+    crash = {"nodeid": x, "when": "call", "renderer_crash": True}
+    again = {"nodeid": x, "when": "teardown", "renderer_crash": True}
+    other = {"nodeid": y, "when": "call", "renderer_crash": True}
+    wrong = {"nodeid": "tests/unit/test_b.py::test_z", "when": "call", "renderer_crash": False}
+    assert build.renderer_crashes_only(json.dumps([crash, again, other])) == [x, y]  # each once
+    assert build.renderer_crashes_only(json.dumps([crash, wrong])) == []  # a real failure: no second chance
+    assert build.renderer_crashes_only("[]") == []  # failed without a recorded failure (say, pytest's usage)
+
+
+def test_the_suite_records_each_failure_and_whether_chromium_crashed_under_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    build = load_build_script()
+    record = tmp_path / "failures.json"
+    monkeypatch.setenv(build.FAILURES_ENV, str(record))
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # so that `-p tests.conftest` loads the suite's conftest
+    pytester.makepyfile(
+        test_outcomes=f"""
+def test_crashed():
+    raise RuntimeError("Page.evaluate: {build.RENDERER_CRASH}")
+
+def test_wrong():
+    assert 1 == 2
+
+def test_fine():
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "tests.conftest", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
+    failures = json.loads(record.read_text())
+    assert [(f["nodeid"].split("::")[1], f["renderer_crash"]) for f in failures] == [
+        ("test_crashed", True), ("test_wrong", False),
+    ]  # fmt: skip
+    assert build.renderer_crashes_only(record.read_text()) == []
+
+
+def test_the_test_command_runs_crashed_tests_once_more_and_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import subprocess
+
+    build = load_build_script()
+    monkeypatch.setattr(build, "setup", lambda: None)
+    monkeypatch.setattr(build, "build", lambda: None)
+    monkeypatch.setattr(build, "run", lambda cmd, *, what, **kwargs: None)
+    runs: list[list[str]] = []
+
+    def pytest_run(record: list[dict[str, object]], codes: list[int]) -> object:
+        def fake(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+            runs.append(cmd)
+            env = kwargs["env"]
+            assert isinstance(env, dict)
+            Path(env[build.FAILURES_ENV]).write_text(json.dumps(record))
+            return subprocess.CompletedProcess(cmd, codes[len(runs) - 1])
+
+        return fake
+
+    crash = {"nodeid": "tests/browser/test_a.py::test_x[chromium]", "when": "call", "renderer_crash": True}
+    monkeypatch.setattr(build.subprocess, "run", pytest_run([crash], [1, 0]))
+    assert build.test(["-q"]) == 0
+    assert [cmd[3:] for cmd in runs] == [["-q"], [crash["nodeid"]]]
+
+    runs.clear()
+    wrong = {**crash, "renderer_crash": False}
+    monkeypatch.setattr(build.subprocess, "run", pytest_run([crash, wrong], [1, 0]))
+    assert build.test([]) == 1 and len(runs) == 1  # a real failure stands: nothing runs again
