@@ -992,8 +992,8 @@ def test(pytest_args: list[str]) -> int:
     env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM), FAILURES_ENV: str(failures)}
     pytest = [venv_bin("python"), "-m", "pytest"]
     result = subprocess.run([*pytest, *pytest_args], cwd=ROOT, env=env, check=False)
-    crashed = renderer_crashes_only(failures.read_text() if failures.exists() else "[]")
-    if result.returncode != 0 and crashed:
+    crashed = renderer_crashes_only(failures.read_text()) if result.returncode and failures.exists() else []
+    if crashed:
         say(
             f"Chromium's renderer crashed ({RENDERER_CRASH!r}) under {len(crashed)} test(s) and nothing else "
             "failed: running those again, once, in a new pytest (a crash is the browser's, not a result)"

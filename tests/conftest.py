@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from .build_script import load_build_script
+
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
-# Kept in step with build.py's FAILURES_ENV and RENDERER_CRASH (build.py reads what this writes).
-FAILURES_ENV = "GAMEPORT_TEST_FAILURES"
-RENDERER_CRASH = "Target crashed"
+_BUILD = load_build_script()  # what to record and where come from build.py, which reads the record
 _failures: list[dict[str, object]] = []
 
 
@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.failed:
-        crashed = RENDERER_CRASH in report.longreprtext  # Chromium's renderer died under the test
+        crashed = _BUILD.RENDERER_CRASH in report.longreprtext  # Chromium's renderer died under the test
         _failures.append({"nodeid": report.nodeid, "when": report.when, "renderer_crash": crashed})
 
 
@@ -38,6 +38,6 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """With ``GAMEPORT_TEST_FAILURES`` set (by `build.py test`), write every failure there as JSON."""
-    path = os.environ.get(FAILURES_ENV)
+    path = os.environ.get(_BUILD.FAILURES_ENV)
     if path:
         Path(path).write_text(json.dumps(_failures))
