@@ -132,7 +132,7 @@ export function showPanel(container, choice) {
       value: platform,
       checked: platform === choice.platform,
     });
-    input.addEventListener("change", () => reload({ ...choice, platform, scenarios: choice.scenarios }));
+    input.addEventListener("change", () => reload({ ...choice, platform }));
     label.append(input, ` ${platform} `);
     platforms.append(label);
   }
