@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -53,6 +54,9 @@ class Services:
         self.player_id: str | None = None
         self.top: list[tuple[int, str, int]] = []  # (rank, player, score)
         self._on_change = on_change
+        # platform.init() starts restoring purchases at once: a grant may arrive before the saved progress
+        # is read, and adding it to the unread balance would be overwritten by the load (a lost purchase)
+        self._loaded = asyncio.Event()
 
     # -- start ----------------------------------------------------------------------------------------
 
@@ -66,7 +70,10 @@ class Services:
             self.player_id = login.player_id
         except GameportError as exc:
             log.warning("playing as a guest: %s", exc)
-        await self.load()
+        try:
+            await self.load()
+        finally:
+            self._loaded.set()  # also when nothing could be loaded: the grant still counts this session
 
     def has(self, capability: Capability) -> bool:
         return platform.supports(capability)
@@ -102,6 +109,7 @@ class Services:
         await self.save()
 
     async def _granted(self, grant: Grant) -> None:
+        await self._loaded.wait()
         await self.add_coins(int(grant.items.get("coins", 0)))
 
     # -- ads ------------------------------------------------------------------------------------------
