@@ -127,6 +127,21 @@ async def test_a_reload_between_payment_and_grant_grants_once() -> None:
     assert [g.order_id for g in seen_after] == ["ord_1"] and seen == [] and shop.granted == ["ord_1"]
 
 
+async def test_a_grant_restored_with_no_handler_registered_is_logged_as_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    shop = FakeShop(auto_webhook=False)
+    p, fake, _ = await started(shop)
+    assert (await p.payments.purchase("coins_100")).status is PurchaseStatus.TIMED_OUT
+    await p.close()
+    shop.webhook("ord_1")
+    reloaded, _ = tiktok(shop, fake)  # the game forgot on_granted
+    with caplog.at_level("WARNING", logger="gameport.features.payments"):
+        await reloaded.init("tiktok")
+        assert [g.order_id for g in await reloaded.payments.restore()] == ["ord_1"]
+    assert any("ord_1" in r.getMessage() and "on_granted" in r.getMessage() for r in caplog.records)
+
+
 @pytest.mark.parametrize("route", ["POST /api/tiktok/orders", "POST *"])
 async def test_a_backend_that_is_down_when_ordering_fails_cleanly(route: str) -> None:
     shop = FakeShop()

@@ -39,6 +39,7 @@ class PaymentSession:
     active_keys: set[str] = field(default_factory=set)
     products: dict[str, Product] = field(default_factory=dict)
     adopt_on_sync: bool = False
+    collectors: list[list[Grant]] = field(default_factory=list)  # restore() calls: what each handed over
 
     def timeout(self, name: str) -> float:
         """The configured seconds for ``name`` (see :data:`DEFAULT_TIMEOUTS`)."""
@@ -112,6 +113,11 @@ class PaymentSession:
         return granted
 
     async def _hand_over(self, grant: Grant) -> None:
+        if not self.handlers:  # marked delivered already: say so, or the player's purchase vanishes silently
+            _log.warning(
+                "order %s (%s) was granted but no on_granted handler is registered; register one before "
+                "platform.init()", grant.order_id, grant.product_id,
+            )  # fmt: skip
         for handler in list(self.handlers):
             try:
                 outcome = handler(grant)
@@ -119,6 +125,8 @@ class PaymentSession:
                     await outcome
             except Exception:
                 _log.exception("an on_granted handler raised for order %s", grant.order_id)
+        for collected in self.collectors:
+            collected.append(grant)
 
 
 def journal_for(session: Session) -> PurchaseJournal:

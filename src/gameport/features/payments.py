@@ -54,7 +54,10 @@ class Payments:
         """Call ``handler(grant)`` once for every order the backend grants (may be ``async``); returns
         a function that unsubscribes. Register it before ``platform.init()`` to see orders restored at
         start. The order is marked in the journal before handlers run, so a crash inside a handler
-        never replays it (the grant stays listed by the backend's ``GET /api/grants``)."""
+        never replays it (the grant stays listed by the backend's ``GET /api/grants``); a grant handed
+        over while no handler is registered is logged as a warning. Restored orders can arrive before the
+        game has read its saved progress: a handler that adds to saved state waits until that state is
+        loaded, or the load overwrites the grant (the demo's ``Services._granted``)."""
         self._handlers.append(handler)
 
         def unsubscribe() -> None:
@@ -181,12 +184,11 @@ class Payments:
         if why is not None:
             return []
         handed: list[Grant] = []
-        original = ps.handlers
-        ps.handlers = [*original, handed.append]
+        ps.collectors.append(handed)
         try:
             await finish_open(ps)
         finally:
-            ps.handlers = original
+            ps.collectors.remove(handed)
         return handed
 
 
