@@ -4,24 +4,11 @@ while the saved progress is still being read, is added to the saved balance, not
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 from gameport import Grant, LoginResult
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _services_module() -> Any:
-    path = ROOT / "demo_game" / "game" / "services.py"
-    spec = importlib.util.spec_from_file_location("coin_catch_services", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from .demo_modules import load_demo_module
 
 
 class _Storage:
@@ -63,7 +50,7 @@ class _Platform:
 
 
 def test_a_grant_restored_while_the_progress_is_read_adds_to_the_saved_balance(monkeypatch: Any) -> None:
-    services = _services_module()
+    services = load_demo_module("services")
     key = services.PROGRESS_KEY
 
     async def scenario() -> tuple[int, Any]:
@@ -87,7 +74,7 @@ def test_a_grant_restored_while_the_progress_is_read_adds_to_the_saved_balance(m
 
 
 def test_a_grant_still_counts_when_the_progress_cannot_be_loaded(monkeypatch: Any) -> None:
-    services = _services_module()
+    services = load_demo_module("services")
 
     async def scenario() -> int:
         storage = _Storage({})

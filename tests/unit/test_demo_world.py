@@ -3,25 +3,15 @@ prints."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..build_script import load_build_script
-
-ROOT = Path(__file__).resolve().parents[2]
+from .demo_modules import load_demo_module
 
 
 def _world_module() -> Any:
-    path = ROOT / "demo_game" / "game" / "world.py"
-    spec = importlib.util.spec_from_file_location("coin_catch_world", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_demo_module("world")
 
 
 def test_coins_score_bombs_cost_a_life_and_the_round_ends_without_lives() -> None:
