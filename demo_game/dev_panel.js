@@ -35,18 +35,8 @@ export const SCENARIOS = {
     meta: ({ mock }) => mock.script("ad.showAsync", ...repeat("closed_early")),
     web: ({ web }) => web.ads?.script(...repeat("closed_early")),
   },
-  pay_cancel: {
-    label: "Player cancels the pay sheet",
-    tiktok: ({ mock }) => mock.script("pay", ...repeat("cancel")),
-    meta: ({ mock }) => mock.script("payments.purchaseAsync", ...repeat("cancel")),
-    web: ({ web }) => web.pay?.script(...repeat("cancelled")),
-  },
-  pay_hangs: {
-    label: "Pay sheet hangs",
-    tiktok: ({ mock }) => mock.script("pay", ...repeat("never")),
-    meta: ({ mock }) => mock.script("payments.purchaseAsync", ...repeat("never")),
-    web: ({ web }) => web.pay?.script(...repeat("never")),
-  },
+  pay_cancel: paySheet("Player cancels the pay sheet", "cancel", "cancelled"),
+  pay_hangs: paySheet("Pay sheet hangs", "never"),
   slow_network: {
     label: `Slow network (${SLOW_NETWORK_MS / 1000} s per request)`,
     // nothing to tell the mocks: slowFetch() holds the requests themselves, from before the boot
@@ -67,6 +57,16 @@ export const SCENARIOS = {
 };
 
 const repeat = (outcome) => Array.from({ length: CALLS }, () => outcome);
+
+/** A pay-sheet scenario: every platform's pay call answers `outcome` (the web simulator's name may differ). */
+function paySheet(label, outcome, webOutcome = outcome) {
+  return {
+    label,
+    tiktok: ({ mock }) => mock.script("pay", ...repeat(outcome)),
+    meta: ({ mock }) => mock.script("payments.purchaseAsync", ...repeat(outcome)),
+    web: ({ web }) => web.pay?.script(...repeat(webOutcome)),
+  };
+}
 
 /** The platform and the scenarios a page's query asks for (unknown names are dropped). */
 export function readChoice(query) {
