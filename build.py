@@ -986,8 +986,8 @@ def test(pytest_args: list[str]) -> int:
             checks.append((["node", "--test", f"{folder}/"], f"node --test {folder}"))
     for cmd, what in checks:
         run(cmd, what=what)
-    failures = ROOT / ".cache" / "test-failures.json"  # written by tests/conftest.py
-    failures.parent.mkdir(parents=True, exist_ok=True)
+    failures = CACHE / "test-failures.json"  # written by tests/conftest.py
+    CACHE.mkdir(parents=True, exist_ok=True)
     failures.unlink(missing_ok=True)
     env = {**os.environ, "GAMEPORT_CHROMIUM": str(CHROMIUM), FAILURES_ENV: str(failures)}
     pytest = [venv_bin("python"), "-m", "pytest"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -78,8 +79,6 @@ def test_no_server_secret_reaches_the_client_bundle() -> None:
 
 
 def test_test_command_runs_eslint_and_prettier_before_the_node_tests(monkeypatch) -> None:
-    import subprocess
-
     build = load_build_script()
     ran: list[str] = []
     monkeypatch.setattr(build, "setup", lambda: None)
@@ -173,8 +172,6 @@ def test_fine():
 def test_the_test_command_runs_crashed_tests_once_more_and_nothing_else(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import subprocess
-
     build = load_build_script()
     monkeypatch.setattr(build, "setup", lambda: None)
     monkeypatch.setattr(build, "build", lambda: None)
